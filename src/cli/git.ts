@@ -1,0 +1,55 @@
+import { spawnSync } from "node:child_process";
+import type { SourceFile } from "../core/types.js";
+import { decodeFile, isCandidate } from "./read-dir.js";
+
+export class GitError extends Error {}
+
+function git(cwd: string, args: string[], input?: Buffer): Buffer {
+  const result = spawnSync("git", args, { cwd, input, maxBuffer: 1024 * 1024 * 1024 });
+  if (result.error) throw new GitError(`git could not run: ${result.error.message}`);
+  if (result.status !== 0) throw new GitError(`git ${args[0]} failed: ${result.stderr.toString().trim().split("\n")[0] ?? ""}`);
+  return result.stdout;
+}
+
+/** The repository-relative prefix of `dir` (empty at the top), and the top-level directory. */
+export function repositoryOf(dir: string): { top: string; prefix: string } {
+  const top = git(dir, ["rev-parse", "--show-toplevel"]).toString().trim();
+  const prefix = git(dir, ["rev-parse", "--show-prefix"]).toString().trim();
+  return { top, prefix };
+}
+
+/**
+ * The YAML files of `dir` as they are at `ref`, read from git's object store (no checkout): one `ls-tree`, then one
+ * `cat-file --batch` for all blobs. Paths are relative to `dir`.
+ */
+export function readTreeAtRef(dir: string, ref: string, maxBytes: number): SourceFile[] {
+  const { top, prefix } = repositoryOf(dir);
+  git(top, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  const listing = git(top, ["ls-tree", "-r", "-z", "--long", ref, "--", prefix || "."]).toString("utf8");
+  const entries: { path: string; sha: string; size: number }[] = [];
+  for (const record of listing.split("\0")) {
+    if (!record) continue;
+    const tab = record.indexOf("\t");
+    const [, type, sha, size] = record.slice(0, tab).trim().split(/\s+/);
+    const fullPath = record.slice(tab + 1);
+    if (type !== "blob" || !sha || !fullPath.startsWith(prefix)) continue;
+    const path = fullPath.slice(prefix.length);
+    if (!isCandidate(path)) continue;
+    entries.push({ path, sha, size: Number(size) });
+  }
+  const wanted = entries.filter((e) => e.size <= maxBytes);
+  const blobs = wanted.length > 0 ? git(top, ["cat-file", "--batch"], Buffer.from(wanted.map((e) => e.sha).join("\n") + "\n")) : Buffer.alloc(0);
+  const contents = new Map<string, Uint8Array>();
+  let offset = 0;
+  for (const entry of wanted) {
+    const headerEnd = blobs.indexOf(0x0a, offset);
+    const header = blobs.subarray(offset, headerEnd).toString();
+    const length = Number(header.split(" ")[2]);
+    contents.set(entry.sha, blobs.subarray(headerEnd + 1, headerEnd + 1 + length));
+    offset = headerEnd + 1 + length + 1;
+  }
+  return entries.map((entry) => {
+    const bytes = contents.get(entry.sha);
+    return bytes ? decodeFile(entry.path, bytes) : { path: entry.path, text: "", size: entry.size };
+  });
+}

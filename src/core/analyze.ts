@@ -1,0 +1,180 @@
+import picomatch from "picomatch";
+import { buildModel, type Model, type ModelInput } from "./model/build.js";
+import { readSuppressions, sortAndDedupe, toFinding } from "./findings.js";
+import { loadPolicy } from "./policy/load.js";
+import { POLICY_PATH, type Policy } from "./policy/policy.js";
+import { simulate, type Simulation } from "./resolve/simulate.js";
+import type { Route } from "./resolve/routes.js";
+import { RULES, RULES_BY_ID } from "./rules/index.js";
+import type { Report, RuleContext } from "./rules/rule.js";
+import { DEFAULT_LOAD_LIMITS, isManifestPath, parseManifestFile, type LoadLimits, type SourceDiagnostic } from "./source/load.js";
+import { hostViews, routeViews, type HostView, type RouteView } from "./views.js";
+import { SEVERITY_RANK, type Finding, type RouteMode, type SourceFile } from "./types.js";
+
+export interface AnalysisOptions {
+  /** The policy to apply. When absent, the tree's own `.github/mtls-gate.yml` is read (the CLI's behaviour). */
+  policy?: Policy;
+  /** The clock for certificate rules, injected so results are reproducible. */
+  now?: Date;
+  limits?: LoadLimits;
+}
+
+export interface TreeAnalysis {
+  findings: Finding[];
+  routes: RouteView[];
+  hosts: HostView[];
+  model: Model;
+  simulation: Simulation;
+  policy: Policy;
+  stats: { files: number; documents: number; resources: number; rules: number };
+}
+
+export interface Summary {
+  errors: number;
+  warnings: number;
+  notices: number;
+  suppressed: number;
+}
+
+/** Analyses one tree: load, model, simulate, run every rule. Never throws on bad input. */
+export function analyzeTree(files: readonly SourceFile[], options: AnalysisOptions = {}, baseRoutes?: readonly Route[]): TreeAnalysis {
+  const policyDiagnostics: SourceDiagnostic[] = [];
+  let policy = options.policy;
+  if (!policy) {
+    const loaded = loadPolicy(files.find((f) => f.path === POLICY_PATH)?.text);
+    policy = loaded.policy;
+    policyDiagnostics.push(...loaded.diagnostics);
+  }
+  for (const [ruleId, setting] of Object.entries(policy.rules)) {
+    if (RULES_BY_ID.has(ruleId)) continue;
+    void setting;
+    policyDiagnostics.push({
+      ruleId: "policy-invalid",
+      location: { file: POLICY_PATH, line: 1, column: 1, endLine: 1, endColumn: 2 },
+      resource: null,
+      data: { path: `rules.${ruleId}`, problem: `unknown rule "${ruleId}"`, suggestion: null },
+    });
+  }
+  const include = picomatch(policy.paths.include, { dot: true });
+  const exclude = policy.paths.exclude.length > 0 ? picomatch(policy.paths.exclude, { dot: true }) : () => false;
+  const limits = options.limits ?? DEFAULT_LOAD_LIMITS;
+
+  const diagnostics: SourceDiagnostic[] = [...policyDiagnostics];
+  const inputs: ModelInput[] = [];
+  let documents = 0;
+  for (const file of files) {
+    if (file.path === POLICY_PATH || !isManifestPath(file.path) || !include(file.path) || exclude(file.path)) continue;
+    const parsed = parseManifestFile(file, limits);
+    diagnostics.push(...parsed.diagnostics);
+    documents += parsed.documents.length;
+    inputs.push({ path: file.path, text: file.text, documents: parsed.documents });
+  }
+  const model = buildModel(inputs, policy);
+  diagnostics.push(...model.diagnostics);
+  const simulation = simulate(model, policy);
+  const suppressions = readSuppressions(
+    [...model.allAmbassadorResources, ...model.secrets.values()],
+    new Set(RULES_BY_ID.keys()),
+  );
+  diagnostics.push(...suppressions.diagnostics);
+
+  const context: RuleContext = {
+    model,
+    simulation,
+    policy,
+    sourceDiagnostics: diagnostics,
+    baseRoutes,
+    now: options.now ?? new Date(),
+  };
+  const findings: Finding[] = [];
+  const internalErrors: Report[] = [];
+  for (const rule of RULES) {
+    try {
+      rule.check(context, (report) => {
+        const finding = toFinding(rule, report, policy, suppressions);
+        if (finding) findings.push(finding);
+      });
+    } catch (error) {
+      // A rule that breaks on odd input must cost its own checks only, never the run.
+      internalErrors.push({
+        at: { file: inputs[0]?.path ?? ".", line: 1, column: 1, endLine: 1, endColumn: 2 },
+        resource: null,
+        data: { rule: rule.meta.id, problem: error instanceof Error ? error.name : "unknown error" },
+      });
+    }
+  }
+  const internal = RULES_BY_ID.get("internal-error");
+  if (internal) for (const report of internalErrors) findings.push(toFinding(internal, report, policy, suppressions) as Finding);
+
+  const resources = model.mappings.length + model.tlsContexts.length + model.hosts.length + model.modules.length + model.secrets.size;
+  return {
+    findings: sortAndDedupe(findings),
+    routes: routeViews(simulation.routes),
+    hosts: hostViews(simulation.hosts),
+    model,
+    simulation,
+    policy,
+    stats: { files: inputs.length, documents, resources, rules: RULES.length },
+  };
+}
+
+export interface DiffAnalysis extends TreeAnalysis {
+  base: TreeAnalysis;
+  /** Routes the base had and the head no longer has. */
+  removedRoutes: RouteView[];
+}
+
+/**
+ * Analyses base and head with one policy: a head finding is `introduced` when the base had no finding with its
+ * fingerprint; each head route says whether it is new or changed from the base.
+ */
+export function analyzeDiff(baseFiles: readonly SourceFile[], headFiles: readonly SourceFile[], options: AnalysisOptions = {}): DiffAnalysis {
+  const headPolicy = options.policy ?? loadPolicy(headFiles.find((f) => f.path === POLICY_PATH)?.text).policy;
+  const base = analyzeTree(baseFiles, { ...options, policy: headPolicy });
+  const head = analyzeTree(headFiles, options, base.simulation.routes);
+  const baseFingerprints = new Set(base.findings.map((f) => f.fingerprint));
+  for (const finding of head.findings) finding.introduced = !baseFingerprints.has(finding.fingerprint);
+
+  const baseRoutes = new Map(base.routes.map((r) => [routeKey(r), r]));
+  for (const route of head.routes) {
+    const before = baseRoutes.get(routeKey(route));
+    route.baseMode = before ? before.mode : null;
+    route.change = !before ? "added" : sameRoute(before, route) ? "unchanged" : "changed";
+  }
+  const headKeys = new Set(head.routes.map(routeKey));
+  const removedRoutes = base.routes.filter((r) => !headKeys.has(routeKey(r))).map((r) => ({ ...r, change: "removed" as const }));
+  return { ...head, base, removedRoutes };
+}
+
+function routeKey(route: RouteView): string {
+  return `${route.kind}/${route.mapping}`;
+}
+
+function sameRoute(a: RouteView, b: RouteView): boolean {
+  const strip = (r: RouteView) => JSON.stringify({ ...r, file: undefined, line: undefined, change: undefined, baseMode: undefined });
+  return strip(a) === strip(b);
+}
+
+export function summarize(findings: readonly Finding[]): Summary {
+  const summary: Summary = { errors: 0, warnings: 0, notices: 0, suppressed: 0 };
+  for (const finding of findings) {
+    if (finding.suppressed) summary.suppressed++;
+    else if (finding.severity === "error") summary.errors++;
+    else if (finding.severity === "warning") summary.warnings++;
+    else summary.notices++;
+  }
+  return summary;
+}
+
+/**
+ * The findings that decide the verdict: not suppressed, at or above `failOn`, and (with a base and
+ * `scope: introduced`) introduced by the change.
+ */
+export function failingFindings(findings: readonly Finding[], policy: Policy, hasBase: boolean): Finding[] {
+  const threshold = SEVERITY_RANK[policy.failOn];
+  return findings.filter(
+    (f) => !f.suppressed && SEVERITY_RANK[f.severity] >= threshold && (!hasBase || policy.scope === "all" || f.introduced !== false),
+  );
+}
+
+export type { RouteMode };

@@ -1,0 +1,525 @@
+import type { Policy } from "../policy/policy.js";
+import { parseYamlText, type SourceDiagnostic } from "../source/load.js";
+import type { LocatedDocument, PositionMapper } from "../source/yaml-document.js";
+import { isKustomizationFile, kustomizeNamespaces, readKustomization } from "./kustomize.js";
+import {
+  resourceId,
+  resourceLocation,
+  secretKey,
+  documentLocation,
+  type AmbassadorVersion,
+  type HostResource,
+  type Kustomization,
+  type MappingResource,
+  type ModuleResource,
+  type ResourceBase,
+  type SecretProvider,
+  type SecretResource,
+  type SecretValue,
+} from "./resources.js";
+import { asName, asNumber, asObject, asString, asStringRecord, isObject, type PlainObject } from "./values.js";
+
+export const AMBASSADOR_KINDS = ["Mapping", "TCPMapping", "TLSContext", "Host", "Module"] as const;
+export type AmbassadorKind = (typeof AMBASSADOR_KINDS)[number];
+
+/** Everything Emissary would read, plus what makes Secrets exist. Later definitions of one object have replaced earlier ones. */
+export interface Model {
+  mappings: MappingResource[];
+  tlsContexts: ResourceBase[];
+  hosts: HostResource[];
+  modules: ModuleResource[];
+  secrets: Map<string, SecretResource>;
+  providers: Map<string, SecretProvider[]>;
+  kustomizations: Kustomization[];
+  /** Objects defined more than once: the definition that wins and the ones it replaces. */
+  duplicates: { winner: ResourceBase; replaced: ResourceBase[] }[];
+  /** Resolver resources by name: which kind of resolver a Mapping's `resolver:` names. */
+  resolvers: Map<string, "service" | "endpoint" | "consul">;
+  /** Every Ambassador resource, including the replaced definitions, for field checks. */
+  allAmbassadorResources: ResourceBase[];
+  diagnostics: SourceDiagnostic[];
+}
+
+export interface ModelInput {
+  path: string;
+  /** The file's text, needed to map annotation blocks back to file lines. */
+  text: string;
+  documents: LocatedDocument[];
+}
+
+const CONFIG_ANNOTATION = "getambassador.io/config";
+
+const RESOLVER_KINDS: Readonly<Record<string, "service" | "endpoint" | "consul">> = {
+  KubernetesServiceResolver: "service",
+  KubernetesEndpointResolver: "endpoint",
+  ConsulResolver: "consul",
+};
+
+/** Orders files the way `kubectl apply -R` walks them: directory entries sorted by name, depth first. */
+export function compareApplyOrder(a: string, b: string): number {
+  const left = a.split("/");
+  const right = b.split("/");
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const x = left[i] ?? "";
+    const y = right[i] ?? "";
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return left.length - right.length;
+}
+
+export function buildModel(files: readonly ModelInput[], policy: Policy): Model {
+  const sorted = [...files].sort((a, b) => compareApplyOrder(a.path, b.path));
+  const diagnostics: SourceDiagnostic[] = [];
+  const kustomizations: Kustomization[] = [];
+  for (const file of sorted) {
+    if (!isKustomizationFile(file.path)) continue;
+    const first = file.documents[0];
+    const k = first && readKustomization(file.path, first);
+    if (k) kustomizations.push(k);
+  }
+  const namespaces = kustomizeNamespaces(kustomizations, new Set(sorted.map((file) => file.path)));
+
+  const collected: ResourceBase[] = [];
+  const secrets: SecretResource[] = [];
+  const providers: SecretProvider[] = [];
+  const resolvers = new Map<string, "service" | "endpoint" | "consul">();
+  let order = 0;
+  const nextOrder = () => order++;
+
+  for (const file of sorted) {
+    if (isKustomizationFile(file.path)) continue;
+    const kustomizeNamespace = namespaces.get(file.path);
+    for (const doc of file.documents) {
+      if (!isObject(doc.value)) continue;
+      const value = doc.value;
+      const apiVersion = asString(value.apiVersion) ?? "";
+      const kind = asString(value.kind) ?? "";
+      const metadata = asObject(value.metadata);
+      const namespace = kustomizeNamespace ?? asName(metadata.namespace) ?? policy.defaultNamespace;
+
+      if (/^ambassador\//.test(apiVersion)) {
+        diagnostics.push({
+          ruleId: "not-kubernetes-object",
+          location: { file: file.path, ...doc.locate(["apiVersion"]) },
+          resource: null,
+          data: { apiVersion, kind },
+        });
+        continue;
+      }
+      const group = apiVersion.split("/")[0] ?? "";
+      const resolverKind = RESOLVER_KINDS[kind];
+      if (group === "getambassador.io" && resolverKind) {
+        const name = asName(metadata.name);
+        if (name) resolvers.set(name, resolverKind);
+        continue;
+      }
+      if (group === "getambassador.io" && isAmbassadorKind(kind)) {
+        const version = readVersion(apiVersion);
+        if (!version) {
+          diagnostics.push(unsupportedVersion(file.path, doc, apiVersion, kind, ["apiVersion"]));
+          continue;
+        }
+        const name = asName(metadata.name);
+        if (!name) continue;
+        const base = makeBase({
+          kind,
+          apiVersion,
+          name,
+          namespace,
+          style: "crd",
+          file: file.path,
+          order: nextOrder(),
+          labels: asStringRecord(metadata.labels),
+          annotations: asStringRecord(metadata.annotations),
+          spec: asObject(value.spec),
+          specPath: ["spec"],
+          doc,
+        });
+        collected.push(typed(base, version));
+        continue;
+      }
+      if (apiVersion === "v1" && kind === "Secret") {
+        const name = asName(metadata.name);
+        if (name) secrets.push(readSecret(file.path, doc, value, name, namespace, nextOrder()));
+        continue;
+      }
+      const annotation = asString(asObject(metadata.annotations)[CONFIG_ANNOTATION]);
+      if (annotation !== undefined && (kind === "Service" || kind === "Ingress")) {
+        const parentAnnotations = asStringRecord(metadata.annotations);
+        const unfolded = unfoldAnnotation(file, doc, annotation);
+        diagnostics.push(...unfolded.diagnostics);
+        for (const inner of unfolded.documents) {
+          if (!isObject(inner.value)) continue;
+          const resource = fromAnnotationDocument(inner, {
+            file: file.path,
+            namespace,
+            labels: asStringRecord(metadata.labels),
+            annotations: parentAnnotations,
+            order: nextOrder(),
+            diagnostics,
+            kustomizeNamespace,
+          });
+          if (resource) collected.push(resource);
+        }
+      }
+      const provider = readProvider(file.path, doc, value, apiVersion, kind, namespace, kustomizeNamespace);
+      if (provider) providers.push(provider);
+    }
+  }
+  providers.push(...kustomizeGeneratedSecrets(kustomizations));
+  providers.push(...policyProviders(policy));
+
+  const { winners, duplicates } = deduplicate(collected);
+  const { winners: secretWinners, duplicates: secretDuplicates } = deduplicate(secrets);
+  const secretIndex = new Map<string, SecretResource>();
+  for (const secret of secretWinners as SecretResource[]) {
+    secretIndex.set(secretKey(secret.namespace, secret.name), secret);
+    if (secret.encrypted) {
+      providers.push({
+        kind: "sops",
+        secretName: secret.name,
+        namespace: secret.namespace,
+        resource: secret,
+        location: resourceLocation(secret),
+        keys: [...secret.values.keys()],
+        type: secret.type,
+      });
+    }
+  }
+  const providerIndex = new Map<string, SecretProvider[]>();
+  for (const provider of providers) {
+    const key = secretKey(provider.namespace, provider.secretName);
+    const list = providerIndex.get(key) ?? [];
+    list.push(provider);
+    providerIndex.set(key, list);
+  }
+
+  return {
+    mappings: winners.filter((r): r is MappingResource => r.kind === "Mapping" || r.kind === "TCPMapping"),
+    tlsContexts: winners.filter((r) => r.kind === "TLSContext"),
+    hosts: winners.filter((r): r is HostResource => r.kind === "Host"),
+    modules: winners.filter((r): r is ModuleResource => r.kind === "Module"),
+    secrets: secretIndex,
+    providers: providerIndex,
+    kustomizations,
+    duplicates: [...duplicates, ...secretDuplicates],
+    resolvers,
+    allAmbassadorResources: collected,
+    diagnostics,
+  };
+}
+
+function isAmbassadorKind(kind: string): kind is AmbassadorKind {
+  return (AMBASSADOR_KINDS as readonly string[]).includes(kind);
+}
+
+/** `v0` is gone since Emissary 2.0: such resources do not exist for it. */
+function readVersion(apiVersion: string): AmbassadorVersion | undefined {
+  const version = apiVersion.split("/")[1];
+  return version === "v3alpha1" || version === "v2" || version === "v1" ? version : undefined;
+}
+
+function unsupportedVersion(
+  file: string,
+  doc: LocatedDocument,
+  apiVersion: string,
+  kind: string,
+  path: (string | number)[],
+): SourceDiagnostic {
+  return { ruleId: "unsupported-api-version", location: { file, ...doc.locate(path) }, resource: null, data: { apiVersion, kind } };
+}
+
+type BaseFields = Omit<ResourceBase, "id">;
+
+function makeBase(fields: BaseFields): ResourceBase {
+  return { ...fields, id: resourceId(fields.kind, fields.namespace, fields.name) };
+}
+
+function typed(base: ResourceBase, version: AmbassadorVersion): ResourceBase {
+  const spec = base.spec;
+  switch (base.kind) {
+    case "Mapping":
+    case "TCPMapping":
+      return readMapping(base, version);
+    case "Host":
+      return readHost(base);
+    case "Module": {
+      const module: ModuleResource = { ...base, kind: "Module", config: asObject(spec.config) };
+      return module;
+    }
+    default:
+      return base;
+  }
+}
+
+function readMapping(base: ResourceBase, version: AmbassadorVersion): MappingResource {
+  const spec = base.spec;
+  const rawTls = spec.tls;
+  const tls = typeof rawTls === "boolean" ? rawTls : asName(rawTls);
+  return {
+    ...base,
+    kind: base.kind as "Mapping" | "TCPMapping",
+    version,
+    prefix: asString(spec.prefix),
+    service: asName(spec.service),
+    tls,
+    resolver: asName(spec.resolver),
+    hasLoadBalancer: spec.load_balancer !== undefined && spec.load_balancer !== null,
+    host: asName(spec.host),
+    hostname: asName(spec.hostname),
+    port: asNumber(spec.port),
+  };
+}
+
+function readHost(base: ResourceBase): HostResource {
+  const spec = base.spec;
+  const tlsSecret = isObject(spec.tlsSecret)
+    ? { name: asName(spec.tlsSecret.name), namespace: asName(spec.tlsSecret.namespace) }
+    : undefined;
+  const tlsContext = isObject(spec.tlsContext) ? asName(spec.tlsContext.name) : undefined;
+  const selector = isObject(spec.mappingSelector) ? asStringRecord(asObject(spec.mappingSelector).matchLabels) : undefined;
+  return {
+    ...base,
+    kind: "Host",
+    hostname: asName(spec.hostname),
+    tlsSecret: tlsSecret?.name ? { name: tlsSecret.name, namespace: tlsSecret.namespace } : undefined,
+    tlsContextName: tlsContext,
+    inlineTls: isObject(spec.tls) ? spec.tls : undefined,
+    mappingSelector: selector,
+  };
+}
+
+function readSecret(
+  file: string,
+  doc: LocatedDocument,
+  value: PlainObject,
+  name: string,
+  namespace: string,
+  order: number,
+): SecretResource {
+  const metadata = asObject(value.metadata);
+  const values = new Map<string, SecretValue>();
+  for (const [key, raw] of Object.entries(asObject(value.data))) {
+    const text = asString(raw);
+    if (text !== undefined) values.set(key, { key, raw: text, encoding: "base64", path: ["data", key] });
+  }
+  for (const [key, raw] of Object.entries(asObject(value.stringData))) {
+    const text = asString(raw);
+    if (text !== undefined) values.set(key, { key, raw: text, encoding: "plain", path: ["stringData", key] });
+  }
+  const encrypted = isObject(value.sops) || [...values.values()].some((v) => v.raw.startsWith("ENC["));
+  const base = makeBase({
+    kind: "Secret",
+    apiVersion: "v1",
+    name,
+    namespace,
+    style: "crd",
+    file,
+    order,
+    labels: asStringRecord(metadata.labels),
+    annotations: asStringRecord(metadata.annotations),
+    spec: value,
+    specPath: [],
+    doc,
+  });
+  return { ...base, kind: "Secret", type: asString(value.type) ?? "Opaque", values, encrypted };
+}
+
+interface AnnotationContext {
+  file: string;
+  namespace: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  order: number;
+  diagnostics: SourceDiagnostic[];
+  kustomizeNamespace: string | undefined;
+}
+
+/** Reads the YAML inside a `getambassador.io/config` annotation, keeping positions in the file's own lines. */
+function unfoldAnnotation(file: ModelInput, doc: LocatedDocument, annotation: string) {
+  const path = ["metadata", "annotations", CONFIG_ANNOTATION];
+  const node = doc.nodeAt(path);
+  const fallback = doc.locate(path);
+  let mapper: PositionMapper = () => ({ line: fallback.line, column: fallback.column });
+  const scalarType = node && "type" in node ? (node as { type?: string }).type : undefined;
+  if (node?.range && (scalarType === "BLOCK_LITERAL" || scalarType === "BLOCK_FOLDED")) {
+    const header = doc.positionOf(node.range[0]);
+    const lines = file.text.split("\n");
+    let indent = 0;
+    for (let i = header.line; i < lines.length; i++) {
+      const line = (lines[i] ?? "").replace(/\r$/, "");
+      if (line.trim() === "") continue;
+      indent = line.length - line.trimStart().length;
+      break;
+    }
+    mapper = scalarType === "BLOCK_LITERAL"
+      ? (line, column) => ({ line: header.line + line, column: column + indent })
+      : () => ({ line: header.line + 1, column: indent + 1 });
+  }
+  return parseYamlText(annotation, file.path, mapper);
+}
+
+function fromAnnotationDocument(inner: LocatedDocument, context: AnnotationContext): ResourceBase | undefined {
+  const value = asObject(inner.value);
+  const apiVersion = asString(value.apiVersion) ?? "";
+  const kind = asString(value.kind) ?? "";
+  if (!isAmbassadorKind(kind)) return undefined;
+  const [group, versionPart] = apiVersion.split("/");
+  if ((group !== "ambassador" && group !== "getambassador.io") || !versionPart) return undefined;
+  const version = readVersion(`x/${versionPart}`);
+  if (!version || version === "v3alpha1" && group === "ambassador") {
+    context.diagnostics.push(unsupportedVersion(context.file, inner, apiVersion, kind, ["apiVersion"]));
+    return undefined;
+  }
+  const name = asName(value.name);
+  if (!name) return undefined;
+  const spec: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (key === "apiVersion" || key === "kind" || key === "name" || key === "namespace" || key === "metadata_labels") continue;
+    spec[key] = item;
+  }
+  // kustomize rewrites the Service's namespace, not text inside its annotation: an explicit namespace there stands.
+  const namespace = asName(value.namespace) ?? context.namespace;
+  const base = makeBase({
+    kind,
+    apiVersion: `getambassador.io/${versionPart}`,
+    name,
+    namespace,
+    style: "annotation",
+    file: context.file,
+    order: context.order,
+    labels: { ...context.labels, ...asStringRecord(value.metadata_labels) },
+    annotations: context.annotations,
+    spec,
+    specPath: [],
+    doc: inner,
+  });
+  return typed(base, version);
+}
+
+function readProvider(
+  file: string,
+  doc: LocatedDocument,
+  value: PlainObject,
+  apiVersion: string,
+  kind: string,
+  namespace: string,
+  _kustomizeNamespace: string | undefined,
+): SecretProvider | undefined {
+  const group = apiVersion.split("/")[0] ?? "";
+  const metadata = asObject(value.metadata);
+  const spec = asObject(value.spec);
+  const name = asName(metadata.name) ?? "";
+  const base = (providerKind: SecretProvider["kind"], secretName: string | undefined, path: string[], keys: string[], type?: string) => {
+    if (!secretName) return undefined;
+    const resource = makeBase({
+      kind,
+      apiVersion,
+      name,
+      namespace,
+      style: "crd",
+      file,
+      order: 0,
+      labels: asStringRecord(metadata.labels),
+      annotations: asStringRecord(metadata.annotations),
+      spec,
+      specPath: ["spec"],
+      doc,
+    });
+    return {
+      kind: providerKind,
+      secretName,
+      namespace,
+      resource,
+      location: documentLocation(resource, path),
+      keys,
+      type,
+    } satisfies SecretProvider;
+  };
+  if (group === "cert-manager.io" && kind === "Certificate") {
+    return base("cert-manager", asName(spec.secretName), ["spec", "secretName"], ["tls.crt", "tls.key", "ca.crt"], "kubernetes.io/tls");
+  }
+  if (group === "bitnami.com" && kind === "SealedSecret") {
+    const template = asObject(asObject(spec.template).metadata);
+    const encrypted = Object.keys(asObject(spec.encryptedData));
+    const type = asString(asObject(spec.template).type);
+    return base("sealed-secret", asName(template.name) ?? name, ["metadata", "name"], encrypted, type);
+  }
+  if (group === "external-secrets.io" && kind === "ExternalSecret") {
+    const target = asObject(spec.target);
+    const keys = Array.isArray(spec.data) ? spec.data.map((d) => asString(asObject(d).secretKey)).filter((k): k is string => !!k) : [];
+    const type = asString(asObject(asObject(target.template)).type);
+    return base("external-secret", asName(target.name) ?? name, target.name ? ["spec", "target", "name"] : ["metadata", "name"], keys, type);
+  }
+  return undefined;
+}
+
+function kustomizeGeneratedSecrets(kustomizations: readonly Kustomization[]): SecretProvider[] {
+  const result: SecretProvider[] = [];
+  for (const k of kustomizations) {
+    const generators = asObject(k.doc.value).secretGenerator;
+    if (!Array.isArray(generators)) continue;
+    generators.forEach((generator, index) => {
+      const g = asObject(generator);
+      const name = asName(g.name);
+      if (!name) return;
+      const keys: string[] = [];
+      for (const entry of [...(Array.isArray(g.files) ? g.files : []), ...(Array.isArray(g.literals) ? g.literals : [])]) {
+        const text = asString(entry) ?? "";
+        const key = text.includes("=") ? text.slice(0, text.indexOf("=")) : text.slice(text.lastIndexOf("/") + 1);
+        if (key) keys.push(key);
+      }
+      result.push({
+        kind: "kustomize-secret-generator",
+        secretName: name,
+        namespace: k.namespace ?? asName(g.namespace) ?? "default",
+        resource: null,
+        location: { file: k.file, ...k.doc.locate(["secretGenerator", index, "name"]) },
+        keys,
+        type: asString(g.type),
+      });
+    });
+  }
+  return result;
+}
+
+function policyProviders(policy: Policy): SecretProvider[] {
+  const result: SecretProvider[] = [];
+  const external = (kind: SecretProvider["kind"], namespace: string, secretName: string, keys: string[]) =>
+    result.push({ kind, secretName, namespace, resource: null, location: null, keys, type: undefined });
+  for (const entry of policy.externalSecrets) {
+    const slash = entry.indexOf("/");
+    if (slash <= 0) continue;
+    external("policy", entry.slice(0, slash), entry.slice(slash + 1), ["tls.crt", "tls.key"]);
+  }
+  if (policy.emissary.integrations.istio) {
+    external("istio", policy.emissary.namespace, "istio-certs", ["tls.crt", "tls.key"]);
+  }
+  if (policy.emissary.integrations.consul) {
+    external("consul", policy.emissary.namespace, "ambassador-consul-connect", ["tls.crt", "tls.key"]);
+  }
+  return result;
+}
+
+/**
+ * Several definitions of one object: the API server keeps the last one applied. Identical repeats are harmless;
+ * different ones silently lose settings, which the duplicate-resource rule reports.
+ */
+function deduplicate<T extends ResourceBase>(resources: readonly T[]): { winners: T[]; duplicates: { winner: T; replaced: T[] }[] } {
+  const groups = new Map<string, T[]>();
+  for (const resource of resources) {
+    const list = groups.get(resource.id) ?? [];
+    list.push(resource);
+    groups.set(resource.id, list);
+  }
+  const winners: T[] = [];
+  const duplicates: { winner: T; replaced: T[] }[] = [];
+  for (const list of groups.values()) {
+    const ordered = [...list].sort((a, b) => a.order - b.order);
+    const winner = ordered[ordered.length - 1] as T;
+    winners.push(winner);
+    if (ordered.length > 1) duplicates.push({ winner, replaced: ordered.slice(0, -1) });
+  }
+  winners.sort((a, b) => a.order - b.order);
+  return { winners, duplicates };
+}

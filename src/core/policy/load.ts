@@ -1,0 +1,160 @@
+import { Ajv, type ErrorObject } from "ajv";
+import type { SourceDiagnostic } from "../source/load.js";
+import { parseYamlText } from "../source/load.js";
+import { identityMapper, type LocatedDocument } from "../source/yaml-document.js";
+import { closest } from "../util/suggest.js";
+import { isObject } from "../model/values.js";
+import { defaultPolicy, POLICY_PATH, type Policy, type RouteSelector } from "./policy.js";
+import { POLICY_SCHEMA } from "./schema.js";
+
+export interface LoadedPolicy {
+  policy: Policy;
+  diagnostics: SourceDiagnostic[];
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validate = ajv.compile(POLICY_SCHEMA);
+
+/**
+ * Reads the policy file. A broken file never stops the analysis: each bad key or value is a `policy-invalid`
+ * finding on its line, and the default stands in for it.
+ */
+export function loadPolicy(text: string | undefined, path: string = POLICY_PATH): LoadedPolicy {
+  const policy = defaultPolicy();
+  if (text === undefined) return { policy, diagnostics: [] };
+  const parsed = parseYamlText(text, path, identityMapper);
+  const diagnostics: SourceDiagnostic[] = parsed.diagnostics.map((d) => ({ ...d, ruleId: "policy-invalid", data: { path: "(file)", problem: `invalid YAML: ${String(d.data.problem)}`, suggestion: null } }));
+  const doc = parsed.documents[0];
+  if (!doc || doc.value === null || doc.value === undefined) return { policy, diagnostics };
+  if (!isObject(doc.value)) {
+    diagnostics.push(problem(doc, path, [], "the policy must be a mapping of keys", null));
+    return { policy, diagnostics };
+  }
+  const value = structuredClone(doc.value) as Record<string, unknown>;
+  if (!validate(value)) {
+    const invalidPaths: (string | number)[][] = [];
+    for (const error of validate.errors ?? []) {
+      const at = pointerToPath(error.instancePath);
+      const described = describe(error, at);
+      if (!described) continue;
+      invalidPaths.push(described.removePath);
+      diagnostics.push(problem(doc, path, described.locatePath, described.message, described.suggestion));
+    }
+    for (const bad of invalidPaths.sort((a, b) => b.length - a.length)) removeAt(value, bad);
+  }
+  merge(policy, value);
+  return { policy, diagnostics: dedupe(diagnostics) };
+}
+
+function problem(doc: LocatedDocument, file: string, path: (string | number)[], message: string, suggestion: string | null): SourceDiagnostic {
+  return {
+    ruleId: "policy-invalid",
+    location: { file, ...doc.locate(path) },
+    resource: null,
+    data: { path: path.join(".") || "(root)", problem: message, suggestion },
+  };
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer
+    .split("/")
+    .slice(1)
+    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function describe(error: ErrorObject, at: (string | number)[]) {
+  if (error.keyword === "additionalProperties") {
+    const key = String((error.params as { additionalProperty: string }).additionalProperty);
+    const known = Object.keys(schemaAt(at)?.properties ?? {});
+    return { locatePath: [...at, key], removePath: [...at, key], message: `unknown key "${key}"`, suggestion: closest(key, known) ?? null };
+  }
+  if (error.keyword === "if") return undefined;
+  const allowed = error.keyword === "enum" ? ` (allowed: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")})` : "";
+  return { locatePath: at, removePath: at, message: `${error.message ?? "invalid value"}${allowed}`, suggestion: null };
+}
+
+interface SchemaNode {
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: SchemaNode | boolean;
+}
+
+function schemaAt(path: (string | number)[]): SchemaNode | undefined {
+  let node: SchemaNode | undefined = POLICY_SCHEMA as SchemaNode;
+  for (const segment of path) {
+    if (!node) return undefined;
+    const next: SchemaNode | boolean | undefined = node.properties?.[String(segment)] ?? node.additionalProperties;
+    node = typeof next === "object" ? next : undefined;
+  }
+  return node;
+}
+
+function removeAt(target: Record<string, unknown>, path: (string | number)[]): void {
+  if (path.length === 0) {
+    for (const key of Object.keys(target)) delete target[key];
+    return;
+  }
+  let node: unknown = target;
+  for (const segment of path.slice(0, -1)) {
+    if (!isObject(node) && !Array.isArray(node)) return;
+    node = (node as Record<string, unknown>)[String(segment)];
+  }
+  const last = path[path.length - 1] as string | number;
+  if (Array.isArray(node) && typeof last === "number") node.splice(last, 1);
+  else if (isObject(node)) delete (node as Record<string, unknown>)[String(last)];
+}
+
+function selector(into: RouteSelector, value: unknown): void {
+  if (!isObject(value)) return;
+  if (Array.isArray(value.namespaces)) into.namespaces = value.namespaces.map(String);
+  if (Array.isArray(value.prefixes)) into.prefixes = value.prefixes.map(String);
+  if (Array.isArray(value.services)) into.services = value.services.map(String);
+}
+
+/** Copies the validated keys over the defaults. */
+function merge(policy: Policy, value: Record<string, unknown>): void {
+  if (value.failOn === "error" || value.failOn === "warning") policy.failOn = value.failOn;
+  if (value.scope === "introduced" || value.scope === "all") policy.scope = value.scope;
+  if (isObject(value.paths)) {
+    if (Array.isArray(value.paths.include)) policy.paths.include = value.paths.include.map(String);
+    if (Array.isArray(value.paths.exclude)) policy.paths.exclude = value.paths.exclude.map(String);
+  }
+  if (isObject(value.emissary)) {
+    if (typeof value.emissary.namespace === "string") policy.emissary.namespace = value.emissary.namespace;
+    const integrations = value.emissary.integrations;
+    if (isObject(integrations)) {
+      if (typeof integrations.istio === "boolean") policy.emissary.integrations.istio = integrations.istio;
+      if (typeof integrations.consul === "boolean") policy.emissary.integrations.consul = integrations.consul;
+    }
+  }
+  if (typeof value.defaultNamespace === "string") policy.defaultNamespace = value.defaultNamespace;
+  if (Array.isArray(value.externalSecrets)) policy.externalSecrets = value.externalSecrets.map(String);
+  if (isObject(value.require)) {
+    selector(policy.require.mtls, value.require.mtls);
+    selector(policy.require.verifiedUpstream, value.require.verifiedUpstream);
+  }
+  if (isObject(value.rules)) {
+    for (const [rule, setting] of Object.entries(value.rules)) {
+      if (setting === "error" || setting === "warning" || setting === "notice" || setting === "off") policy.rules[rule] = setting;
+      else if (setting === false) policy.rules[rule] = "off";
+    }
+  }
+  if (isObject(value.certificates)) {
+    const certificates = policy.certificates;
+    for (const key of ["expiryWarningDays", "minRsaBits", "preferredRsaBits", "minEcBits"] as const) {
+      const item = value.certificates[key];
+      if (typeof item === "number") certificates[key] = item;
+    }
+  }
+}
+
+function dedupe(diagnostics: SourceDiagnostic[]): SourceDiagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.location.line}:${String(d.data.problem)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,43 @@
+import type { Severity } from "../types.js";
+
+export interface RouteSelector {
+  /** Upstream service namespaces (where the traffic goes). */
+  namespaces: string[];
+  /** Mapping prefixes; a trailing `*` matches any prefix that starts with the rest. */
+  prefixes: string[];
+  /** Upstream services, as `name` or `name.namespace`. */
+  services: string[];
+}
+
+export type RuleSetting = Severity | "off";
+
+export interface Policy {
+  failOn: "error" | "warning";
+  scope: "introduced" | "all";
+  paths: { include: string[]; exclude: string[] };
+  emissary: { namespace: string; integrations: { istio: boolean; consul: boolean } };
+  defaultNamespace: string;
+  /** `namespace/name` of Secrets created outside Git. */
+  externalSecrets: string[];
+  require: { mtls: RouteSelector; verifiedUpstream: RouteSelector };
+  rules: Record<string, RuleSetting>;
+  certificates: { expiryWarningDays: number; minRsaBits: number; preferredRsaBits: number; minEcBits: number };
+}
+
+const emptySelector = (): RouteSelector => ({ namespaces: [], prefixes: [], services: [] });
+
+export function defaultPolicy(): Policy {
+  return {
+    failOn: "error",
+    scope: "introduced",
+    paths: { include: ["**/*.yaml", "**/*.yml"], exclude: [] },
+    emissary: { namespace: "default", integrations: { istio: false, consul: false } },
+    defaultNamespace: "default",
+    externalSecrets: [],
+    require: { mtls: emptySelector(), verifiedUpstream: emptySelector() },
+    rules: {},
+    certificates: { expiryWarningDays: 30, minRsaBits: 2048, preferredRsaBits: 3072, minEcBits: 256 },
+  };
+}
+
+export const POLICY_PATH = ".github/mtls-gate.yml";

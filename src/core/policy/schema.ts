@@ -1,0 +1,56 @@
+/** JSON Schema of `.github/mtls-gate.yml`. Every key is optional; unknown keys are errors. */
+
+const stringList = { type: "array", items: { type: "string" } } as const;
+
+const selector = {
+  type: "object",
+  additionalProperties: false,
+  properties: { namespaces: stringList, prefixes: stringList, services: stringList },
+} as const;
+
+const ruleSetting = { enum: ["error", "warning", "notice", "off", false] } as const;
+
+export const POLICY_SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    failOn: { enum: ["error", "warning"] },
+    scope: { enum: ["introduced", "all"] },
+    paths: {
+      type: "object",
+      additionalProperties: false,
+      properties: { include: stringList, exclude: stringList },
+    },
+    emissary: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        namespace: { type: "string", minLength: 1 },
+        integrations: {
+          type: "object",
+          additionalProperties: false,
+          properties: { istio: { type: "boolean" }, consul: { type: "boolean" } },
+        },
+      },
+    },
+    defaultNamespace: { type: "string", minLength: 1 },
+    externalSecrets: { type: "array", items: { type: "string", pattern: "^[^/\\s]+/[^/\\s]+$" } },
+    require: {
+      type: "object",
+      additionalProperties: false,
+      properties: { mtls: selector, verifiedUpstream: selector },
+    },
+    rules: { type: "object", additionalProperties: ruleSetting },
+    certificates: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        expiryWarningDays: { type: "integer", minimum: 0 },
+        minRsaBits: { type: "integer", minimum: 512 },
+        preferredRsaBits: { type: "integer", minimum: 512 },
+        minEcBits: { type: "integer", minimum: 160 },
+      },
+    },
+    _extends: { type: "string" },
+  },
+} as const;

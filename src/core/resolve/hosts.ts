@@ -1,0 +1,71 @@
+import type { HostResource } from "../model/resources.js";
+import type { ContextRegistry, ResolvedContext } from "./contexts.js";
+import { isResolved, type SecretIndex, type SecretLookup } from "./secrets.js";
+
+export type HostState =
+  | "terminates" // serves its tlsSecret
+  | "no-tls" // no tlsSecret: plaintext only (tls/tlsContext are ignored)
+  | "inactive-secret" // tlsSecret missing or unusable: Host silently inactive
+  | "dropped-unknown-context" // tlsContext names no context
+  | "dropped-secret-mismatch"; // linked context's secret differs from tlsSecret
+
+export interface ResolvedHost {
+  host: HostResource;
+  state: HostState;
+  active: boolean;
+  tlsSecret: SecretLookup | undefined;
+  context: ResolvedContext | undefined;
+  /** The linked context's hosts do not include this hostname (error; Host kept). */
+  hostnameNotInContext: boolean;
+  /** `tls`/`tlsContext` written without `tlsSecret`: silently ignored. */
+  tlsIgnored: boolean;
+}
+
+export function resolveHosts(hosts: readonly HostResource[], registry: ContextRegistry, secrets: SecretIndex): ResolvedHost[] {
+  return hosts.map((host) => resolveHost(host, registry, secrets));
+}
+
+function resolveHost(host: HostResource, registry: ContextRegistry, secrets: SecretIndex): ResolvedHost {
+  const result: ResolvedHost = {
+    host,
+    state: "terminates",
+    active: true,
+    tlsSecret: undefined,
+    context: undefined,
+    hostnameNotInContext: false,
+    tlsIgnored: false,
+  };
+  if (!host.tlsSecret) {
+    result.state = "no-tls";
+    result.tlsIgnored = host.tlsContextName !== undefined || host.inlineTls !== undefined;
+    return result;
+  }
+  const namespace = host.tlsSecret.namespace ?? host.namespace;
+  result.tlsSecret = secrets.lookup(host.tlsSecret.name, host.tlsSecret.name, namespace, false, "server");
+
+  if (host.tlsContextName !== undefined) {
+    const context = registry.byName.get(host.tlsContextName);
+    if (!context) {
+      result.state = "dropped-unknown-context";
+      result.active = false;
+      return result;
+    }
+    result.context = context;
+    const contextSecret = context.secret;
+    if (!contextSecret || contextSecret.name !== host.tlsSecret.name || contextSecret.namespace !== namespace) {
+      result.state = "dropped-secret-mismatch";
+      result.active = false;
+      return result;
+    }
+    const hosts = context.definition.hosts;
+    if (hosts && host.hostname && !hosts.includes(host.hostname)) result.hostnameNotInContext = true;
+  } else {
+    result.context = registry.all.find((c) => c.definition.origin === "host" && c.definition.resource === host) ??
+      registry.byName.get(`${host.name}-context`);
+  }
+  if (!isResolved(result.tlsSecret)) {
+    result.state = "inactive-secret";
+    result.active = false;
+  }
+  return result;
+}

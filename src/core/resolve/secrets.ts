@@ -1,0 +1,107 @@
+import type { Model } from "../model/build.js";
+import { secretKey, type SecretProvider, type SecretResource } from "../model/resources.js";
+
+/** Secret types Emissary reads; any other type is ignored, so the Secret looks missing. */
+export const ACCEPTED_SECRET_TYPES: readonly string[] = ["kubernetes.io/tls", "Opaque", "istio.io/key-and-cert"];
+
+export const CERT_KEYS = ["tls.crt", "cert-chain.pem"] as const;
+export const KEY_KEYS = ["tls.key", "key.pem"] as const;
+export const CA_KEYS = ["tls.crt", "root-cert.pem"] as const;
+export const CRL_KEYS = ["crl.pem"] as const;
+
+/** What a Secret is used for decides which keys it must carry. */
+export type SecretRole = "client" | "ca" | "crl" | "server";
+
+export type SecretStatus =
+  | "found"
+  | "provided"
+  | "missing"
+  | "unsupported-type"
+  | "no-certificate"
+  | "no-private-key"
+  | "ca-in-ca-crt"
+  | "no-crl";
+
+export interface SecretLookup {
+  /** The reference exactly as written. */
+  written: string;
+  name: string;
+  namespace: string;
+  /** True when a dotted reference was split into name and namespace. */
+  split: boolean;
+  role: SecretRole;
+  status: SecretStatus;
+  secret?: SecretResource;
+  provider?: SecretProvider;
+  /** Namespaces where a Secret of this name does exist, for "did you mean" messages. */
+  elsewhere: string[];
+  /** When the split name is missing, whether the whole dotted name exists as a Secret in the default namespace. */
+  unsplitExists?: boolean;
+}
+
+export function isResolved(lookup: SecretLookup | undefined): boolean {
+  return lookup !== undefined && (lookup.status === "found" || lookup.status === "provided");
+}
+
+/**
+ * A TLSContext's secret reference: the namespace defaults to the context's, and with namespacing on, a dotted name is
+ * split at its last dot into `name.namespace`.
+ */
+export function parseSecretReference(written: string, defaultNamespace: string, namespacing: boolean) {
+  const dot = written.lastIndexOf(".");
+  if (namespacing && dot > 0 && dot < written.length - 1) {
+    return { name: written.slice(0, dot), namespace: written.slice(dot + 1), split: true };
+  }
+  return { name: written, namespace: defaultNamespace, split: false };
+}
+
+export class SecretIndex {
+  private readonly byName = new Map<string, string[]>();
+
+  constructor(private readonly model: Model) {
+    const names = [...model.secrets.values()].map((s) => [s.name, s.namespace] as const);
+    for (const providers of model.providers.values()) for (const p of providers) names.push([p.secretName, p.namespace]);
+    for (const [name, namespace] of names) {
+      const list = this.byName.get(name) ?? [];
+      if (!list.includes(namespace)) list.push(namespace);
+      this.byName.set(name, list);
+    }
+  }
+
+  lookup(written: string, name: string, namespace: string, split: boolean, role: SecretRole): SecretLookup {
+    const key = secretKey(namespace, name);
+    const elsewhere = (this.byName.get(name) ?? []).filter((ns) => ns !== namespace).sort();
+    const base = { written, name, namespace, split, role, elsewhere };
+    const secret = this.model.secrets.get(key);
+    const provider = this.model.providers.get(key)?.[0];
+    if (secret && !secret.encrypted) {
+      return { ...base, secret, status: statusOfSecret(secret, role) };
+    }
+    if (provider || secret) {
+      return { ...base, ...(secret ? { secret } : {}), ...(provider ? { provider } : {}), status: "provided" };
+    }
+    const lookup: SecretLookup = { ...base, status: "missing" };
+    if (split) lookup.unsplitExists = (this.byName.get(written) ?? []).length > 0;
+    return lookup;
+  }
+}
+
+function has(secret: SecretResource, keys: readonly string[]): boolean {
+  return keys.some((key) => secret.values.has(key));
+}
+
+function statusOfSecret(secret: SecretResource, role: SecretRole): SecretStatus {
+  if (!ACCEPTED_SECRET_TYPES.includes(secret.type)) return "unsupported-type";
+  switch (role) {
+    case "client":
+    case "server":
+      if (!has(secret, CERT_KEYS)) return "no-certificate";
+      if (!has(secret, KEY_KEYS)) return "no-private-key";
+      return "found";
+    case "ca":
+      if (has(secret, CA_KEYS)) return "found";
+      return secret.values.has("ca.crt") ? "ca-in-ca-crt" : "no-certificate";
+    case "crl":
+      return has(secret, CRL_KEYS) ? "found" : "no-crl";
+  }
+}

@@ -1,0 +1,25 @@
+import { specFieldLocation } from "../model/resources.js";
+import { text, type Rule } from "./rule.js";
+
+export const rule: Rule = {
+  meta: {
+    id: "host-tls-ignored",
+    severity: "error",
+    description: "A Host has tls or tlsContext but no tlsSecret: Emissary terminates no TLS for it and silently ignores those settings.",
+  },
+  message(data) {
+    return `Host ${text(data, "host")} sets ${text(data, "field")} but no tlsSecret: Emissary terminates TLS only with a tlsSecret, so these settings are silently ignored and ${text(data, "hostname")} gets no certificate of its own. Add tlsSecret: {name: ...}.`;
+  },
+  check({ simulation }, report) {
+    for (const resolved of simulation.hosts) {
+      if (!resolved.tlsIgnored) continue;
+      const host = resolved.host;
+      const field = host.tlsContextName !== undefined ? "tlsContext" : "tls";
+      report({
+        at: specFieldLocation(host, [field]),
+        resource: host,
+        data: { host: `${host.namespace}/${host.name}`, field, hostname: host.hostname ?? "its hostname" },
+      });
+    }
+  },
+};

@@ -1,0 +1,77 @@
+/** Every rule, sorted by id. A rule file is named after its id; the meta-tests check this list against the folder. */
+import type { Rule } from "./rule.js";
+import { rule as caSecretInCaCrt } from "./ca-secret-in-ca-crt.js";
+import { rule as duplicateResource } from "./duplicate-resource.js";
+import { rule as fileSkipped } from "./file-skipped.js";
+import { rule as fileTooLarge } from "./file-too-large.js";
+import { rule as hostContextMismatch } from "./host-context-mismatch.js";
+import { rule as hostTlsIgnored } from "./host-tls-ignored.js";
+import { rule as hostTlsSecretNotFound } from "./host-tls-secret-not-found.js";
+import { rule as internalError } from "./internal-error.js";
+import { rule as invalidSuppression } from "./invalid-suppression.js";
+import { rule as istioSecretNamespacing } from "./istio-secret-namespacing.js";
+import { rule as mappingHttpSchemeWithTls } from "./mapping-http-scheme-with-tls.js";
+import { rule as mappingRejected } from "./mapping-rejected.js";
+import { rule as mappingSharedClusterTlsConflict } from "./mapping-shared-cluster-tls-conflict.js";
+import { rule as mappingTlsContextNotFound } from "./mapping-tls-context-not-found.js";
+import { rule as mtlsDowngrade } from "./mtls-downgrade.js";
+import { rule as mtlsRequired } from "./mtls-required.js";
+import { rule as notKubernetesObject } from "./not-kubernetes-object.js";
+import { rule as policyInvalid } from "./policy-invalid.js";
+import { rule as secretMissingCertificate } from "./secret-missing-certificate.js";
+import { rule as secretMissingPrivateKey } from "./secret-missing-private-key.js";
+import { rule as secretUnsupportedType } from "./secret-unsupported-type.js";
+import { rule as tlsContextCaSecretNotFound } from "./tls-context-ca-secret-not-found.js";
+import { rule as tlsContextCaWithoutCertificate } from "./tls-context-ca-without-certificate.js";
+import { rule as tlsContextCertAndSecret } from "./tls-context-cert-and-secret.js";
+import { rule as tlsContextCrlSecretNotFound } from "./tls-context-crl-secret-not-found.js";
+import { rule as tlsContextIncompleteCertFiles } from "./tls-context-incomplete-cert-files.js";
+import { rule as tlsContextNameCollision } from "./tls-context-name-collision.js";
+import { rule as tlsContextNoCertificate } from "./tls-context-no-certificate.js";
+import { rule as tlsContextSecretNotFound } from "./tls-context-secret-not-found.js";
+import { rule as tlsContextUnused } from "./tls-context-unused.js";
+import { rule as unknownField } from "./unknown-field.js";
+import { rule as unsupportedApiVersion } from "./unsupported-api-version.js";
+import { rule as upstreamUnverified } from "./upstream-unverified.js";
+import { rule as weakTlsProtocol } from "./weak-tls-protocol.js";
+import { rule as yamlSyntax } from "./yaml-syntax.js";
+
+export const RULES: readonly Rule[] = [
+  caSecretInCaCrt,
+  duplicateResource,
+  fileSkipped,
+  fileTooLarge,
+  hostContextMismatch,
+  hostTlsIgnored,
+  hostTlsSecretNotFound,
+  internalError,
+  invalidSuppression,
+  istioSecretNamespacing,
+  mappingHttpSchemeWithTls,
+  mappingRejected,
+  mappingSharedClusterTlsConflict,
+  mappingTlsContextNotFound,
+  mtlsDowngrade,
+  mtlsRequired,
+  notKubernetesObject,
+  policyInvalid,
+  secretMissingCertificate,
+  secretMissingPrivateKey,
+  secretUnsupportedType,
+  tlsContextCaSecretNotFound,
+  tlsContextCaWithoutCertificate,
+  tlsContextCertAndSecret,
+  tlsContextCrlSecretNotFound,
+  tlsContextIncompleteCertFiles,
+  tlsContextNameCollision,
+  tlsContextNoCertificate,
+  tlsContextSecretNotFound,
+  tlsContextUnused,
+  unknownField,
+  unsupportedApiVersion,
+  upstreamUnverified,
+  weakTlsProtocol,
+  yamlSyntax,
+];
+
+export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.meta.id, rule]));

@@ -1,0 +1,31 @@
+import { mappingTlsOrService } from "./locations.js";
+import { text, type Rule } from "./rule.js";
+import type { RouteMode } from "../types.js";
+
+const STRENGTH: Readonly<Record<RouteMode, number>> = { mtls: 2, tls: 1, plaintext: 0 };
+
+export const rule: Rule = {
+  meta: {
+    id: "mtls-downgrade",
+    severity: "error",
+    description: "A route that was mTLS in the base revision is weaker in the head (TLS without client certificate, plaintext, or gone to a rejected Mapping).",
+  },
+  message(data) {
+    return `Mapping ${text(data, "mapping")} was mtls in the base and is ${text(data, "mode")} after this change: the upstream no longer receives Emissary's client certificate. Restore its tls: context (and the context's secret).`;
+  },
+  check({ simulation, baseRoutes }, report) {
+    if (!baseRoutes) return;
+    const before = new Map(baseRoutes.filter((r) => !r.rejected).map((r) => [r.mapping.id, r.mode]));
+    for (const route of simulation.routes) {
+      const previous = before.get(route.mapping.id);
+      if (previous !== "mtls") continue;
+      if (!route.rejected && STRENGTH[route.mode] >= STRENGTH[previous]) continue;
+      const mapping = route.mapping;
+      report({
+        at: mappingTlsOrService(mapping),
+        resource: mapping,
+        data: { mapping: `${mapping.namespace}/${mapping.name}`, mode: route.rejected ? "rejected" : route.mode },
+      });
+    }
+  },
+};

@@ -1,0 +1,25 @@
+import { contextField } from "./locations.js";
+import { consequence, mappingsUsing } from "./context-usage.js";
+import { text, type Rule } from "./rule.js";
+
+export const rule: Rule = {
+  meta: {
+    id: "tls-context-ca-without-certificate",
+    severity: "error",
+    description: "A TLSContext has ca_secret or cacert_chain_file but no certificate of its own; Emissary refuses it.",
+  },
+  message(data) {
+    return `TLSContext ${text(data, "context")}: a CA without a certificate of its own ("cannot validate client certs without TLS termination"). Add secret: with the client certificate the CA goes with. Emissary refuses the context. ${text(data, "consequence")}`;
+  },
+  check({ simulation }, report) {
+    for (const context of simulation.contexts.all) {
+      const error = context.errors.find((e) => e.code === "ca-without-certificate");
+      if (!error) continue;
+      report({
+        at: contextField(context, error.field),
+        resource: context.definition.resource,
+        data: { context: context.registeredName, consequence: consequence(mappingsUsing(simulation, context)) },
+      });
+    }
+  },
+};

@@ -1,0 +1,25 @@
+import { contextField } from "./locations.js";
+import { consequence, mappingsUsing } from "./context-usage.js";
+import { text, type Rule } from "./rule.js";
+
+export const rule: Rule = {
+  meta: {
+    id: "tls-context-cert-and-secret",
+    severity: "error",
+    description: "A TLSContext sets both secret and cert_chain_file; Emissary refuses it.",
+  },
+  message(data) {
+    return `TLSContext ${text(data, "context")}: it sets both secret and cert_chain_file ("exactly one of 'secret' and 'cert_chain_file' must be present"). Keep one. Emissary refuses the context. ${text(data, "consequence")}`;
+  },
+  check({ simulation }, report) {
+    for (const context of simulation.contexts.all) {
+      const error = context.errors.find((e) => e.code === "cert-and-secret");
+      if (!error) continue;
+      report({
+        at: contextField(context, error.field),
+        resource: context.definition.resource,
+        data: { context: context.registeredName, consequence: consequence(mappingsUsing(simulation, context)) },
+      });
+    }
+  },
+};

@@ -1,0 +1,62 @@
+import { API_VERSION_SCHEMA, KNOWN_SPEC_FIELDS, type AmbassadorKind } from "../model/known-fields.js";
+import { specFieldLocation, type ResourceBase } from "../model/resources.js";
+import { closest } from "../util/suggest.js";
+import { text, type Rule } from "./rule.js";
+
+const TLS_LOOKALIKES = new Set(["tlscontext", "tls_context", "tlsContext", "tls-context", "tls_context_name", "tlsContextName", "tls-secret"]);
+const CERTIFICATE_FIELDS = new Set(["secret", "ca_secret", "cert_chain_file", "private_key_file", "cacert_chain_file", "crl_secret", "tlsSecret"]);
+
+function schemaFields(resource: ResourceBase): readonly string[] | undefined {
+  const version = resource.apiVersion.split("/")[1] as keyof typeof API_VERSION_SCHEMA | undefined;
+  const schema = version ? API_VERSION_SCHEMA[version] : undefined;
+  return schema ? KNOWN_SPEC_FIELDS[schema][resource.kind as AmbassadorKind] : undefined;
+}
+
+/** What ignoring the key costs, when it is a misspelt field that matters. */
+function consequence(resource: ResourceBase, key: string, suggestion: string | undefined): string | undefined {
+  const spec = resource.spec;
+  if ((resource.kind === "Mapping" || resource.kind === "TCPMapping") && (TLS_LOOKALIKES.has(key) || suggestion === "tls") && spec.tls === undefined) {
+    const service = typeof spec.service === "string" ? spec.service : "";
+    return /^https:\/\//i.test(service) ? "the route originates TLS without a client certificate" : "the route is plaintext";
+  }
+  if (suggestion && CERTIFICATE_FIELDS.has(suggestion) && spec[suggestion] === undefined) {
+    return `${resource.kind} has no ${suggestion}`;
+  }
+  return undefined;
+}
+
+export const rule: Rule = {
+  meta: {
+    id: "unknown-field",
+    severity: "warning",
+    description: "A field Emissary does not know (a typo such as secert: or tls_context:) is silently dropped; an error when that drops TLS or a certificate.",
+  },
+  message(data) {
+    const suggestion = data.suggestion ? ` Did you mean \`${text(data, "suggestion")}\`?` : "";
+    const cost = data.consequence ? `: ${text(data, "consequence")}` : "";
+    return `${text(data, "kind")} ${text(data, "resource")}: unknown field \`${text(data, "key")}\` is silently ignored by Emissary${cost}.${suggestion}`;
+  },
+  check({ model }, report) {
+    for (const resource of model.allAmbassadorResources) {
+      const known = schemaFields(resource);
+      if (!known) continue;
+      for (const key of Object.keys(resource.spec)) {
+        if (known.includes(key)) continue;
+        const suggestion = TLS_LOOKALIKES.has(key) && (resource.kind === "Mapping" || resource.kind === "TCPMapping") ? "tls" : closest(key, known);
+        const cost = consequence(resource, key, suggestion);
+        report({
+          at: specFieldLocation(resource, [key]),
+          resource,
+          severity: cost ? "error" : undefined,
+          data: {
+            kind: resource.kind,
+            resource: `${resource.namespace}/${resource.name}`,
+            key,
+            suggestion: suggestion ?? null,
+            consequence: cost ?? null,
+          },
+        });
+      }
+    }
+  },
+};

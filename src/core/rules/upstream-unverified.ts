@@ -1,0 +1,33 @@
+import { mappingTlsOrService } from "./locations.js";
+import { text, type Rule } from "./rule.js";
+import { selects } from "./selectors.js";
+
+export const rule: Rule = {
+  meta: {
+    id: "upstream-unverified",
+    severity: "notice",
+    description: "A route originates TLS without a CA (no ca_secret): the upstream's certificate is not verified. An error where the policy requires verification.",
+  },
+  message(data) {
+    const required = data.required ? ` The policy requires a verified upstream for ${text(data, "required")}.` : "";
+    return `Mapping ${text(data, "mapping")} encrypts traffic to ${text(data, "upstream")} but does not verify the upstream's certificate (${data.context ? `TLSContext ${text(data, "context")} has no ca_secret` : "no TLSContext"}): anyone who can answer for that address is trusted.${required} Add ca_secret with the CA that issued the upstream's certificate.`;
+  },
+  check({ simulation, policy }, report) {
+    for (const route of simulation.routes) {
+      if (route.rejected || !route.originatesTls || route.upstreamVerified) continue;
+      const mapping = route.mapping;
+      const required = selects(policy.require.verifiedUpstream, route);
+      report({
+        at: mappingTlsOrService(mapping),
+        resource: mapping,
+        severity: required ? "error" : undefined,
+        data: {
+          mapping: `${mapping.namespace}/${mapping.name}`,
+          upstream: `${route.upstreamHost}:${route.upstreamPort}`,
+          context: route.effectiveContext?.registeredName ?? null,
+          required: required ?? null,
+        },
+      });
+    }
+  },
+};

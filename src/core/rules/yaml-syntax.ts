@@ -1,0 +1,16 @@
+import { reportDiagnostics, text, type Rule } from "./rule.js";
+
+export const rule: Rule = {
+  meta: {
+    id: "yaml-syntax",
+    severity: "error",
+    description: "The file or a document in it is not valid YAML, so kubectl rejects it and Emissary never sees it.",
+  },
+  message(data) {
+    const problem = text(data, "problem");
+    return `Invalid YAML: ${problem}. kubectl rejects this file; fix the syntax so its resources are applied.`;
+  },
+  check(context, report) {
+    reportDiagnostics("yaml-syntax", context, report);
+  },
+};

@@ -1,0 +1,111 @@
+import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from "yaml";
+import type { SourceRange } from "../types.js";
+
+export type YamlPath = readonly (string | number)[];
+
+/** Maps a 1-based position inside parsed text to a 1-based position in the file (identity for top-level documents). */
+export type PositionMapper = (line: number, column: number) => { line: number; column: number };
+
+export const identityMapper: PositionMapper = (line, column) => ({ line, column });
+
+/** One YAML document with its plain value and a way back from any field path to the lines it came from. */
+export class LocatedDocument {
+  constructor(
+    readonly file: string,
+    /** Index of the document in its file (or in its annotation block). */
+    readonly index: number,
+    readonly value: unknown,
+    private readonly doc: Document.Parsed,
+    private readonly lines: LineCounter,
+    private readonly mapPosition: PositionMapper = identityMapper,
+  ) {}
+
+  /**
+   * The range of the field at `path`: for a scalar value the whole `key: value` line, for a collection only its key,
+   * so a finding on `tls:` underlines that line and not the block below it. A missing path falls back to the nearest
+   * ancestor that exists, so a finding about an absent field points at its parent.
+   */
+  locate(path: YamlPath): SourceRange {
+    let node: unknown = this.doc.contents;
+    let pair: Pair | undefined;
+    for (const segment of path) {
+      const next = childOf(node, segment);
+      if (!next) break;
+      node = next.node;
+      pair = next.pair;
+    }
+    if (pair && isNode(pair.key) && pair.key.range) {
+      const keyStart = pair.key.range[0];
+      const value = pair.value;
+      const end = isScalar(value) && value.range ? value.range[1] : pair.key.range[1];
+      return this.rangeOf(keyStart, end);
+    }
+    const range = isNode(node) ? node.range : undefined;
+    // A whole collection would underline hundreds of lines: point at where it starts.
+    if (range) return this.rangeOf(range[0], range[0]);
+    return this.rangeOf(this.doc.range[0], this.doc.range[0]);
+  }
+
+  /** The range of the key of the field at `path` (or of the nearest ancestor). */
+  locateKey(path: YamlPath): SourceRange {
+    const full = this.locate(path);
+    return { line: full.line, column: full.column, endLine: full.line, endColumn: full.line === full.endLine ? full.endColumn : full.column + 1 };
+  }
+
+  /** The whole document, from its first to its last line. */
+  locateDocument(): SourceRange {
+    const contents = this.doc.contents;
+    const range = isNode(contents) && contents.range ? contents.range : this.doc.range;
+    return this.rangeOf(range[0], range[1]);
+  }
+
+  /** The raw YAML node at `path`, for callers that need source details (block scalar headers, for instance). */
+  nodeAt(path: YamlPath): Node | undefined {
+    let node: unknown = this.doc.contents;
+    for (const segment of path) {
+      const next = childOf(node, segment);
+      if (!next) return undefined;
+      node = next.node;
+    }
+    return isNode(node) ? node : undefined;
+  }
+
+  /** The position of a byte offset of the parsed text, mapped into the file. */
+  positionOf(offset: number): { line: number; column: number } {
+    const { line, col } = this.lines.linePos(offset);
+    return this.mapPosition(Math.max(line, 1), Math.max(col, 1));
+  }
+
+  get mapper(): PositionMapper {
+    return this.mapPosition;
+  }
+
+  private rangeOf(start: number, end: number): SourceRange {
+    const from = this.positionOf(start);
+    const to = this.positionOf(Math.max(end, start));
+    const endColumn = to.line === from.line ? Math.max(to.column, from.column + 1) : to.column;
+    return { line: from.line, column: from.column, endLine: to.line, endColumn };
+  }
+}
+
+function isNode(value: unknown): value is Node {
+  return typeof value === "object" && value !== null && "range" in value;
+}
+
+function childOf(node: unknown, segment: string | number): { node: unknown; pair?: Pair } | undefined {
+  if (isMap(node)) {
+    for (const item of node.items) {
+      if (!isPair(item)) continue;
+      const key = isScalar(item.key) ? item.key.value : item.key;
+      if (key === segment || (typeof key === "number" && String(key) === String(segment))) {
+        return { node: item.value, pair: item };
+      }
+    }
+    return undefined;
+  }
+  if (isSeq(node) && typeof segment === "number") {
+    const item = node.items[segment];
+    return item === undefined ? undefined : { node: item };
+  }
+  return undefined;
+}

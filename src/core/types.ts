@@ -1,0 +1,54 @@
+/** Shared vocabulary of the analysis core. Everything here is plain data: no I/O, no globals. */
+
+export type Severity = "error" | "warning" | "notice";
+
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 3, warning: 2, notice: 1 };
+
+/** A file handed to the core: a path relative to the analysed root (forward slashes) and its text. */
+export interface SourceFile {
+  path: string;
+  text: string;
+  /** Size in bytes when the caller knows it without holding all the bytes (huge files are not read whole). */
+  size?: number;
+  /** True when the caller already saw NUL bytes or invalid UTF-8. */
+  binary?: boolean;
+}
+
+/** A 1-based source range. Columns are 1-based too; endColumn is exclusive-style "column after the last character". */
+export interface SourceRange {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface Location extends SourceRange {
+  file: string;
+}
+
+/** Message data: what a finding says, independent of where it is. It feeds the fingerprint. */
+export type MessageData = Readonly<Record<string, string | number | boolean | null>>;
+
+export interface Suppression {
+  reason: string;
+}
+
+export interface Finding extends Location {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  /** `Kind/namespace/name`, or null for findings about a file rather than a resource. */
+  resource: string | null;
+  data: MessageData;
+  fingerprint: string;
+  /** Set only when a base was analysed: true if the base analysis did not have this fingerprint. */
+  introduced?: boolean;
+  suppressed?: Suppression;
+}
+
+/** Where a finding should point: the file and range, and the resource it belongs to. */
+export interface Anchor extends Location {
+  resource: string | null;
+}
+
+export type RouteMode = "mtls" | "tls" | "plaintext";

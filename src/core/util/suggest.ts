@@ -1,0 +1,41 @@
+/** "Did you mean": the closest candidate by edit distance, after ignoring case, `_` and `-`. */
+export function closest(word: string, candidates: Iterable<string>, maxDistance = 3): string | undefined {
+  const normal = normalise(word);
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    if (candidate === word) continue;
+    const distance = normalise(candidate) === normal ? 0 : editDistance(normal, normalise(candidate));
+    if (distance < bestDistance || (distance === bestDistance && best !== undefined && candidate < best)) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const limit = Math.min(maxDistance, Math.max(1, Math.floor(normal.length / 3)));
+  return best !== undefined && bestDistance <= limit ? best : undefined;
+}
+
+function normalise(word: string): string {
+  return word.toLowerCase().replace(/[-_]/g, "");
+}
+
+/** Damerau-Levenshtein (optimal string alignment): a swapped pair of letters, as in `secert`, costs one. */
+export function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 8) return Math.abs(a.length - b.length);
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const row = d[i] as number[];
+      const above = d[i - 1] as number[];
+      let value = Math.min((above[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (above[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, ((d[i - 2] as number[])[j - 2] ?? 0) + 1);
+      }
+      row[j] = value;
+    }
+  }
+  return (d[rows - 1] as number[])[cols - 1] ?? 0;
+}

@@ -1,0 +1,102 @@
+import type { ResolvedHost } from "./resolve/hosts.js";
+import type { Route } from "./resolve/routes.js";
+import type { RouteMode } from "./types.js";
+import { specFieldLocation, resourceLocation } from "./model/resources.js";
+
+/** The shape routes take in every output (the JSON contract's `routes[]`). */
+export interface RouteView {
+  /** `namespace/name` of the Mapping. */
+  mapping: string;
+  kind: "Mapping" | "TCPMapping";
+  file: string;
+  line: number;
+  prefix: string | null;
+  host: string | null;
+  service: string | null;
+  upstream: { scheme: "http" | "https"; host: string; port: number };
+  originatesTls: boolean;
+  mode: RouteMode;
+  /** The context the cluster uses; null for none, `"(null context)"` for Emissary's null context. */
+  tlsContext: string | null;
+  /** `namespace/name` of the client certificate's Secret. */
+  secret: string | null;
+  caSecret: string | null;
+  upstreamVerified: boolean;
+  sni: string | null;
+  minTlsVersion: string | null;
+  maxTlsVersion: string | null;
+  /** The tls: written on the Mapping, when the cluster does not honour it. */
+  requestedTlsContext: string | null;
+  /** Why Emissary rejects the Mapping (then the route does not exist). */
+  rejected: string | null;
+  /** The Mapping whose settings this route's shared cluster took. */
+  sharedClusterWith: string | null;
+  /** With a base: whether the route is new or changed. */
+  change?: "added" | "changed" | "unchanged" | "removed";
+  baseMode?: RouteMode | null;
+}
+
+export interface HostView {
+  host: string;
+  file: string;
+  line: number;
+  hostname: string | null;
+  state: ResolvedHost["state"];
+  active: boolean;
+  tlsSecret: string | null;
+  tlsContext: string | null;
+}
+
+export const NULL_CONTEXT = "(null context)";
+
+export function routeViews(routes: readonly Route[]): RouteView[] {
+  return routes
+    .map((route): RouteView => {
+      const mapping = route.mapping;
+      const context = route.effectiveContext;
+      const definition = context?.definition;
+      const secret = context?.secret;
+      const caSecret = context?.caSecret;
+      const honoured = !route.lostToSharedCluster && (route.contextOutcome === "used" || route.contextOutcome === "none");
+      return {
+        mapping: `${mapping.namespace}/${mapping.name}`,
+        kind: mapping.kind,
+        file: mapping.file,
+        line: specFieldLocation(mapping, ["service"]).line,
+        prefix: mapping.prefix ?? null,
+        host: mapping.hostname ?? mapping.host ?? null,
+        service: mapping.service ?? null,
+        upstream: { scheme: route.upstreamScheme, host: route.upstreamHost, port: route.upstreamPort },
+        originatesTls: route.originatesTls,
+        mode: route.mode,
+        tlsContext: context ? context.registeredName : route.usesNullContext ? NULL_CONTEXT : null,
+        secret: secret ? `${secret.namespace}/${secret.name}` : definition?.certChainFile ? `file:${definition.certChainFile}` : null,
+        caSecret: caSecret ? `${caSecret.namespace}/${caSecret.name}` : definition?.cacertChainFile ? `file:${definition.cacertChainFile}` : null,
+        upstreamVerified: route.upstreamVerified,
+        sni: definition?.sni ?? null,
+        minTlsVersion: definition?.minTlsVersion ?? null,
+        maxTlsVersion: definition?.maxTlsVersion ?? null,
+        requestedTlsContext: honoured ? null : mapping.tls === undefined ? null : String(mapping.tls),
+        rejected: route.rejected ?? null,
+        sharedClusterWith: route.clusterLeader ? `${route.clusterLeader.namespace}/${route.clusterLeader.name}` : null,
+      };
+    })
+    .sort((a, b) => (a.mapping < b.mapping ? -1 : a.mapping > b.mapping ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+}
+
+export function hostViews(hosts: readonly ResolvedHost[]): HostView[] {
+  return hosts.map((resolved) => {
+    const host = resolved.host;
+    const secret = resolved.tlsSecret;
+    return {
+      host: `${host.namespace}/${host.name}`,
+      file: host.file,
+      line: resourceLocation(host).line,
+      hostname: host.hostname ?? null,
+      state: resolved.state,
+      active: resolved.active,
+      tlsSecret: secret ? `${secret.namespace}/${secret.name}` : null,
+      tlsContext: resolved.context?.registeredName ?? null,
+    };
+  });
+}

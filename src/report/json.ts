@@ -1,0 +1,69 @@
+import type { Summary } from "../core/analyze.js";
+import type { Finding } from "../core/types.js";
+import type { HostView, RouteView } from "../core/views.js";
+
+/** The JSON contract (documented in the README): stable field names, paths relative to the analysed root. */
+export interface JsonReport {
+  findings: JsonFinding[];
+  routes: RouteView[];
+  removedRoutes?: RouteView[];
+  hosts: HostView[];
+  summary: Summary & { failed: boolean };
+}
+
+export interface JsonFinding {
+  ruleId: string;
+  severity: Finding["severity"];
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  resource: string | null;
+  fingerprint: string;
+  introduced?: boolean;
+  suppressed?: boolean;
+  suppressionReason?: string;
+}
+
+export interface ReportInput {
+  findings: readonly Finding[];
+  routes: readonly RouteView[];
+  removedRoutes?: readonly RouteView[];
+  hosts: readonly HostView[];
+  summary: Summary;
+  failed: boolean;
+}
+
+export function toJsonFinding(finding: Finding): JsonFinding {
+  const result: JsonFinding = {
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    message: finding.message,
+    file: finding.file,
+    line: finding.line,
+    column: finding.column,
+    endLine: finding.endLine,
+    endColumn: finding.endColumn,
+    resource: finding.resource,
+    fingerprint: finding.fingerprint,
+  };
+  if (finding.introduced !== undefined) result.introduced = finding.introduced;
+  if (finding.suppressed) {
+    result.suppressed = true;
+    result.suppressionReason = finding.suppressed.reason;
+  }
+  return result;
+}
+
+export function renderJson(input: ReportInput): string {
+  const report: JsonReport = {
+    findings: input.findings.map(toJsonFinding),
+    routes: [...input.routes],
+    hosts: [...input.hosts],
+    summary: { ...input.summary, failed: input.failed },
+  };
+  if (input.removedRoutes) report.removedRoutes = [...input.removedRoutes];
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

@@ -1,0 +1,86 @@
+import type { Finding, RouteMode } from "../core/types.js";
+import type { RouteView } from "../core/views.js";
+import type { ReportInput } from "./json.js";
+
+export interface TextOptions {
+  /** ANSI colours, only for a terminal. */
+  color: boolean;
+}
+
+const COLORS = { red: "\u001b[31m", yellow: "\u001b[33m", cyan: "\u001b[36m", green: "\u001b[32m", dim: "\u001b[2m", bold: "\u001b[1m", reset: "\u001b[0m" };
+
+function paint(options: TextOptions, color: keyof typeof COLORS, text: string): string {
+  return options.color ? `${COLORS[color]}${text}${COLORS.reset}` : text;
+}
+
+const SEVERITY_COLOR = { error: "red", warning: "yellow", notice: "cyan" } as const;
+const MODE_COLOR: Record<RouteMode, keyof typeof COLORS> = { mtls: "green", tls: "yellow", plaintext: "red" };
+
+function findingLine(finding: Finding, options: TextOptions): string {
+  const tags = [finding.introduced === false ? "pre-existing" : undefined, finding.suppressed ? `suppressed: ${finding.suppressed.reason}` : undefined].filter(Boolean);
+  const tagText = tags.length > 0 ? paint(options, "dim", ` (${tags.join("; ")})`) : "";
+  const severity = paint(options, SEVERITY_COLOR[finding.severity], finding.severity.padEnd(7));
+  return `  ${String(finding.line).padStart(4)}:${String(finding.column).padEnd(3)} ${severity} ${finding.message} ${paint(options, "dim", `[${finding.ruleId}]`)}${tagText}`;
+}
+
+export function renderFindings(findings: readonly Finding[], options: TextOptions): string {
+  if (findings.length === 0) return "No findings.\n";
+  const lines: string[] = [];
+  let file: string | undefined;
+  for (const finding of findings) {
+    if (finding.file !== file) {
+      if (file !== undefined) lines.push("");
+      file = finding.file;
+      lines.push(paint(options, "bold", file));
+    }
+    lines.push(findingLine(finding, options));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => stripAnsi(row[column] ?? "").length))) ?? [];
+  return rows.map((row) => row.map((cell, column) => cell + " ".repeat(Math.max(0, (widths[column] ?? 0) - stripAnsi(cell).length))).join("  ").trimEnd());
+}
+
+function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[\d+m/g, "");
+}
+
+export function renderRoutes(routes: readonly RouteView[], options: TextOptions): string {
+  if (routes.length === 0) return "No routes.\n";
+  const showChange = routes.some((r) => r.change !== undefined);
+  const header = ["MAPPING", "PREFIX", "UPSTREAM", "MODE", "VERIFIED", "TLS CONTEXT", "CLIENT CERT", ...(showChange ? ["CHANGE"] : [])];
+  const rows = routes.map((route) => {
+    const mode = route.rejected ? "rejected" : route.mode;
+    const changeText = route.change === "changed" && route.baseMode && route.baseMode !== route.mode ? `${route.baseMode} -> ${route.mode}` : (route.change ?? "");
+    return [
+      route.kind === "TCPMapping" ? `${route.mapping} (tcp)` : route.mapping,
+      route.prefix ?? "-",
+      `${route.upstream.scheme}://${route.upstream.host}:${route.upstream.port}`,
+      paint(options, route.rejected ? "red" : MODE_COLOR[route.mode], mode),
+      route.originatesTls ? (route.upstreamVerified ? "yes" : "no") : "-",
+      route.tlsContext ?? (route.requestedTlsContext ? `(${route.requestedTlsContext}: not used)` : "-"),
+      route.secret ?? "-",
+      ...(showChange ? [changeText] : []),
+    ];
+  });
+  return `${table([header, ...rows]).join("\n")}\n`;
+}
+
+export function renderText(input: ReportInput, options: TextOptions): string {
+  const { summary } = input;
+  const parts = [
+    renderFindings(input.findings, options),
+    "",
+    paint(options, "bold", "Routes"),
+    renderRoutes(input.routes, options),
+  ];
+  if (input.removedRoutes && input.removedRoutes.length > 0) {
+    parts.push(paint(options, "bold", "Removed routes"), renderRoutes(input.removedRoutes, options));
+  }
+  const verdict = input.failed ? paint(options, "red", "FAIL") : paint(options, "green", "PASS");
+  parts.push(`${verdict}: ${summary.errors} error(s), ${summary.warnings} warning(s), ${summary.notices} notice(s), ${summary.suppressed} suppressed\n`);
+  return parts.join("\n");
+}

@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { analyzeTree, type TreeAnalysis } from "../../src/core/analyze.js";
+import { loadPolicy } from "../../src/core/policy/load.js";
+import { RULES_BY_ID } from "../../src/core/rules/index.js";
+import type { Finding, Severity, SourceFile } from "../../src/core/types.js";
+
+/** One expected finding of the rule under test. `file` defaults to the case's only (or first) file. */
+export interface ExpectedFinding {
+  line: number;
+  severity: Severity;
+  file?: string;
+  column?: number;
+  resource?: string;
+  /** Message data the finding must carry (a subset). */
+  data?: Record<string, string | number | boolean | null>;
+}
+
+export interface RuleCase {
+  name: string;
+  /** path -> YAML text. */
+  files: Record<string, string>;
+  /** The policy file's YAML text, if any. */
+  policy?: string;
+  now?: Date;
+  /** Exactly the findings of this rule, in file/line order; [] for a clean case. */
+  expect: ExpectedFinding[];
+}
+
+export const FIXED_NOW = new Date("2026-06-01T00:00:00Z");
+
+export function analyzeFiles(files: Record<string, string>, policy?: string, now: Date = FIXED_NOW): TreeAnalysis {
+  const sources: SourceFile[] = Object.entries(files).map(([path, text]) => ({ path, text }));
+  return analyzeTree(sources, { policy: loadPolicy(policy).policy, now });
+}
+
+/** Runs a literal table of cases for one rule: every case asserts the exact findings of that rule, no more, no fewer. */
+export function ruleTester(ruleId: string, cases: readonly RuleCase[]): void {
+  const rule = RULES_BY_ID.get(ruleId);
+  assert.ok(rule, `rule ${ruleId} is registered`);
+  assert.ok(cases.some((c) => c.expect.length === 0), `${ruleId} has a clean case`);
+  assert.ok(cases.some((c) => c.expect.length > 0), `${ruleId} has a failing case`);
+  for (const testCase of cases) {
+    test(`${ruleId}: ${testCase.name}`, () => {
+      const analysis = analyzeFiles(testCase.files, testCase.policy, testCase.now ?? FIXED_NOW);
+      const actual = analysis.findings.filter((f) => f.ruleId === ruleId);
+      const defaultFile = Object.keys(testCase.files)[0] ?? "";
+      const describe = (f: Finding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message}`;
+      assert.equal(
+        actual.length,
+        testCase.expect.length,
+        `expected ${testCase.expect.length} finding(s) of ${ruleId}, got:\n${actual.map(describe).join("\n")}`,
+      );
+      testCase.expect.forEach((expected, index) => {
+        const finding = actual[index] as Finding;
+        assert.equal(finding.file, expected.file ?? defaultFile, describe(finding));
+        assert.equal(finding.line, expected.line, describe(finding));
+        assert.equal(finding.severity, expected.severity, describe(finding));
+        if (expected.column !== undefined) assert.equal(finding.column, expected.column, describe(finding));
+        if (expected.resource !== undefined) assert.equal(finding.resource, expected.resource, describe(finding));
+        for (const [key, value] of Object.entries(expected.data ?? {})) assert.equal(finding.data[key], value, `data.${key}: ${describe(finding)}`);
+        assert.ok(finding.message.length > 0);
+        assert.equal(finding.fingerprint.length, 16);
+      });
+    });
+  }
+}
