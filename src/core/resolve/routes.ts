@@ -51,6 +51,8 @@ export interface ResolverInfo {
 
 export interface RouteOptions {
   emissaryNamespace: string;
+  /** The ambassador Module's use_ambassador_namespace_for_service_resolution: no `.namespace` qualification. */
+  useEmissaryNamespaceForServices?: boolean;
   /** Resolver resources by name. */
   resolvers: ReadonlyMap<string, ResolverInfo["kind"]>;
 }
@@ -88,8 +90,19 @@ function ownResolution(mapping: MappingResource, registry: ContextRegistry, opti
   const effectiveContext = usable ? requested : undefined;
   const usesNullContext = originatesTls && !effectiveContext;
 
-  let host = service?.host ?? "";
-  if (resolver === "service" && host && !host.includes(".") && !host.includes(":") && mapping.namespace !== options.emissaryNamespace) {
+  // Emissary lower-cases the host, and qualifies a bare one with the Mapping's namespace for every Kubernetes resolver
+  // (and for resolvers it cannot identify), unless the Mapping lives in its own namespace.
+  let host = (service?.host ?? "").toLowerCase();
+  const kubernetesResolver = resolver === "service" || resolver === "endpoint" || resolver === "unknown";
+  if (
+    kubernetesResolver &&
+    !options.useEmissaryNamespaceForServices &&
+    host &&
+    host !== "localhost" &&
+    !host.includes(".") &&
+    !host.includes(":") &&
+    mapping.namespace !== options.emissaryNamespace
+  ) {
     host = `${host}.${mapping.namespace}`;
   }
   const dot = host.indexOf(".");
@@ -131,8 +144,10 @@ function isVerifying(context: ResolvedContext): boolean {
  * the context name. Mappings that share a cluster all get the TLS settings of the first one processed.
  */
 function clusterKey(route: Route): string {
-  const raw = route.mapping.service ?? "";
-  const contextPart = route.service?.scheme === undefined ? (route.effectiveContext?.registeredName ?? "") : "";
+  // `tls: true` is rewritten to an https:// service before the IR sees it, so it joins the https:// cluster.
+  const written = route.mapping.service ?? "";
+  const raw = route.contextOutcome === "true" && route.service?.scheme === undefined ? `https://${written}` : written;
+  const contextPart = route.service?.scheme === undefined && route.contextOutcome !== "true" ? (route.effectiveContext?.registeredName ?? "") : "";
   return JSON.stringify([raw, route.originatesTls, route.mapping.namespace, contextPart]);
 }
 

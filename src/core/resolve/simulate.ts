@@ -13,10 +13,18 @@ export interface Simulation {
   hosts: ResolvedHost[];
 }
 
+function ambassadorModuleFlag(model: Model, key: string): boolean {
+  return model.modules.some((module) => module.name === "ambassador" && module.config[key] === true);
+}
+
 export function simulate(model: Model, policy: Policy): Simulation {
   const secrets = new SecretIndex(model);
   const contexts = resolveContexts(model, secrets);
-  const routes = resolveRoutes(model.mappings, contexts, { emissaryNamespace: policy.emissary.namespace, resolvers: model.resolvers });
+  const routes = resolveRoutes(model.mappings, contexts, {
+    emissaryNamespace: policy.emissary.namespace,
+    useEmissaryNamespaceForServices: ambassadorModuleFlag(model, "use_ambassador_namespace_for_service_resolution"),
+    resolvers: model.resolvers,
+  });
   const hosts = resolveHosts(model.hosts, contexts, secrets);
   return { secrets, contexts, routes, hosts };
 }
