@@ -54,7 +54,9 @@ test("--exit-zero and JSON: the documented contract", async () => {
     true,
   ]);
   assert.equal(report.routes.find((r) => r.mapping === "orders/orders-tls-only")?.tlsContext, "(null context)");
-  assert.deepEqual(report.summary, { errors: 1, warnings: 0, notices: 3, suppressed: 0, failed: true });
+  assert.deepEqual(report.summary, { errors: 1, warnings: 0, notices: 3, suppressed: 3, failed: true });
+  const suppressed = report.findings.filter((f) => f.suppressed).map((f) => [f.ruleId, f.file, f.suppressionReason?.startsWith("throwaway key")]);
+  assert.deepEqual(suppressed[0], ["secret-private-key-in-git", "edge/secret-reports-client.yaml", true]);
   assert.equal(report.hosts[0]?.state, "terminates");
 });
 

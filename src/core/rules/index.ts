@@ -10,6 +10,7 @@ import { rule as hostTlsSecretNotFound } from "./host-tls-secret-not-found.js";
 import { rule as internalError } from "./internal-error.js";
 import { rule as invalidSuppression } from "./invalid-suppression.js";
 import { rule as istioSecretNamespacing } from "./istio-secret-namespacing.js";
+import { rule as legacyTerminationIgnored } from "./legacy-termination-ignored.js";
 import { rule as mappingHttpSchemeWithTls } from "./mapping-http-scheme-with-tls.js";
 import { rule as mappingRejected } from "./mapping-rejected.js";
 import { rule as mappingSharedClusterTlsConflict } from "./mapping-shared-cluster-tls-conflict.js";
@@ -20,6 +21,7 @@ import { rule as notKubernetesObject } from "./not-kubernetes-object.js";
 import { rule as policyInvalid } from "./policy-invalid.js";
 import { rule as secretMissingCertificate } from "./secret-missing-certificate.js";
 import { rule as secretMissingPrivateKey } from "./secret-missing-private-key.js";
+import { rule as secretPrivateKeyInGit } from "./secret-private-key-in-git.js";
 import { rule as secretUnsupportedType } from "./secret-unsupported-type.js";
 import { rule as tlsContextCaSecretNotFound } from "./tls-context-ca-secret-not-found.js";
 import { rule as tlsContextCaWithoutCertificate } from "./tls-context-ca-without-certificate.js";
@@ -47,6 +49,7 @@ export const RULES: readonly Rule[] = [
   internalError,
   invalidSuppression,
   istioSecretNamespacing,
+  legacyTerminationIgnored,
   mappingHttpSchemeWithTls,
   mappingRejected,
   mappingSharedClusterTlsConflict,
@@ -57,6 +60,7 @@ export const RULES: readonly Rule[] = [
   policyInvalid,
   secretMissingCertificate,
   secretMissingPrivateKey,
+  secretPrivateKeyInGit,
   secretUnsupportedType,
   tlsContextCaSecretNotFound,
   tlsContextCaWithoutCertificate,

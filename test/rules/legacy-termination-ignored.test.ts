@@ -1,0 +1,46 @@
+import { ruleTester } from "../helpers/rule-tester.js";
+
+const terminating = `
+# A TLSContext that terminates TLS for a hostname (the Emissary 1.x way).
+apiVersion: getambassador.io/v3alpha1
+kind: TLSContext
+metadata: {name: site, namespace: default}
+spec:
+  hosts: [site.example.com]
+  secret: site-cert
+`;
+
+const host = `
+apiVersion: getambassador.io/v3alpha1
+kind: Host
+metadata: {name: site, namespace: default}
+spec:
+  hostname: site.example.com
+  tlsSecret: {name: site-cert}
+`;
+
+const tlsModule = `
+# The TLS Module's server block: also termination, also ignored without a Host.
+apiVersion: getambassador.io/v2
+kind: Module
+metadata: {name: tls, namespace: default}
+spec:
+  config:
+    server:
+      secret: site-cert
+`;
+
+ruleTester("legacy-termination-ignored", [
+  { name: "clean: a Host exists, so the context is used", files: { "site.yaml": terminating + "---" + host }, expect: [] },
+  { name: "clean: an origination-only context (hosts: [])", files: { "ctx.yaml": terminating.replace("[site.example.com]", "[]") }, expect: [] },
+  {
+    name: "TLSContext with hosts and no Host at all: ignored, fallback certificate served",
+    files: { "site.yaml": terminating },
+    expect: [{ line: 5, severity: "error", resource: "TLSContext/default/site", data: { hostnames: "site.example.com" } }],
+  },
+  {
+    name: "TLS Module server block and no Host",
+    files: { "module.yaml": tlsModule },
+    expect: [{ line: 8, severity: "error", resource: "Module/default/tls" }],
+  },
+]);
