@@ -1,0 +1,201 @@
+import { Buffer } from "node:buffer";
+import { X509Certificate, type KeyObject } from "node:crypto";
+
+import { ABSENT_BASIC_CONSTRAINTS } from "./extensions.js";
+import { EXTENDED_KEY_USAGES } from "./oids.js";
+import { problem, type CertProblem } from "./problems.js";
+import { describePublicKey } from "./public-key.js";
+import { readCertificateStructure, type CertificateStructure } from "./structure.js";
+import type { CertificateFacts, CertificateStaticFacts, CertificateValidity, PublicKeyFacts } from "./types.js";
+
+/**
+ * One certificate: Node's X509Certificate loads it (RSA, ECDSA, EdDSA alike) and verifies signatures; the DER walk in
+ * structure.ts supplies what Node lacks. The loaded form is cached; time-dependent facts are added per call.
+ */
+
+export interface LoadedCertificate {
+  readonly x509: X509Certificate;
+  /** Node's KeyObject, made on first use: only signature checks need it, and it is not free. */
+  readonly publicKey: () => KeyObject | null;
+  readonly facts: CertificateStaticFacts;
+  /** Canonical names, for issuer/subject comparisons. */
+  readonly subjectKey: string;
+  readonly issuerKey: string;
+  /** Malformations (problems without a certificate index). */
+  readonly problems: readonly CertProblem[];
+}
+
+export type CertificateLoad =
+  | { readonly ok: true; readonly certificate: LoadedCertificate }
+  | { readonly ok: false; readonly problem: CertProblem };
+
+const DAY_MS = 86_400_000;
+const UNKNOWN_KEY: PublicKeyFacts = { type: "unknown", bits: null, curve: null, sha256: null };
+
+function lazyPublicKey(x509: X509Certificate): () => KeyObject | null {
+  let loaded: KeyObject | null | undefined;
+  return () => {
+    if (loaded === undefined) {
+      try {
+        loaded = x509.publicKey;
+      } catch {
+        loaded = null;
+      }
+    }
+    return loaded;
+  };
+}
+
+function verifiesWith(x509: X509Certificate, key: KeyObject | null): boolean {
+  if (key === null) return false;
+  try {
+    return x509.verify(key);
+  } catch {
+    return false;
+  }
+}
+
+/** From the DER when it sufficed (the common case), else from Node's KeyObject. */
+function publicKeyFacts(publicKey: () => KeyObject | null, structure: CertificateStructure | null): PublicKeyFacts {
+  const info = structure?.publicKeyInfo;
+  if (info !== undefined && info.keyType !== "unknown" && info.bits !== null && info.sha256 !== null) {
+    return { type: info.keyType, bits: info.bits, curve: info.curve?.name ?? null, sha256: info.sha256 };
+  }
+  const key = publicKey();
+  const fromNode = key === null ? UNKNOWN_KEY : describePublicKey(key);
+  if (info === undefined) return fromNode;
+  return {
+    type: fromNode.type === "unknown" ? info.keyType : fromNode.type,
+    bits: fromNode.bits ?? info.bits,
+    curve: info.curve?.name ?? info.unknownCurveOid ?? fromNode.curve,
+    sha256: fromNode.sha256,
+  };
+}
+
+/** Node prints names one attribute a line; our display form separates them with ", ". */
+function nodeName(text: string): string {
+  return text
+    .split("\n")
+    .filter((part) => part !== "")
+    .join(", ");
+}
+
+/** Facts from Node alone, for a certificate OpenSSL loads but whose DER we cannot walk. */
+function factsFromNodeOnly(
+  x509: X509Certificate,
+  publicKey: () => KeyObject | null,
+): Omit<CertificateStaticFacts, "selfIssued" | "selfSigned"> {
+  const san = (x509.subjectAltName ?? "").split(", ").filter((entry) => entry !== "");
+  const ekuOids = x509.keyUsage ?? null;
+  return {
+    version: 3,
+    subject: nodeName(x509.subject),
+    issuer: nodeName(x509.issuer),
+    serial: x509.serialNumber.toUpperCase(),
+    notBefore: new Date(x509.validFrom),
+    notAfter: new Date(x509.validTo),
+    sanDnsNames: san.filter((entry) => entry.startsWith("DNS:")).map((entry) => entry.slice(4)),
+    sanIpAddresses: san
+      .filter((entry) => entry.startsWith("IP Address:"))
+      .map((entry) => entry.slice(11).toLowerCase()),
+    sanCount: san.length,
+    publicKey: publicKeyFacts(publicKey, null),
+    signatureAlgorithm: { name: "unknown", oid: "", hash: null },
+    basicConstraints: x509.ca
+      ? { present: true, cA: true, critical: false, pathLength: null }
+      : ABSENT_BASIC_CONSTRAINTS,
+    keyUsage: null,
+    extKeyUsage: ekuOids === null ? null : ekuOids.map((oid) => EXTENDED_KEY_USAGES.get(oid) ?? oid),
+    unhandledCriticalExtensions: [],
+    fingerprintSha256: x509.fingerprint256,
+  };
+}
+
+function factsFromStructure(
+  x509: X509Certificate,
+  publicKey: () => KeyObject | null,
+  structure: CertificateStructure,
+): Omit<CertificateStaticFacts, "selfIssued" | "selfSigned"> {
+  const { extensions } = structure;
+  return {
+    version: structure.version,
+    subject: structure.subject?.display ?? nodeName(x509.subject),
+    issuer: structure.issuer?.display ?? nodeName(x509.issuer),
+    serial: structure.serial === "" ? x509.serialNumber.toUpperCase() : structure.serial,
+    notBefore: structure.notBefore ?? new Date(x509.validFrom),
+    notAfter: structure.notAfter ?? new Date(x509.validTo),
+    sanDnsNames: extensions.sanDnsNames,
+    sanIpAddresses: extensions.sanIpAddresses,
+    sanCount: extensions.sanCount,
+    publicKey: publicKeyFacts(publicKey, structure),
+    signatureAlgorithm: structure.signatureAlgorithm,
+    basicConstraints: extensions.basicConstraints,
+    keyUsage: extensions.keyUsage,
+    extKeyUsage: extensions.extKeyUsage,
+    unhandledCriticalExtensions: extensions.unhandledCriticalExtensions,
+    fingerprintSha256: x509.fingerprint256,
+  };
+}
+
+/** Loads one DER certificate. Never throws; the problem (if any) names no bytes. */
+export function loadCertificate(der: Buffer, maxSanEntries: number): CertificateLoad {
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(der);
+  } catch {
+    return {
+      ok: false,
+      problem: problem("cert-invalid", "x509-unparseable", "PEM block does not parse as an X.509 certificate"),
+    };
+  }
+  const publicKey = lazyPublicKey(x509);
+  const structure = readCertificateStructure(der.toString("latin1"), maxSanEntries);
+  const problems: CertProblem[] = [];
+  if (structure === null) {
+    problems.push(problem("cert-malformed", "der-encoding", "certificate DER cannot be walked by a strict parser"));
+  } else {
+    for (const found of structure.malformations) problems.push(problem("cert-malformed", found.code, found.reason));
+  }
+  const base = structure === null ? factsFromNodeOnly(x509, publicKey) : factsFromStructure(x509, publicKey, structure);
+  const subjectKey = structure?.subject?.canonical ?? nodeName(x509.subject).toLowerCase();
+  const issuerKey = structure?.issuer?.canonical ?? nodeName(x509.issuer).toLowerCase();
+  const selfIssued = subjectKey === issuerKey;
+  // Verification is the one expensive step (think 16k-bit RSA); it runs once per distinct certificate thanks to the cache.
+  const selfSigned = selfIssued && verifiesWith(x509, publicKey());
+  return {
+    ok: true,
+    certificate: { x509, publicKey, facts: { ...base, selfIssued, selfSigned }, subjectKey, issuerKey, problems },
+  };
+}
+
+/** Whether `child`'s issuer is `parent`'s subject and `parent`'s key verifies `child`'s signature. */
+export function loadedIssuedBy(child: LoadedCertificate, parent: LoadedCertificate): boolean {
+  return child.issuerKey === parent.subjectKey && verifiesWith(child.x509, parent.publicKey());
+}
+
+function validityAt(facts: CertificateStaticFacts, now: Date): CertificateValidity {
+  if (now.getTime() < facts.notBefore.getTime()) return "not-yet-valid";
+  if (now.getTime() > facts.notAfter.getTime()) return "expired";
+  return "valid";
+}
+
+/** Facts objects handed out, mapped back to what they were made from (issuedBy needs the loaded certificate). */
+const loadedByFacts = new WeakMap<CertificateFacts, LoadedCertificate>();
+
+export function factsAt(certificate: LoadedCertificate, index: number, now: Date): CertificateFacts {
+  const facts: CertificateFacts = {
+    ...certificate.facts,
+    // Fresh Date objects: a caller that mutates one must not corrupt the cached facts.
+    notBefore: new Date(certificate.facts.notBefore.getTime()),
+    notAfter: new Date(certificate.facts.notAfter.getTime()),
+    index,
+    daysLeft: Math.floor((certificate.facts.notAfter.getTime() - now.getTime()) / DAY_MS),
+    validity: validityAt(certificate.facts, now),
+  };
+  loadedByFacts.set(facts, certificate);
+  return facts;
+}
+
+export function loadedFromFacts(facts: CertificateFacts): LoadedCertificate | undefined {
+  return loadedByFacts.get(facts);
+}
