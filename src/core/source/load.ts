@@ -74,7 +74,8 @@ export function parseYamlText(
   };
   let parsed: Document.Parsed[];
   try {
-    parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
+    // logLevel "error": the parser's warnings (collection keys, say) must not reach the process's stderr.
+    parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: "error" }) as Document.Parsed[];
   } catch (error) {
     // The parser recurses on nesting depth; a pathological file must cost a finding, not the run.
     return { documents, diagnostics: [diag("yaml-syntax", at(1, 1), { problem: describeParserFailure(error) })] };
@@ -91,7 +92,8 @@ export function parseYamlText(
     if (doc.errors.length > 0) {
       for (const error of doc.errors.slice(0, 3)) {
         const pos = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
-        diagnostics.push(diag("yaml-syntax", at(pos.line, pos.col), { problem: firstLine(error.message) }));
+        const problem = /call stack/i.test(error.message) ? "the document is nested too deeply to read" : firstLine(error.message);
+        diagnostics.push(diag("yaml-syntax", at(pos.line, pos.col), { problem }));
       }
       return;
     }
