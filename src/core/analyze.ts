@@ -45,16 +45,6 @@ export function analyzeTree(files: readonly SourceFile[], options: AnalysisOptio
     policy = loaded.policy;
     policyDiagnostics.push(...loaded.diagnostics);
   }
-  for (const [ruleId, setting] of Object.entries(policy.rules)) {
-    if (RULES_BY_ID.has(ruleId)) continue;
-    void setting;
-    policyDiagnostics.push({
-      ruleId: "policy-invalid",
-      location: { file: POLICY_PATH, line: 1, column: 1, endLine: 1, endColumn: 2 },
-      resource: null,
-      data: { path: `rules.${ruleId}`, problem: `unknown rule "${ruleId}"`, suggestion: null },
-    });
-  }
   const include = picomatch(policy.paths.include, { dot: true });
   const exclude = policy.paths.exclude.length > 0 ? picomatch(policy.paths.exclude, { dot: true }) : () => false;
   const limits = options.limits ?? DEFAULT_LOAD_LIMITS;
@@ -104,7 +94,10 @@ export function analyzeTree(files: readonly SourceFile[], options: AnalysisOptio
     }
   }
   const internal = RULES_BY_ID.get("internal-error");
-  if (internal) for (const report of internalErrors) findings.push(toFinding(internal, report, policy, suppressions) as Finding);
+  for (const report of internal ? internalErrors : []) {
+    const finding = internal && toFinding(internal, report, policy, suppressions);
+    if (finding) findings.push(finding);
+  }
 
   const resources = model.mappings.length + model.tlsContexts.length + model.hosts.length + model.modules.length + model.secrets.size;
   return {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { analyzeFiles } from "../helpers/rule-tester.js";
 
@@ -47,15 +48,20 @@ spec:
   ports: [{port: 443}]
 `;
 
+const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/certs/${name}`, import.meta.url)).toString("base64");
+
+// A real client certificate and key, so the certificate rules have nothing to say either.
 const upstreamCerts = `
 apiVersion: v1
 kind: Secret
 metadata:
   name: upstream-certs
+  annotations:
+    mtls-gate.io/ignore: "secret-private-key-in-git -- test fixture"
 type: kubernetes.io/tls
 data:
-  tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==
-  tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCg==
+  tls.crt: ${fixture("ec-p256.crt")}
+  tls.key: ${fixture("ec-p256.key")}
 `;
 
 for (const [style, manifest, tlsLine, secretLine] of [["CRD", crdStyle, 18, 8], ["annotation", annotationStyle, 20, 13]] as const) {

@@ -1,4 +1,5 @@
 import type { Policy } from "../policy/policy.js";
+import { ANNOTATION_ENVELOPE_FIELDS } from "./known-fields.js";
 import { parseYamlText, type SourceDiagnostic } from "../source/load.js";
 import type { LocatedDocument, PositionMapper } from "../source/yaml-document.js";
 import { isKustomizationFile, kustomizeNamespaces, readKustomization } from "./kustomize.js";
@@ -147,8 +148,11 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
       if (annotation !== undefined && (kind === "Service" || kind === "Ingress")) {
         const parentAnnotations = asStringRecord(metadata.annotations);
         const unfolded = unfoldAnnotation(file, doc, annotation);
-        diagnostics.push(...unfolded.diagnostics);
-        for (const inner of unfolded.documents) {
+        // Emissary drops the whole annotation when any document in it fails to parse.
+        const annotationDiagnostics = unfolded.diagnostics.map((d) => ({ ...d, data: { ...d.data, where: "annotation" } }));
+        diagnostics.push(...annotationDiagnostics);
+        const unreadable = unfolded.diagnostics.some((d) => d.ruleId === "yaml-syntax");
+        for (const inner of unreadable ? [] : unfolded.documents) {
           if (!isObject(inner.value)) continue;
           const resource = fromAnnotationDocument(inner, {
             file: file.path,
@@ -166,7 +170,7 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
       if (provider) providers.push(provider);
     }
   }
-  providers.push(...kustomizeGeneratedSecrets(kustomizations));
+  providers.push(...kustomizeGeneratedSecrets(kustomizations, policy.defaultNamespace));
   providers.push(...policyProviders(policy));
 
   const { winners, duplicates } = deduplicate(collected);
@@ -264,7 +268,8 @@ function readMapping(base: ResourceBase, version: AmbassadorVersion): MappingRes
     service: asName(spec.service),
     tls,
     resolver: asName(spec.resolver),
-    hasLoadBalancer: spec.load_balancer !== undefined && spec.load_balancer !== null,
+    // Emissary tests `mapping.get("load_balancer")`: an empty mapping counts as absent.
+    hasLoadBalancer: isObject(spec.load_balancer) ? Object.keys(spec.load_balancer).length > 0 : Boolean(spec.load_balancer),
     host: asName(spec.host),
     hostname: asName(spec.hostname),
     port: asNumber(spec.port),
@@ -367,7 +372,8 @@ function fromAnnotationDocument(inner: LocatedDocument, context: AnnotationConte
   const [group, versionPart] = apiVersion.split("/");
   if ((group !== "ambassador" && group !== "getambassador.io") || !versionPart) return undefined;
   const version = readVersion(`x/${versionPart}`);
-  if (!version || version === "v3alpha1" && group === "ambassador") {
+  // Emissary rewrites any `ambassador/` prefix to `getambassador.io/`, v3alpha1 included.
+  if (!version) {
     context.diagnostics.push(unsupportedVersion(context.file, inner, apiVersion, kind, ["apiVersion"]));
     return undefined;
   }
@@ -375,7 +381,7 @@ function fromAnnotationDocument(inner: LocatedDocument, context: AnnotationConte
   if (!name) return undefined;
   const spec: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    if (key === "apiVersion" || key === "kind" || key === "name" || key === "namespace" || key === "metadata_labels") continue;
+    if (ANNOTATION_ENVELOPE_FIELDS.includes(key)) continue;
     spec[key] = item;
   }
   // kustomize rewrites the Service's namespace, not text inside its annotation: an explicit namespace there stands.
@@ -454,7 +460,7 @@ function readProvider(
   return undefined;
 }
 
-function kustomizeGeneratedSecrets(kustomizations: readonly Kustomization[]): SecretProvider[] {
+function kustomizeGeneratedSecrets(kustomizations: readonly Kustomization[], defaultNamespace: string): SecretProvider[] {
   const result: SecretProvider[] = [];
   for (const k of kustomizations) {
     const generators = asObject(k.doc.value).secretGenerator;
@@ -472,7 +478,7 @@ function kustomizeGeneratedSecrets(kustomizations: readonly Kustomization[]): Se
       result.push({
         kind: "kustomize-secret-generator",
         secretName: name,
-        namespace: k.namespace ?? asName(g.namespace) ?? "default",
+        namespace: k.namespace ?? asName(g.namespace) ?? defaultNamespace,
         resource: null,
         location: { file: k.file, ...k.doc.locate(["secretGenerator", index, "name"]) },
         keys,

@@ -6,6 +6,7 @@ import { closest } from "../util/suggest.js";
 import { isObject } from "../model/values.js";
 import { defaultPolicy, POLICY_PATH, type Policy, type RouteSelector } from "./policy.js";
 import { POLICY_SCHEMA } from "./schema.js";
+import { RULES_BY_ID } from "../rules/index.js";
 
 export interface LoadedPolicy {
   policy: Policy;
@@ -41,6 +42,13 @@ export function loadPolicy(text: string | undefined, path: string = POLICY_PATH)
       diagnostics.push(problem(doc, path, described.locatePath, described.message, described.suggestion));
     }
     for (const bad of invalidPaths.sort((a, b) => b.length - a.length)) removeAt(value, bad);
+  }
+  if (isObject(value.rules)) {
+    for (const ruleId of Object.keys(value.rules)) {
+      if (RULES_BY_ID.has(ruleId)) continue;
+      diagnostics.push(problem(doc, path, ["rules", ruleId], `unknown rule "${ruleId}"`, closest(ruleId, RULES_BY_ID.keys()) ?? null));
+      delete (value.rules as Record<string, unknown>)[ruleId];
+    }
   }
   merge(policy, value);
   return { policy, diagnostics: dedupe(diagnostics) };

@@ -43,6 +43,7 @@ export interface ContextRegistry {
 }
 
 const CERT_FIELDS = new Set(["secret", "cert_chain_file", "private_key_file"]);
+const TLS_MODULE_FIELDS = new Set(["secret", "cert_chain_file", "private_key_file", "alpn_protocols", "redirect_cleartext_from"]);
 
 export function readContextFields(
   name: string,
@@ -80,8 +81,12 @@ function tlsModuleContexts(model: Model): TlsContextDefinition[] {
   for (const module of model.modules) {
     if (module.name !== "tls") continue;
     for (const [key, block] of Object.entries(module.config)) {
-      if (!isObject(block)) continue;
-      const definition = readContextFields(key, module.namespace, "tls-module", module, block, [...module.specPath, "config", key]);
+      // `client` only supplies the server's CA: it is not a context of its own.
+      if (!isObject(block) || key === "client") continue;
+      // Legacy blocks carry only these keys; anything else in them is ignored.
+      const fields = Object.fromEntries(Object.entries(block).filter(([field]) => TLS_MODULE_FIELDS.has(field)));
+      const definition = readContextFields(key, module.namespace, "tls-module", module, fields, [...module.specPath, "config", key]);
+      if (key === "server") definition.hosts = ["*"];
       const hasCertFields = Object.keys(block).some((field) => CERT_FIELDS.has(field));
       if (!hasCertFields) {
         definition.secret = "ambassador-certs";
@@ -139,7 +144,7 @@ function resolveDefinition(definition: TlsContextDefinition, secrets: SecretInde
   } else if ((definition.certChainFile === undefined) !== (definition.privateKeyFile === undefined) && definition.secret === undefined) {
     errors.push({ code: "incomplete-cert-files", field: definition.certChainFile ? "cert_chain_file" : "private_key_file" });
   }
-  if (!hasCertificate && !hasCa && definition.crlSecret === undefined) {
+  if (!hasCertificate && !hasCa && definition.crlSecret === undefined && definition.privateKeyFile === undefined) {
     errors.push({ code: "no-certificate", field: "" });
   } else if (!hasCertificate && hasCa) {
     errors.push({ code: "ca-without-certificate", field: definition.caSecret !== undefined ? "ca_secret" : "cacert_chain_file" });
@@ -168,7 +173,10 @@ export function resolveContexts(model: Model, secrets: SecretIndex): ContextRegi
   const namespacingDefault = secretNamespacingDefault(model);
   const definitions: TlsContextDefinition[] = [...tlsModuleContexts(model)];
   for (const resource of model.tlsContexts) {
-    definitions.push(readContextFields(resource.name, resource.namespace, "TLSContext", resource, resource.spec, [...resource.specPath]));
+    const definition = readContextFields(resource.name, resource.namespace, "TLSContext", resource, resource.spec, [...resource.specPath]);
+    // crl_secret exists only in v3alpha1; older schemas drop it like any unknown key.
+    if (!resource.apiVersion.endsWith("/v3alpha1")) definition.crlSecret = undefined;
+    definitions.push(definition);
   }
   definitions.push(...hostContexts(model.hosts, new Set(definitions.map((d) => d.name))));
 

@@ -52,13 +52,17 @@ function resolveHost(host: HostResource, registry: ContextRegistry, secrets: Sec
     }
     result.context = context;
     const contextSecret = context.secret;
-    if (!contextSecret || contextSecret.name !== host.tlsSecret.name || contextSecret.namespace !== namespace) {
+    // A linked context without a secret of its own is given the Host's: only a different secret is a mismatch.
+    if (contextSecret && (contextSecret.name !== host.tlsSecret.name || contextSecret.namespace !== namespace)) {
       result.state = "dropped-secret-mismatch";
       result.active = false;
       return result;
     }
     const hosts = context.definition.hosts;
-    if (hosts && host.hostname && !hosts.includes(host.hostname)) result.hostnameNotInContext = true;
+    // An empty list is filled with the Host's hostname; the Host's own name is accepted too (deprecated).
+    if (hosts && hosts.length > 0 && host.hostname && !hosts.includes(host.hostname) && !hosts.includes(host.name)) {
+      result.hostnameNotInContext = true;
+    }
   } else {
     result.context = registry.all.find((c) => c.definition.origin === "host" && c.definition.resource === host) ??
       registry.byName.get(`${host.name}-context`);

@@ -44,6 +44,8 @@ export interface Route {
 
 const SERVICE_RESOLVERS = new Set(["kubernetes-service"]);
 const ENDPOINT_RESOLVERS = new Set(["kubernetes-endpoint", "endpoint"]);
+/** Emissary's built-in Consul resolvers. */
+const CONSUL_RESOLVERS = new Set(["consul", "consul-endpoint"]);
 
 export interface ResolverInfo {
   kind: "service" | "endpoint" | "consul" | "unknown";
@@ -60,6 +62,7 @@ export interface RouteOptions {
 export function resolverKind(name: string | undefined, options: RouteOptions): ResolverInfo["kind"] {
   if (name === undefined || SERVICE_RESOLVERS.has(name)) return "service";
   if (ENDPOINT_RESOLVERS.has(name)) return "endpoint";
+  if (CONSUL_RESOLVERS.has(name) && !options.resolvers.has(name)) return "consul";
   return options.resolvers.get(name) ?? "unknown";
 }
 
@@ -145,10 +148,15 @@ function isVerifying(context: ResolvedContext): boolean {
  */
 function clusterKey(route: Route): string {
   // `tls: true` is rewritten to an https:// service before the IR sees it, so it joins the https:// cluster.
-  const written = route.mapping.service ?? "";
-  const raw = route.contextOutcome === "true" && route.service?.scheme === undefined ? `https://${written}` : written;
+  // The name is built from the normalised service (lower-cased, namespace-qualified host), so `https://Backend` and
+  // `https://backend.ns` from namespace ns share a cluster.
+  const scheme = route.contextOutcome === "true" && route.service?.scheme === undefined ? "https" : (route.service?.scheme ?? "");
+  const port = route.service?.port ?? "";
   const contextPart = route.service?.scheme === undefined && route.contextOutcome !== "true" ? (route.effectiveContext?.registeredName ?? "") : "";
-  return JSON.stringify([raw, route.originatesTls, route.mapping.namespace, contextPart]);
+  const spec = route.mapping.spec;
+  const marker = typeof spec.cluster_tag === "string" ? spec.cluster_tag : "";
+  const hostRewrite = route.originatesTls && typeof spec.host_rewrite === "string" ? spec.host_rewrite : "";
+  return JSON.stringify([marker, scheme, route.upstreamHost, port, route.originatesTls, hostRewrite, route.mapping.namespace, contextPart]);
 }
 
 export function resolveRoutes(mappings: readonly MappingResource[], registry: ContextRegistry, options: RouteOptions): Route[] {

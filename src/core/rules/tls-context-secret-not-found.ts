@@ -25,11 +25,14 @@ export const rule: Rule = {
     const external = data.integration ? "" : ` If it is created outside Git, list it in the policy's externalSecrets as ${text(data, "namespace")}/${text(data, "name")}.`;
     return `TLSContext ${text(data, "context")}: Secret ${text(data, "namespace")}/${text(data, "name")} not found ("found no certificate in secret ${text(data, "name")} in namespace ${text(data, "namespace")}, ignoring...").${split}${elsewhere}${integration}${external} ${text(data, "consequence")}`;
   },
-  check({ simulation }, report) {
+  check({ simulation, policy }, report) {
+    const enabled = { "Istio": policy.emissary.integrations.istio, "Consul Connect": policy.emissary.integrations.consul };
     for (const reference of secretReferences(simulation)) {
       const { lookup, context } = reference;
       if (reference.field !== "secret" || lookup.status !== "missing" || !context) continue;
-      const integration = INTEGRATION_SECRETS[lookup.name];
+      const known = INTEGRATION_SECRETS[lookup.name];
+      // Once the integration is on, the hint is moot: the Secret is then missing only from this namespace.
+      const integration = known && !enabled[known.integration as keyof typeof enabled] ? known : undefined;
       report({
         at: reference.at,
         resource: reference.referrerResource,

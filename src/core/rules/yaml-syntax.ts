@@ -8,6 +8,9 @@ export const rule: Rule = {
   },
   message(data) {
     const problem = text(data, "problem");
+    if (data.where === "annotation") {
+      return `Invalid YAML in the getambassador.io/config annotation: ${problem}. Emissary cannot parse the annotation and drops every resource in it; fix the syntax.`;
+    }
     return `Invalid YAML: ${problem}. kubectl rejects this file; fix the syntax so its resources are applied.`;
   },
   check(context, report) {

@@ -21,7 +21,7 @@ export interface LoadLimits {
 
 export const DEFAULT_LOAD_LIMITS: LoadLimits = {
   maxFileBytes: 1024 * 1024,
-  maxAliasCount: 100,
+  maxAliasCount: 1000,
   maxDocumentsPerFile: 20_000,
 };
 
