@@ -102,7 +102,7 @@ export function analyzeTree(files: readonly SourceFile[], options: AnalysisOptio
   const resources = model.mappings.length + model.tlsContexts.length + model.hosts.length + model.modules.length + model.secrets.size;
   return {
     findings: sortAndDedupe(findings),
-    routes: routeViews(simulation.routes),
+    routes: routeViews(simulation.routes, context.now),
     hosts: hostViews(simulation.hosts),
     model,
     simulation,

@@ -2,6 +2,24 @@ import type { ResolvedHost } from "./resolve/hosts.js";
 import type { Route } from "./resolve/routes.js";
 import type { RouteMode } from "./types.js";
 import { specFieldLocation, resourceLocation } from "./model/resources.js";
+import { inspectCertificateValue } from "./certs/index.js";
+import { CERT_KEYS } from "./resolve/secrets.js";
+
+/** Public facts of the client certificate a route presents (the leaf of its Secret's tls.crt). */
+export interface ClientCertificateView {
+  subject: string;
+  /** DNS names, then IP addresses. */
+  sans: string[];
+  issuer: string;
+  keyType: string;
+  keyBits: number | null;
+  signatureAlgorithm: string;
+  /** ISO 8601. */
+  notBefore: string;
+  notAfter: string;
+  /** Whole days from the analysis time to notAfter; negative once expired. */
+  daysLeft: number;
+}
 
 /** The shape routes take in every output (the JSON contract's `routes[]`). */
 export interface RouteView {
@@ -31,6 +49,8 @@ export interface RouteView {
   rejected: string | null;
   /** The Mapping whose settings this route's shared cluster took. */
   sharedClusterWith: string | null;
+  /** For mtls routes whose client Secret is in Git and parses: its leaf certificate; null otherwise. */
+  clientCertificate: ClientCertificateView | null;
   /** With a base: whether the route is new or changed. */
   change?: "added" | "changed" | "unchanged" | "removed";
   baseMode?: RouteMode | null;
@@ -49,7 +69,27 @@ export interface HostView {
 
 export const NULL_CONTEXT = "(null context)";
 
-export function routeViews(routes: readonly Route[]): RouteView[] {
+function clientCertificateOf(route: Route, now: Date): ClientCertificateView | null {
+  const secret = route.mode === "mtls" ? route.effectiveContext?.secret?.secret : undefined;
+  if (!secret || secret.encrypted) return null;
+  const value = CERT_KEYS.map((key) => secret.values.get(key)).find((v) => v !== undefined);
+  if (!value) return null;
+  const leaf = inspectCertificateValue(value.raw, value.encoding === "plain" ? "stringData" : "data", now).certificates[0];
+  if (!leaf || leaf.index !== 0) return null;
+  return {
+    subject: leaf.subject,
+    sans: [...leaf.sanDnsNames, ...leaf.sanIpAddresses],
+    issuer: leaf.issuer,
+    keyType: leaf.publicKey.type,
+    keyBits: leaf.publicKey.bits,
+    signatureAlgorithm: leaf.signatureAlgorithm.name,
+    notBefore: leaf.notBefore.toISOString(),
+    notAfter: leaf.notAfter.toISOString(),
+    daysLeft: leaf.daysLeft,
+  };
+}
+
+export function routeViews(routes: readonly Route[], now: Date): RouteView[] {
   return routes
     .map((route): RouteView => {
       const mapping = route.mapping;
@@ -79,6 +119,7 @@ export function routeViews(routes: readonly Route[]): RouteView[] {
         requestedTlsContext: honoured ? null : mapping.tls === undefined ? null : String(mapping.tls),
         rejected: route.rejected ?? null,
         sharedClusterWith: route.clusterLeader ? `${route.clusterLeader.namespace}/${route.clusterLeader.name}` : null,
+        clientCertificate: clientCertificateOf(route, now),
       };
     })
     .sort((a, b) => (a.mapping < b.mapping ? -1 : a.mapping > b.mapping ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));

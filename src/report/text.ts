@@ -51,7 +51,7 @@ function stripAnsi(text: string): string {
 export function renderRoutes(routes: readonly RouteView[], options: TextOptions): string {
   if (routes.length === 0) return "No routes.\n";
   const showChange = routes.some((r) => r.change !== undefined);
-  const header = ["MAPPING", "PREFIX", "UPSTREAM", "MODE", "VERIFIED", "TLS CONTEXT", "CLIENT CERT", ...(showChange ? ["CHANGE"] : [])];
+  const header = ["MAPPING", "PREFIX", "UPSTREAM", "MODE", "VERIFIED", "TLS CONTEXT", "CLIENT CERT", "DAYS LEFT", ...(showChange ? ["CHANGE"] : [])];
   const rows = routes.map((route) => {
     const mode = route.rejected ? "rejected" : route.mode;
     const changeText = route.change === "changed" && route.baseMode && route.baseMode !== route.mode ? `${route.baseMode} -> ${route.mode}` : (route.change ?? "");
@@ -63,6 +63,7 @@ export function renderRoutes(routes: readonly RouteView[], options: TextOptions)
       route.originatesTls ? (route.upstreamVerified ? "yes" : "no") : "-",
       route.tlsContext ?? (route.requestedTlsContext ? `(${route.requestedTlsContext}: not used)` : "-"),
       route.secret ?? "-",
+      route.mode === "mtls" && route.clientCertificate ? String(route.clientCertificate.daysLeft) : "-",
       ...(showChange ? [changeText] : []),
     ];
   });

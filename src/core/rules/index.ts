@@ -1,6 +1,20 @@
 /** Every rule, sorted by id. A rule file is named after its id; the meta-tests check this list against the folder. */
 import type { Rule } from "./rule.js";
+import { rule as caCertAsLeaf } from "./ca-cert-as-leaf.js";
+import { rule as caNotACa } from "./ca-not-a-ca.js";
 import { rule as caSecretInCaCrt } from "./ca-secret-in-ca-crt.js";
+import { rule as certExpired } from "./cert-expired.js";
+import { rule as certExpiresSoon } from "./cert-expires-soon.js";
+import { rule as certHostnameMismatch } from "./cert-hostname-mismatch.js";
+import { rule as certInvalid } from "./cert-invalid.js";
+import { rule as certMalformed } from "./cert-malformed.js";
+import { rule as certManagerWeakSpec } from "./cert-manager-weak-spec.js";
+import { rule as certMissingClientAuth } from "./cert-missing-client-auth.js";
+import { rule as certNoSan } from "./cert-no-san.js";
+import { rule as certNotYetValid } from "./cert-not-yet-valid.js";
+import { rule as chainIncomplete } from "./chain-incomplete.js";
+import { rule as chainMisordered } from "./chain-misordered.js";
+import { rule as clientCertIsServerCert } from "./client-cert-is-server-cert.js";
 import { rule as duplicateResource } from "./duplicate-resource.js";
 import { rule as fileSkipped } from "./file-skipped.js";
 import { rule as fileTooLarge } from "./file-too-large.js";
@@ -10,6 +24,7 @@ import { rule as hostTlsSecretNotFound } from "./host-tls-secret-not-found.js";
 import { rule as internalError } from "./internal-error.js";
 import { rule as invalidSuppression } from "./invalid-suppression.js";
 import { rule as istioSecretNamespacing } from "./istio-secret-namespacing.js";
+import { rule as keyCertMismatch } from "./key-cert-mismatch.js";
 import { rule as legacyTerminationIgnored } from "./legacy-termination-ignored.js";
 import { rule as mappingHttpSchemeWithTls } from "./mapping-http-scheme-with-tls.js";
 import { rule as mappingRejected } from "./mapping-rejected.js";
@@ -35,11 +50,27 @@ import { rule as tlsContextUnused } from "./tls-context-unused.js";
 import { rule as unknownField } from "./unknown-field.js";
 import { rule as unsupportedApiVersion } from "./unsupported-api-version.js";
 import { rule as upstreamUnverified } from "./upstream-unverified.js";
+import { rule as weakKey } from "./weak-key.js";
+import { rule as weakSignature } from "./weak-signature.js";
 import { rule as weakTlsProtocol } from "./weak-tls-protocol.js";
 import { rule as yamlSyntax } from "./yaml-syntax.js";
 
 export const RULES: readonly Rule[] = [
+  caCertAsLeaf,
+  caNotACa,
   caSecretInCaCrt,
+  certExpired,
+  certExpiresSoon,
+  certHostnameMismatch,
+  certInvalid,
+  certMalformed,
+  certManagerWeakSpec,
+  certMissingClientAuth,
+  certNoSan,
+  certNotYetValid,
+  chainIncomplete,
+  chainMisordered,
+  clientCertIsServerCert,
   duplicateResource,
   fileSkipped,
   fileTooLarge,
@@ -49,6 +80,7 @@ export const RULES: readonly Rule[] = [
   internalError,
   invalidSuppression,
   istioSecretNamespacing,
+  keyCertMismatch,
   legacyTerminationIgnored,
   mappingHttpSchemeWithTls,
   mappingRejected,
@@ -74,6 +106,8 @@ export const RULES: readonly Rule[] = [
   unknownField,
   unsupportedApiVersion,
   upstreamUnverified,
+  weakKey,
+  weakSignature,
   weakTlsProtocol,
   yamlSyntax,
 ];
