@@ -161,12 +161,11 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
             annotations: parentAnnotations,
             order: nextOrder(),
             diagnostics,
-            kustomizeNamespace,
           });
           if (resource) collected.push(resource);
         }
       }
-      const provider = readProvider(file.path, doc, value, apiVersion, kind, namespace, kustomizeNamespace);
+      const provider = readProvider(file.path, doc, value, apiVersion, kind, namespace);
       if (provider) providers.push(provider);
     }
   }
@@ -337,7 +336,6 @@ interface AnnotationContext {
   annotations: Record<string, string>;
   order: number;
   diagnostics: SourceDiagnostic[];
-  kustomizeNamespace: string | undefined;
 }
 
 /** Reads the YAML inside a `getambassador.io/config` annotation, keeping positions in the file's own lines. */
@@ -410,7 +408,6 @@ function readProvider(
   apiVersion: string,
   kind: string,
   namespace: string,
-  _kustomizeNamespace: string | undefined,
 ): SecretProvider | undefined {
   const group = apiVersion.split("/")[0] ?? "";
   const metadata = asObject(value.metadata);

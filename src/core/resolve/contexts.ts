@@ -1,6 +1,6 @@
 import type { Model } from "../model/build.js";
 import type { HostResource, ResourceBase, TlsContextDefinition } from "../model/resources.js";
-import { asBoolean, asName, asObject, asString, asStringList, isObject, type PlainObject } from "../model/values.js";
+import { asBoolean, asName, asObject, asStringList, isObject, type PlainObject } from "../model/values.js";
 import { isResolved, parseSecretReference, SecretIndex, type SecretLookup, type SecretRole } from "./secrets.js";
 
 /** Why Emissary refuses a context. Each makes the context unusable: Mappings then see it as "not defined". */
@@ -209,9 +209,3 @@ export function resolveContexts(model: Model, secrets: SecretIndex): ContextRegi
 function compareKey(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-
-export function contextDisplayName(context: ResolvedContext): string {
-  return `${context.definition.namespace}/${context.definition.name}`;
-}
-
-export { asString };

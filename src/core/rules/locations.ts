@@ -38,12 +38,3 @@ export function secretKeyLocation(lookup: SecretLookup, key?: string): Location 
   if (hasData && firstValue) return documentLocation(secret, [firstValue.path[0] ?? "data"]);
   return documentLocation(secret, ["metadata", "name"]);
 }
-
-export function contextName(context: ResolvedContext): string {
-  return context.registeredName;
-}
-
-/** Formats `namespace/name` for a Secret reference. */
-export function secretName(lookup: SecretLookup): string {
-  return `${lookup.namespace}/${lookup.name}`;
-}

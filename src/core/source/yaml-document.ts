@@ -46,12 +46,6 @@ export class LocatedDocument {
     return this.rangeOf(this.doc.range[0], this.doc.range[0]);
   }
 
-  /** The range of the key of the field at `path` (or of the nearest ancestor). */
-  locateKey(path: YamlPath): SourceRange {
-    const full = this.locate(path);
-    return { line: full.line, column: full.column, endLine: full.line, endColumn: full.line === full.endLine ? full.endColumn : full.column + 1 };
-  }
-
   /** The whole document, from its first to its last line. */
   locateDocument(): SourceRange {
     const contents = this.doc.contents;
@@ -74,10 +68,6 @@ export class LocatedDocument {
   positionOf(offset: number): { line: number; column: number } {
     const { line, col } = this.lines.linePos(offset);
     return this.mapPosition(Math.max(line, 1), Math.max(col, 1));
-  }
-
-  get mapper(): PositionMapper {
-    return this.mapPosition;
   }
 
   private rangeOf(start: number, end: number): SourceRange {
