@@ -1,4 +1,4 @@
-import { secretReferences } from "./lookups.js";
+import { reportSecretReferences } from "./lookups.js";
 import { secretKeyLocation } from "./locations.js";
 import { text, type Rule } from "./rule.js";
 
@@ -12,19 +12,11 @@ export const rule: Rule = {
     return `Secret ${text(data, "secret")} holds its CA only under ca.crt, which Emissary never reads: ${text(data, "referrer")} fails as "found no validation certificate". Put the CA certificate under tls.crt (a cert-manager Secret's ca.crt cannot serve as ca_secret directly).`;
   },
   check({ simulation }, report) {
-    for (const reference of secretReferences(simulation)) {
-      const { lookup } = reference;
-      if (!(reference.field === "ca_secret") || !(lookup.status === "ca-in-ca-crt")) continue;
-      report({
-        at: secretKeyLocation(lookup, "ca.crt") ?? reference.at,
-        resource: lookup.secret ?? reference.referrerResource,
-        data: {
-          referrer: reference.referrer,
-          field: reference.field,
-          secret: `${lookup.namespace}/${lookup.name}`,
-          type: lookup.secret?.type ?? null,
-        },
-      });
-    }
+    reportSecretReferences(
+      simulation,
+      report,
+      ({ lookup, field }) => field === "ca_secret" && lookup.status === "ca-in-ca-crt",
+      ({ lookup, at }) => secretKeyLocation(lookup, "ca.crt") ?? at,
+    );
   },
 };

@@ -1,4 +1,6 @@
-import type { ResolvedContext } from "../resolve/contexts.js";
+import type { ContextErrorCode, ResolvedContext } from "../resolve/contexts.js";
+import { contextField } from "./locations.js";
+import type { Report } from "./rule.js";
 import type { Simulation } from "../resolve/simulate.js";
 
 /** The Mappings that ask for a context by name: they are what a broken context breaks. */
@@ -13,4 +15,17 @@ export function consequence(users: readonly string[]): string {
   const shown = users.slice(0, 5).join(", ");
   const more = users.length > 5 ? ` and ${users.length - 5} more` : "";
   return `Mappings using it (${shown}${more}) see it as not defined.`;
+}
+
+/** Reports each context refused for `code`, on the field at fault, with the Mappings that lose it. */
+export function reportContextErrors(simulation: Simulation, code: ContextErrorCode, report: (finding: Report) => void): void {
+  for (const context of simulation.contexts.all) {
+    const error = context.errors.find((e) => e.code === code);
+    if (!error) continue;
+    report({
+      at: contextField(context, error.field),
+      resource: context.definition.resource,
+      data: { context: context.registeredName, consequence: consequence(mappingsUsing(simulation, context)) },
+    });
+  }
 }

@@ -5,6 +5,7 @@ import type { Simulation } from "../resolve/simulate.js";
 import type { Location } from "../types.js";
 import { contextField } from "./locations.js";
 import { documentLocation } from "../model/resources.js";
+import type { Report } from "./rule.js";
 
 /** One place a Secret is referenced from: a context field or a Host's tlsSecret. */
 export interface SecretReference {
@@ -17,7 +18,12 @@ export interface SecretReference {
   context?: ResolvedContext;
 }
 
-export function secretReferences(simulation: Simulation): SecretReference[] {
+const referencesBySimulation = new WeakMap<Simulation, readonly SecretReference[]>();
+
+/** Every Secret reference of the simulation, computed once per simulation (a dozen rules read them). */
+export function secretReferences(simulation: Simulation): readonly SecretReference[] {
+  const known = referencesBySimulation.get(simulation);
+  if (known) return known;
   const result: SecretReference[] = [];
   for (const context of simulation.contexts.all) {
     if (context.definition.origin === "host") continue;
@@ -40,5 +46,32 @@ export function secretReferences(simulation: Simulation): SecretReference[] {
       at: documentLocation(resource, [...resource.specPath, "tlsSecret", "name"]),
     });
   }
+  referencesBySimulation.set(simulation, result);
   return result;
+}
+
+/**
+ * Reports every reference that `matches`, at `locate`'s place, with the data all Secret-reference rules carry: who
+ * refers, through which field, to which Secret (and its type). The finding belongs to the Secret when it is in Git.
+ */
+export function reportSecretReferences(
+  simulation: Simulation,
+  report: (finding: Report) => void,
+  matches: (reference: SecretReference) => boolean,
+  locate: (reference: SecretReference) => Location,
+): void {
+  for (const reference of secretReferences(simulation)) {
+    if (!matches(reference)) continue;
+    const { lookup } = reference;
+    report({
+      at: locate(reference),
+      resource: lookup.secret ?? reference.referrerResource,
+      data: {
+        referrer: reference.referrer,
+        field: reference.field,
+        secret: `${lookup.namespace}/${lookup.name}`,
+        type: lookup.secret?.type ?? null,
+      },
+    });
+  }
 }

@@ -1,4 +1,4 @@
-import { secretReferences } from "./lookups.js";
+import { reportSecretReferences } from "./lookups.js";
 import { secretKeyLocation } from "./locations.js";
 import { text, type Rule } from "./rule.js";
 
@@ -12,19 +12,11 @@ export const rule: Rule = {
     return `Secret ${text(data, "secret")} has no tls.crt (nor cert-chain.pem), but ${text(data, "referrer")} uses it as its certificate ("found no certificate in secret"). Emissary refuses it. Add the certificate chain under tls.crt.`;
   },
   check({ simulation }, report) {
-    for (const reference of secretReferences(simulation)) {
-      const { lookup } = reference;
-      if (!(reference.field === "secret" || reference.field === "tlsSecret") || !(lookup.status === "no-certificate")) continue;
-      report({
-        at: secretKeyLocation(lookup) ?? reference.at,
-        resource: lookup.secret ?? reference.referrerResource,
-        data: {
-          referrer: reference.referrer,
-          field: reference.field,
-          secret: `${lookup.namespace}/${lookup.name}`,
-          type: lookup.secret?.type ?? null,
-        },
-      });
-    }
+    reportSecretReferences(
+      simulation,
+      report,
+      ({ lookup, field }) => (field === "secret" || field === "tlsSecret") && lookup.status === "no-certificate",
+      ({ lookup, at }) => secretKeyLocation(lookup) ?? at,
+    );
   },
 };

@@ -1,4 +1,4 @@
-import { secretReferences } from "./lookups.js";
+import { reportSecretReferences } from "./lookups.js";
 import { secretKeyLocation } from "./locations.js";
 import { text, type Rule } from "./rule.js";
 
@@ -12,19 +12,11 @@ export const rule: Rule = {
     return `Secret ${text(data, "secret")} has tls.crt but no tls.key, and ${text(data, "referrer")} uses it as its certificate ("found no private key in secret"). Emissary refuses it. Add the private key under tls.key (through a SealedSecret or ExternalSecret, not in plain Git).`;
   },
   check({ simulation }, report) {
-    for (const reference of secretReferences(simulation)) {
-      const { lookup } = reference;
-      if (!(reference.field === "secret" || reference.field === "tlsSecret") || !(lookup.status === "no-private-key")) continue;
-      report({
-        at: secretKeyLocation(lookup, "tls.crt") ?? reference.at,
-        resource: lookup.secret ?? reference.referrerResource,
-        data: {
-          referrer: reference.referrer,
-          field: reference.field,
-          secret: `${lookup.namespace}/${lookup.name}`,
-          type: lookup.secret?.type ?? null,
-        },
-      });
-    }
+    reportSecretReferences(
+      simulation,
+      report,
+      ({ lookup, field }) => (field === "secret" || field === "tlsSecret") && lookup.status === "no-private-key",
+      ({ lookup, at }) => secretKeyLocation(lookup, "tls.crt") ?? at,
+    );
   },
 };

@@ -1,4 +1,4 @@
-import { secretReferences } from "./lookups.js";
+import { reportSecretReferences } from "./lookups.js";
 import { documentLocation } from "../model/resources.js";
 import { text, type Rule } from "./rule.js";
 
@@ -12,19 +12,11 @@ export const rule: Rule = {
     return `Secret ${text(data, "secret")} has type ${text(data, "type")}, which Emissary ignores (it reads only kubernetes.io/tls, Opaque and istio.io/key-and-cert), so ${text(data, "referrer")} sees it as missing. Change the type.`;
   },
   check({ simulation }, report) {
-    for (const reference of secretReferences(simulation)) {
-      const { lookup } = reference;
-      if (lookup.status !== "unsupported-type") continue;
-      report({
-        at: lookup.secret ? documentLocation(lookup.secret, ["type"]) : reference.at,
-        resource: lookup.secret ?? reference.referrerResource,
-        data: {
-          referrer: reference.referrer,
-          field: reference.field,
-          secret: `${lookup.namespace}/${lookup.name}`,
-          type: lookup.secret?.type ?? null,
-        },
-      });
-    }
+    reportSecretReferences(
+      simulation,
+      report,
+      ({ lookup }) => lookup.status === "unsupported-type",
+      ({ lookup, at }) => lookup.secret ? documentLocation(lookup.secret, ["type"]) : at,
+    );
   },
 };

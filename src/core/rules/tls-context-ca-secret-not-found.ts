@@ -1,4 +1,4 @@
-import { secretReferences } from "./lookups.js";
+import { reportSecretReferences } from "./lookups.js";
 import { text, type Rule } from "./rule.js";
 
 export const rule: Rule = {
@@ -11,19 +11,11 @@ export const rule: Rule = {
     return `${text(data, "referrer")}: ca_secret ${text(data, "secret")} ${data.type ? "has no tls.crt" : "does not exist"} ("found no validation certificate in secret"). Emissary refuses the context, so Mappings using it see it as not defined. Put the CA certificate under tls.crt of that Secret, or list it in the policy's externalSecrets if it is created outside Git.`;
   },
   check({ simulation }, report) {
-    for (const reference of secretReferences(simulation)) {
-      const { lookup } = reference;
-      if (!(reference.field === "ca_secret") || !(lookup.status === "missing" || lookup.status === "no-certificate")) continue;
-      report({
-        at: reference.at,
-        resource: lookup.secret ?? reference.referrerResource,
-        data: {
-          referrer: reference.referrer,
-          field: reference.field,
-          secret: `${lookup.namespace}/${lookup.name}`,
-          type: lookup.secret?.type ?? null,
-        },
-      });
-    }
+    reportSecretReferences(
+      simulation,
+      report,
+      ({ lookup, field }) => field === "ca_secret" && (lookup.status === "missing" || lookup.status === "no-certificate"),
+      ({ at }) => at,
+    );
   },
 };

@@ -1,5 +1,4 @@
-import { contextField } from "./locations.js";
-import { consequence, mappingsUsing } from "./context-usage.js";
+import { reportContextErrors } from "./context-usage.js";
 import { text, type Rule } from "./rule.js";
 
 export const rule: Rule = {
@@ -12,14 +11,6 @@ export const rule: Rule = {
     return `TLSContext ${text(data, "context")}: a CA without a certificate of its own ("cannot validate client certs without TLS termination"). Add secret: with the client certificate the CA goes with. Emissary refuses the context. ${text(data, "consequence")}`;
   },
   check({ simulation }, report) {
-    for (const context of simulation.contexts.all) {
-      const error = context.errors.find((e) => e.code === "ca-without-certificate");
-      if (!error) continue;
-      report({
-        at: contextField(context, error.field),
-        resource: context.definition.resource,
-        data: { context: context.registeredName, consequence: consequence(mappingsUsing(simulation, context)) },
-      });
-    }
+    reportContextErrors(simulation, "ca-without-certificate", report);
   },
 };

@@ -1,4 +1,4 @@
-import { secretReferences } from "./lookups.js";
+import { reportSecretReferences } from "./lookups.js";
 import { text, type Rule } from "./rule.js";
 
 export const rule: Rule = {
@@ -11,19 +11,11 @@ export const rule: Rule = {
     return `${text(data, "referrer")}: crl_secret ${text(data, "secret")} ${data.type ? "has no crl.pem" : "does not exist"} ("found no certificate revocation list in secret"). Emissary refuses the context, so Mappings using it see it as not defined.`;
   },
   check({ simulation }, report) {
-    for (const reference of secretReferences(simulation)) {
-      const { lookup } = reference;
-      if (!(reference.field === "crl_secret") || !(lookup.status === "missing" || lookup.status === "no-crl")) continue;
-      report({
-        at: reference.at,
-        resource: lookup.secret ?? reference.referrerResource,
-        data: {
-          referrer: reference.referrer,
-          field: reference.field,
-          secret: `${lookup.namespace}/${lookup.name}`,
-          type: lookup.secret?.type ?? null,
-        },
-      });
-    }
+    reportSecretReferences(
+      simulation,
+      report,
+      ({ lookup, field }) => field === "crl_secret" && (lookup.status === "missing" || lookup.status === "no-crl"),
+      ({ at }) => at,
+    );
   },
 };

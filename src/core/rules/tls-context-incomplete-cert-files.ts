@@ -1,5 +1,4 @@
-import { contextField } from "./locations.js";
-import { consequence, mappingsUsing } from "./context-usage.js";
+import { reportContextErrors } from "./context-usage.js";
 import { text, type Rule } from "./rule.js";
 
 export const rule: Rule = {
@@ -12,14 +11,6 @@ export const rule: Rule = {
     return `TLSContext ${text(data, "context")}: cert_chain_file and private_key_file go together ("'cert_chain_file' requires 'private_key_file' as well"). Set both, or use secret. Emissary refuses the context. ${text(data, "consequence")}`;
   },
   check({ simulation }, report) {
-    for (const context of simulation.contexts.all) {
-      const error = context.errors.find((e) => e.code === "incomplete-cert-files");
-      if (!error) continue;
-      report({
-        at: contextField(context, error.field),
-        resource: context.definition.resource,
-        data: { context: context.registeredName, consequence: consequence(mappingsUsing(simulation, context)) },
-      });
-    }
+    reportContextErrors(simulation, "incomplete-cert-files", report);
   },
 };

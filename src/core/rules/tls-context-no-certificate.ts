@@ -1,5 +1,4 @@
-import { contextField } from "./locations.js";
-import { consequence, mappingsUsing } from "./context-usage.js";
+import { reportContextErrors } from "./context-usage.js";
 import { text, type Rule } from "./rule.js";
 
 export const rule: Rule = {
@@ -12,14 +11,6 @@ export const rule: Rule = {
     return `TLSContext ${text(data, "context")}: it has no certificate information at all (only settings such as sni or alpn_protocols), so its SNI and other settings are silently lost ("has no certificate information at all?"). Add secret:, or use service: https://... without tls: if no client certificate is wanted. Emissary refuses the context. ${text(data, "consequence")}`;
   },
   check({ simulation }, report) {
-    for (const context of simulation.contexts.all) {
-      const error = context.errors.find((e) => e.code === "no-certificate");
-      if (!error) continue;
-      report({
-        at: contextField(context, error.field),
-        resource: context.definition.resource,
-        data: { context: context.registeredName, consequence: consequence(mappingsUsing(simulation, context)) },
-      });
-    }
+    reportContextErrors(simulation, "no-certificate", report);
   },
 };
