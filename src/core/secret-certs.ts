@@ -15,6 +15,7 @@ import type { Model } from "./model/build.js";
 import type { ResolvedContext } from "./resolve/contexts.js";
 import type { Route } from "./resolve/routes.js";
 import { CA_KEYS, CERT_KEYS, KEY_KEYS, type SecretLookup } from "./resolve/secrets.js";
+import type { ResolvedHost } from "./resolve/hosts.js";
 import type { Simulation } from "./resolve/simulate.js";
 import type { Location } from "./types.js";
 import { secretReferences, type SecretReference } from "./rules/lookups.js";
@@ -210,4 +211,28 @@ export function certificateLabel(key: string, certIndex: unknown, subject: unkno
 /** Host hostnames a certificate can be checked against: not `*` alone, not empty. */
 export function checkableHostname(hostname: string | undefined): hostname is string {
   return hostname !== undefined && hostname !== "" && hostname !== "*";
+}
+
+/** A Host with a concrete hostname, the Secret in Git that terminates it, and that Secret's loaded leaf. */
+export interface HostLeaf {
+  host: ResolvedHost["host"];
+  hostname: string;
+  secret: InspectedSecret;
+  chain: InspectedCertificateValue;
+  leaf: CertificateFacts;
+}
+
+/** Every Host whose terminating certificate can be judged against its hostname. */
+export function hostLeaves(simulation: Simulation, inspection: SecretInspection): HostLeaf[] {
+  const result: HostLeaf[] = [];
+  for (const resolved of simulation.hosts) {
+    const lookup = resolved.tlsSecret;
+    const hostname = resolved.host.hostname;
+    if (!lookup?.secret || !checkableHostname(hostname)) continue;
+    const secret = inspection.byName.get(`${lookup.secret.namespace}/${lookup.secret.name}`);
+    const chain = secret?.chain;
+    const leaf = leafOf(chain);
+    if (secret && chain && leaf) result.push({ host: resolved.host, hostname, secret, chain, leaf });
+  }
+  return result;
 }

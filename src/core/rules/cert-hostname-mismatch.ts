@@ -1,5 +1,5 @@
 import { matchHostname } from "../certs/index.js";
-import { checkableHostname, inspectReferencedSecrets, leafOf } from "../secret-certs.js";
+import { hostLeaves, inspectReferencedSecrets } from "../secret-certs.js";
 import { text, type Rule } from "./rule.js";
 
 export const rule: Rule = {
@@ -12,20 +12,14 @@ export const rule: Rule = {
     return `Host ${text(data, "host")} serves ${text(data, "hostname")} with Secret ${text(data, "secret")}, whose certificate (${text(data, "subject")}) covers only ${text(data, "sans")}: clients reject it with a hostname mismatch. Issue a certificate with ${text(data, "hostname")} in its subjectAltName, or point the Host at the right Secret.`;
   },
   check({ simulation, now }, report) {
-    const inspection = inspectReferencedSecrets(simulation, now);
-    for (const resolved of simulation.hosts) {
-      const lookup = resolved.tlsSecret;
-      const hostname = resolved.host.hostname;
-      if (!lookup?.secret || !checkableHostname(hostname)) continue;
-      const secret = inspection.byName.get(`${lookup.secret.namespace}/${lookup.secret.name}`);
-      const leaf = leafOf(secret?.chain);
-      if (!secret?.chain || !leaf || matchHostname(hostname, leaf) !== null) continue;
-      if (leaf.sanDnsNames.length === 0) continue; // cert-no-san
+    for (const { host, hostname, secret, chain, leaf } of hostLeaves(simulation, inspectReferencedSecrets(simulation, now))) {
+      // A leaf with no DNS name at all is cert-no-san's finding.
+      if (leaf.sanDnsNames.length === 0 || matchHostname(hostname, leaf) !== null) continue;
       report({
-        at: secret.chain.at,
+        at: chain.at,
         resource: secret.secret,
         data: {
-          host: `${resolved.host.namespace}/${resolved.host.name}`,
+          host: `${host.namespace}/${host.name}`,
           hostname,
           secret: secret.name,
           subject: leaf.subject,
