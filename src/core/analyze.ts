@@ -1,7 +1,7 @@
 import picomatch from "picomatch";
 import { buildModel, type Model, type ModelInput } from "./model/build.js";
 import { readSuppressions, sortAndDedupe, toFinding } from "./findings.js";
-import { loadPolicy } from "./policy/load.js";
+import { loadPolicy, type LoadedPolicy } from "./policy/load.js";
 import { POLICY_PATH, type Policy } from "./policy/policy.js";
 import { simulate, type Simulation } from "./resolve/simulate.js";
 import type { Route } from "./resolve/routes.js";
@@ -36,15 +36,23 @@ export interface Summary {
   suppressed: number;
 }
 
+/** The policy to apply: the caller's, or the tree's own `.github/mtls-gate.yml` with its findings. */
+function resolvePolicy(files: readonly SourceFile[], options: AnalysisOptions): LoadedPolicy {
+  if (options.policy) return { policy: options.policy, diagnostics: [] };
+  return loadPolicy(files.find((f) => f.path === POLICY_PATH)?.text);
+}
+
 /** Analyses one tree: load, model, simulate, run every rule. Never throws on bad input. */
 export function analyzeTree(files: readonly SourceFile[], options: AnalysisOptions = {}, baseRoutes?: readonly Route[]): TreeAnalysis {
-  const policyDiagnostics: SourceDiagnostic[] = [];
-  let policy = options.policy;
-  if (!policy) {
-    const loaded = loadPolicy(files.find((f) => f.path === POLICY_PATH)?.text);
-    policy = loaded.policy;
-    policyDiagnostics.push(...loaded.diagnostics);
-  }
+  return analyzeWithPolicy(files, resolvePolicy(files, options), options, baseRoutes);
+}
+
+function analyzeWithPolicy(
+  files: readonly SourceFile[],
+  { policy, diagnostics: policyDiagnostics }: LoadedPolicy,
+  options: AnalysisOptions,
+  baseRoutes: readonly Route[] | undefined,
+): TreeAnalysis {
   const include = picomatch(policy.paths.include, { dot: true });
   const exclude = policy.paths.exclude.length > 0 ? picomatch(policy.paths.exclude, { dot: true }) : () => false;
   const limits = options.limits ?? DEFAULT_LOAD_LIMITS;
@@ -122,9 +130,10 @@ export interface DiffAnalysis extends TreeAnalysis {
  * fingerprint; each head route says whether it is new or changed from the base.
  */
 export function analyzeDiff(baseFiles: readonly SourceFile[], headFiles: readonly SourceFile[], options: AnalysisOptions = {}): DiffAnalysis {
-  const headPolicy = options.policy ?? loadPolicy(headFiles.find((f) => f.path === POLICY_PATH)?.text).policy;
-  const base = analyzeTree(baseFiles, { ...options, policy: headPolicy });
-  const head = analyzeTree(headFiles, options, base.simulation.routes);
+  // One policy, the head's, for both trees; its own findings belong to the head only.
+  const headPolicy = resolvePolicy(headFiles, options);
+  const base = analyzeWithPolicy(baseFiles, { policy: headPolicy.policy, diagnostics: [] }, options, undefined);
+  const head = analyzeWithPolicy(headFiles, headPolicy, options, base.simulation.routes);
   const baseFingerprints = new Set(base.findings.map((f) => f.fingerprint));
   for (const finding of head.findings) finding.introduced = !baseFingerprints.has(finding.fingerprint);
 
