@@ -1,4 +1,5 @@
 import type { Policy } from "../policy/policy.js";
+import { groupBy } from "../util/group.js";
 import { ANNOTATION_ENVELOPE_FIELDS } from "./known-fields.js";
 import { parseYamlText, type SourceDiagnostic } from "../source/load.js";
 import type { LocatedDocument, PositionMapper } from "../source/yaml-document.js";
@@ -189,13 +190,7 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
       });
     }
   }
-  const providerIndex = new Map<string, SecretProvider[]>();
-  for (const provider of providers) {
-    const key = secretKey(provider.namespace, provider.secretName);
-    const list = providerIndex.get(key) ?? [];
-    list.push(provider);
-    providerIndex.set(key, list);
-  }
+  const providerIndex = groupBy(providers, (provider) => secretKey(provider.namespace, provider.secretName));
 
   return {
     mappings: winners.filter((r): r is MappingResource => r.kind === "Mapping" || r.kind === "TCPMapping"),
@@ -509,12 +504,7 @@ function policyProviders(policy: Policy): SecretProvider[] {
  * different ones silently lose settings, which the duplicate-resource rule reports.
  */
 function deduplicate<T extends ResourceBase>(resources: readonly T[]): { winners: T[]; duplicates: { winner: T; replaced: T[] }[] } {
-  const groups = new Map<string, T[]>();
-  for (const resource of resources) {
-    const list = groups.get(resource.id) ?? [];
-    list.push(resource);
-    groups.set(resource.id, list);
-  }
+  const groups = groupBy(resources, (resource) => resource.id);
   const winners: T[] = [];
   const duplicates: { winner: T; replaced: T[] }[] = [];
   for (const list of groups.values()) {

@@ -1,4 +1,5 @@
 import type { Model } from "../model/build.js";
+import { groupBy } from "../util/group.js";
 import type { HostResource, ResourceBase, TlsContextDefinition } from "../model/resources.js";
 import { asBoolean, asName, asObject, asStringList, isObject, type PlainObject } from "../model/values.js";
 import { isResolved, parseSecretReference, SecretIndex, type SecretLookup, type SecretRole } from "./secrets.js";
@@ -180,12 +181,7 @@ export function resolveContexts(model: Model, secrets: SecretIndex): ContextRegi
   }
   definitions.push(...hostContexts(model.hosts, new Set(definitions.map((d) => d.name))));
 
-  const groups = new Map<string, TlsContextDefinition[]>();
-  for (const definition of definitions) {
-    const list = groups.get(definition.name) ?? [];
-    list.push(definition);
-    groups.set(definition.name, list);
-  }
+  const groups = groupBy(definitions, (definition) => definition.name);
   const all: ResolvedContext[] = [];
   const byName = new Map<string, ResolvedContext>();
   const collisions: ResolvedContext[][] = [];
