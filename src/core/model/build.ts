@@ -91,6 +91,9 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
   for (const file of sorted) {
     if (isKustomizationFile(file.path)) continue;
     const kustomizeNamespace = namespaces.get(file.path);
+    // Split once per file, and only for files with annotation blocks to map back to their lines.
+    let lines: string[] | undefined;
+    const fileLines = () => (lines ??= file.text.split("\n"));
     for (const doc of file.documents) {
       if (!isObject(doc.value)) continue;
       const value = doc.value;
@@ -148,7 +151,7 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
       const annotation = asString(asObject(metadata.annotations)[CONFIG_ANNOTATION]);
       if (annotation !== undefined && (kind === "Service" || kind === "Ingress")) {
         const parentAnnotations = asStringRecord(metadata.annotations);
-        const unfolded = unfoldAnnotation(file, doc, annotation);
+        const unfolded = unfoldAnnotation(file.path, fileLines(), doc, annotation);
         // Emissary drops the whole annotation when any document in it fails to parse.
         const annotationDiagnostics = unfolded.diagnostics.map((d) => ({ ...d, data: { ...d.data, where: "annotation" } }));
         diagnostics.push(...annotationDiagnostics);
@@ -334,7 +337,7 @@ interface AnnotationContext {
 }
 
 /** Reads the YAML inside a `getambassador.io/config` annotation, keeping positions in the file's own lines. */
-function unfoldAnnotation(file: ModelInput, doc: LocatedDocument, annotation: string) {
+function unfoldAnnotation(file: string, lines: readonly string[], doc: LocatedDocument, annotation: string) {
   const path = ["metadata", "annotations", CONFIG_ANNOTATION];
   const node = doc.nodeAt(path);
   const fallback = doc.locate(path);
@@ -342,7 +345,6 @@ function unfoldAnnotation(file: ModelInput, doc: LocatedDocument, annotation: st
   const scalarType = node && "type" in node ? (node as { type?: string }).type : undefined;
   if (node?.range && (scalarType === "BLOCK_LITERAL" || scalarType === "BLOCK_FOLDED")) {
     const header = doc.positionOf(node.range[0]);
-    const lines = file.text.split("\n");
     let indent = 0;
     for (let i = header.line; i < lines.length; i++) {
       const line = (lines[i] ?? "").replace(/\r$/, "");
@@ -354,7 +356,7 @@ function unfoldAnnotation(file: ModelInput, doc: LocatedDocument, annotation: st
       ? (line, column) => ({ line: header.line + line, column: column + indent })
       : () => ({ line: header.line + 1, column: indent + 1 });
   }
-  return parseYamlText(annotation, file.path, mapper);
+  return parseYamlText(annotation, file, mapper);
 }
 
 function fromAnnotationDocument(inner: LocatedDocument, context: AnnotationContext): ResourceBase | undefined {
