@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import type { SourceFile } from "../core/types.js";
-import { decodeFile, isCandidate } from "./read-dir.js";
+import { decodeFile, isCandidate } from "../core/source/files.js";
 
 export class GitError extends Error {}
 

@@ -1,24 +1,9 @@
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SourceFile } from "../core/types.js";
-import { POLICY_PATH } from "../core/policy/policy.js";
+import { decodeFile, isCandidate } from "../core/source/files.js";
 
 const SKIPPED_DIRS = new Set([".git", "node_modules"]);
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-export function isCandidate(path: string): boolean {
-  return /\.ya?ml$/i.test(path) || path === POLICY_PATH;
-}
-
-/** Decodes file bytes; invalid UTF-8 or NUL bytes mark the file binary instead of throwing. */
-export function decodeFile(path: string, bytes: Uint8Array): SourceFile {
-  if (bytes.includes(0)) return { path, text: "", size: bytes.length, binary: true };
-  try {
-    return { path, text: utf8.decode(bytes), size: bytes.length };
-  } catch {
-    return { path, text: "", size: bytes.length, binary: true };
-  }
-}
 
 /**
  * Every YAML file below `root` (paths relative to it, with `/`), the way `kubectl apply -R` finds them. Files over

@@ -17,6 +17,11 @@ export interface AnalysisOptions {
   /** The clock for certificate rules, injected so results are reproducible. */
   now?: Date;
   limits?: LoadLimits;
+  /**
+   * With `policy` given (the app's trusted configuration): still validate the tree's own policy file and report its
+   * problems as findings on its lines, so a change to the file is reviewed even though it does not decide the verdict.
+   */
+  validatePolicyFile?: boolean;
 }
 
 export interface TreeAnalysis {
@@ -38,8 +43,9 @@ export interface Summary {
 
 /** The policy to apply: the caller's, or the tree's own `.github/mtls-gate.yml` with its findings. */
 function resolvePolicy(files: readonly SourceFile[], options: AnalysisOptions): LoadedPolicy {
-  if (options.policy) return { policy: options.policy, diagnostics: [] };
-  return loadPolicy(files.find((f) => f.path === POLICY_PATH)?.text);
+  const own = () => loadPolicy(files.find((f) => f.path === POLICY_PATH)?.text);
+  if (!options.policy) return own();
+  return { policy: options.policy, diagnostics: options.validatePolicyFile ? own().diagnostics : [] };
 }
 
 /** Analyses one tree: load, model, simulate, run every rule. Never throws on bad input. */
@@ -130,9 +136,11 @@ export interface DiffAnalysis extends TreeAnalysis {
  * fingerprint; each head route says whether it is new or changed from the base.
  */
 export function analyzeDiff(baseFiles: readonly SourceFile[], headFiles: readonly SourceFile[], options: AnalysisOptions = {}): DiffAnalysis {
-  // One policy, the head's, for both trees; its own findings belong to the head only.
+  // One policy (the caller's, else the head's) for both trees.
   const headPolicy = resolvePolicy(headFiles, options);
-  const base = analyzeWithPolicy(baseFiles, { policy: headPolicy.policy, diagnostics: [] }, options, undefined);
+  // With a trusted policy the base's own file is validated too, so its unchanged problems count as pre-existing.
+  const baseDiagnostics = options.policy && options.validatePolicyFile ? resolvePolicy(baseFiles, options).diagnostics : [];
+  const base = analyzeWithPolicy(baseFiles, { policy: headPolicy.policy, diagnostics: baseDiagnostics }, options, undefined);
   const head = analyzeWithPolicy(headFiles, headPolicy, options, base.simulation.routes);
   const baseFingerprints = new Set(base.findings.map((f) => f.fingerprint));
   for (const finding of head.findings) finding.introduced = !baseFingerprints.has(finding.fingerprint);

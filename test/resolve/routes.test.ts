@@ -190,6 +190,25 @@ spec:
   assert.equal(r.secret, "default/certs");
 });
 
+test("files as kubectl sees them: .yml files, kustomization.yml's namespace, else the policy's defaultNamespace; not .YAML", () => {
+  const bare = (name: string) => `apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata: {name: ${name}}\nspec: {prefix: /${name}/, service: ${name}}\n`;
+  const analysis = analyzeFiles(
+    {
+      "apps/kustomization.yml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: apps\nresources: [listed.yml]\n",
+      "apps/listed.yml": bare("listed"),
+      "apps/unlisted.yml": bare("unlisted"),
+      "other/plain.yml": bare("plain"),
+      // kubectl apply -R matches .json, .yaml and .yml case-sensitively: it skips this file, and so do the default paths
+      "other/upper.YAML": bare("upper"),
+    },
+    "defaultNamespace: team\nemissary: {namespace: ambassador}\n",
+  );
+  assert.deepEqual(
+    analysis.routes.map((r) => [r.mapping, r.upstream.host]).sort(),
+    [["apps/listed", "listed.apps"], ["team/plain", "plain.team"], ["team/unlisted", "unlisted.team"]],
+  );
+});
+
 test("kustomize namespace overrides metadata.namespace", () => {
   const analysis = analyzeFiles({
     "apps/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: apps\nresources: [mapping.yaml]\n",

@@ -1,4 +1,6 @@
-import { ruleTester } from "../helpers/rule-tester.js";
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { analyzeFiles, ruleTester } from "../helpers/rule-tester.js";
 
 /** Mapping `name` (its name on line 5) in `namespace`, routing to `service`. */
 const mapping = (service: string, namespace = "default", name = "api", kind = "Mapping") => `# Mapping ${name}: metadata.name is on line 5
@@ -54,6 +56,44 @@ metadata:
       service: backend:9090
 spec:
   ports: [{port: 8080}]
+`;
+
+/** Emissary's own Service carrying the TLS Module and a Mapping in its annotation (metadata.name on line 4). */
+const tlsModuleService = `apiVersion: v1
+kind: Service
+metadata:
+  name: ambassador
+  namespace: default
+  annotations:
+    getambassador.io/config: |
+      ---
+      apiVersion: ambassador/v1
+      kind: Module
+      name: tls
+      config:
+        upstream:
+          secret: client-certs
+      ---
+      apiVersion: ambassador/v1
+      kind: Mapping
+      name: billing
+      prefix: /billing/
+      service: billing
+      tls: upstream
+spec:
+  selector: {app: ambassador}
+  ports: [{port: 80, targetPort: 8080}]
+`;
+
+/** The same Service without the annotation, as a base manifest or a chart writes it (metadata.name on line 4). */
+const plainService = `apiVersion: v1
+kind: Service
+metadata:
+  name: ambassador
+  namespace: default
+spec:
+  selector: {app: ambassador}
+  ports: [{port: 80, targetPort: 8080}]
 `;
 
 ruleTester("duplicate-resource", [
@@ -136,8 +176,85 @@ ruleTester("duplicate-resource", [
     expect: [{ file: "a.yaml", line: 4, severity: "warning", data: { lost: "this definition's settings are lost" } }],
   },
   {
+    // passes: Emissary reads no annotation on either definition (the Service itself is outside its concern)
+    name: "clean: a plain Service defined twice",
+    files: { "a/svc.yaml": plainService, "b/svc.yaml": plainService.replace("port: 80,", "port: 81,") },
+    expect: [],
+  },
+  {
+    // fails: b/ is applied after a/ and has no annotation: the Service in the cluster has none, TLS Module included
+    name: "a plain Service applied after the one carrying the TLS Module: the TLS settings are lost",
+    files: { "a/ambassador-service.yaml": tlsModuleService, "b/ambassador-service.yaml": plainService, "secret.yaml": secret("x") },
+    expect: [
+      {
+        file: "a/ambassador-service.yaml",
+        line: 4,
+        column: 3,
+        severity: "warning",
+        resource: "Service/default/ambassador",
+        data: {
+          resource: "Service default/ambassador",
+          winner: "b/ambassador-service.yaml",
+          identical: false,
+          lost: "its getambassador.io/config annotation is not in the cluster, so Emissary loses the TLS Module (its TLS settings), Mapping default/billing (its route)",
+        },
+      },
+    ],
+  },
+  {
+    // fails softly: the annotated definition wins, so Emissary gets its resources; the plain one's settings are replaced
+    name: "the annotated Service applied last: nothing of Emissary's is lost",
+    files: { "a/svc.yaml": plainService.replace("port: 80,", "port: 8000,"), "b/svc.yaml": tlsModuleService },
+    expect: [{ file: "a/svc.yaml", line: 4, severity: "warning", data: { winner: "b/svc.yaml", lost: "this definition's settings are lost" } }],
+  },
+  {
+    // fails (notice only): the same annotated Service twice; reported once, on the Service, not per annotation document
+    name: "an annotated Service defined twice, identically",
+    files: { "base/svc.yaml": tlsModuleService, "overlay/svc.yaml": tlsModuleService },
+    expect: [{ file: "base/svc.yaml", line: 4, severity: "notice", resource: "Service/default/ambassador", data: { identical: true, winner: "overlay/svc.yaml" } }],
+  },
+  {
+    // fails: the second annotation keeps the Mapping but drops the TLS Module
+    name: "the winner's annotation defines only part of the loser's",
+    files: {
+      "1.yaml": tlsModuleService,
+      "2.yaml": tlsModuleService.replace(/ {6}---\n {6}apiVersion: ambassador\/v1\n {6}kind: Module\n[\s\S]*?(?= {6}---)/, ""),
+    },
+    expect: [
+      {
+        file: "1.yaml",
+        line: 4,
+        severity: "warning",
+        data: { lost: "its getambassador.io/config annotation is replaced by the later one, so Emissary loses the TLS Module (its TLS settings)" },
+      },
+    ],
+  },
+  {
+    // fails: both annotations define Mapping billing, the later one with another service
+    name: "the winner's annotation redefines the loser's Mapping differently",
+    files: { "1.yaml": tlsModuleService, "2.yaml": tlsModuleService.replace("service: billing\n", "service: billing-v2\n") },
+    expect: [
+      {
+        file: "1.yaml",
+        line: 4,
+        severity: "warning",
+        data: { lost: "its getambassador.io/config annotation is replaced by the later one, so Mapping default/billing takes the later definition's settings" },
+      },
+    ],
+  },
+  {
     name: "annotation: the same Mapping twice in one block, on the first one's name line",
     files: { "svc.yaml": annotation },
     expect: [{ line: 12, column: 7, severity: "warning", resource: "Mapping/default/backend", data: { identical: false, winner: "svc.yaml" } }],
   },
 ]);
+
+test("duplicate-resource: the replaced Service's annotation is gone from the simulation too", () => {
+  const files = { "a/svc.yaml": tlsModuleService, "b/svc.yaml": plainService };
+  const analysis = analyzeFiles(files);
+  assert.deepEqual(analysis.routes.map((r) => r.mapping), [], "the annotation's Mapping does not exist");
+  assert.equal(analysis.simulation.contexts.all.length, 0, "nor do the TLS Module's contexts");
+  const reversed = analyzeFiles({ "a/svc.yaml": plainService, "b/svc.yaml": tlsModuleService });
+  assert.deepEqual(reversed.routes.map((r) => r.mapping), ["default/billing"]);
+  assert.deepEqual(reversed.simulation.contexts.all.map((c) => c.registeredName), ["upstream"]);
+});

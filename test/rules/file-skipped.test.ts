@@ -45,6 +45,27 @@ data:
 
 const binary = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: blob\ndata:\n  tls.crt: \u0000\u0001\u0002\n`;
 
+// `openssl enc -aes-256-cbc -pbkdf2 -a` of a three-line ConfigMap: base64 text, which YAML would read as one string.
+const opensslBase64 = `U2FsdGVkX1+eBdQ8kpO8aXtDC29LpXfmNEmIA+55TsJ2ChJNZsV3UDcsam+OFIUj
+FeTEw4YBQ3OwyyAxzI78C3/aPZu5Vm57ZS3cnXvN+8s=
+`;
+
+// Raw `openssl enc` output: the "Salted__" magic, then salt and ciphertext bytes (a NUL and invalid UTF-8 here).
+const opensslRaw = "Salted__\u0000\u0007\ufffd\ufffd\u0012K\ufffd\u0001";
+
+const sopsSecret = `# passes: SOPS keeps the YAML structure and encrypts the values: the file is read as usual
+apiVersion: v1
+kind: Secret
+metadata:
+  name: client-certs
+  namespace: default
+type: kubernetes.io/tls
+data:
+  tls.crt: ENC[AES256_GCM,data:Zml4dHVyZQ==,iv:aXY=,tag:dGFn,type:str]
+sops:
+  version: 3.8.1
+`;
+
 ruleTester("file-skipped", [
   { name: "clean: a plain manifest", files: { "api.yaml": plain }, expect: [] },
   { name: "clean: template markup only in comments", files: { "notes.yaml": helmInComment }, expect: [] },
@@ -75,6 +96,43 @@ ruleTester("file-skipped", [
     name: "invalid UTF-8 (replacement characters)",
     files: { "latin1.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: caf\ufffd}\n" },
     expect: [{ line: 1, column: 1, severity: "notice", data: { reason: "binary" } }],
+  },
+  { name: "clean: a SOPS-encrypted Secret named *.enc.yaml is readable YAML", files: { "secret.enc.yaml": sopsSecret }, expect: [] },
+  {
+    // fails: unreadable bytes under a *.enc.yaml name: an encrypted file, format unknown
+    name: "encrypted: binary content named *.enc.yaml",
+    files: { "secrets/tls.enc.yaml": binary },
+    expect: [{ line: 1, column: 1, severity: "notice", data: { reason: "encrypted", format: null } }],
+  },
+  {
+    name: "encrypted: invalid UTF-8 named *.enc.yml",
+    files: { "tls.enc.yml": "\ufffd\ufffd\u0003garbage" },
+    expect: [{ line: 1, severity: "notice", data: { reason: "encrypted", format: null } }],
+  },
+  {
+    // fails: the Salted__ magic of openssl enc, whatever the file's name
+    name: "encrypted: raw openssl enc output named .yaml",
+    files: { "backup.yaml": opensslRaw },
+    expect: [{ line: 1, column: 1, severity: "notice", data: { reason: "encrypted", format: "openssl enc" } }],
+  },
+  {
+    // fails: openssl enc -a writes base64 text; without this check it would parse as a lone string and vanish silently
+    name: "encrypted: base64 openssl enc -a output is text, still encrypted",
+    files: { "secrets.yml": opensslBase64 },
+    expect: [{ line: 1, column: 1, severity: "notice", data: { reason: "encrypted", format: "openssl enc" } }],
+  },
+  {
+    name: "encrypted: OpenPGP and age armour, Ansible Vault",
+    files: {
+      "a.yaml": "-----BEGIN PGP MESSAGE-----\n\nhQEMA0xyz\n-----END PGP MESSAGE-----\n",
+      "b.yaml": "-----BEGIN AGE ENCRYPTED FILE-----\nYWdlLWVuY3J5cHRpb24=\n-----END AGE ENCRYPTED FILE-----\n",
+      "c.yaml": "$ANSIBLE_VAULT;1.1;AES256\n6162636465666768\n",
+    },
+    expect: [
+      { file: "a.yaml", line: 1, severity: "notice", data: { reason: "encrypted", format: "OpenPGP" } },
+      { file: "b.yaml", line: 1, severity: "notice", data: { reason: "encrypted", format: "age" } },
+      { file: "c.yaml", line: 1, severity: "notice", data: { reason: "encrypted", format: "Ansible Vault" } },
+    ],
   },
   {
     // fails: one notice per skipped file; the plain file is analysed

@@ -39,6 +39,39 @@ ruleTester("legacy-termination-ignored", [
     expect: [{ line: 5, severity: "error", resource: "TLSContext/default/site", data: { hostnames: "site.example.com" } }],
   },
   {
+    // fails: the Emissary 1.x layout: the TLS Module with a server block in the ambassador Service's annotation
+    name: "TLS Module server block in an annotation, no Host: the Host that would fix it is in the message",
+    files: {
+      "ambassador-service.yml": `apiVersion: v1
+kind: Service
+metadata:
+  name: ambassador
+  namespace: ambassador
+  annotations:
+    getambassador.io/config: |
+      ---
+      apiVersion: ambassador/v1
+      kind: Module
+      name: tls
+      config:
+        server:
+          enabled: true
+          secret: ambassador-certs
+spec:
+  ports: [{port: 443}]
+`,
+    },
+    expect: [
+      {
+        line: 13,
+        column: 9,
+        severity: "error",
+        resource: "Module/ambassador/tls",
+        data: { what: "The TLS Module's server block", hostnames: "*", firstHostname: "*", secret: "ambassador-certs" },
+      },
+    ],
+  },
+  {
     name: "TLS Module server block and no Host",
     files: { "module.yaml": tlsModule },
     expect: [{ line: 8, severity: "error", resource: "Module/default/tls" }],

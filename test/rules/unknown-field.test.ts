@@ -99,6 +99,16 @@ spec:
     expect: [{ line: 8, severity: "error", data: { suggestion: "tls", consequence: "the route originates TLS without a client certificate" } }],
   },
   {
+    name: "tlscontext: (all lower case) on a Mapping without a scheme: plaintext",
+    files: { "mapping.yml": mapping("fails: tlscontext is not tls", "api:8443", "  tlscontext: upstream\n") },
+    expect: [{ line: 8, column: 3, severity: "error", data: { key: "tlscontext", suggestion: "tls", consequence: "the route is plaintext" } }],
+  },
+  {
+    name: "tls-context: (kebab case) on a Mapping with http://: plaintext",
+    files: { "mapping.yaml": mapping("fails: tls-context is not tls", "http://api", "  tls-context: upstream\n") },
+    expect: [{ line: 8, severity: "error", data: { key: "tls-context", suggestion: "tls", consequence: "the route is plaintext" } }],
+  },
+  {
     name: "a tls lookalike next to a real tls: is only a warning",
     files: { "mapping.yaml": mapping("fails softly: tls: is set, the stray key costs nothing", "https://api", "  tls: upstream\n  tls_context: upstream\n") },
     expect: [{ line: 9, severity: "warning", data: { key: "tls_context", suggestion: "tls", consequence: null } }],

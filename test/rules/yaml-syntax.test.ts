@@ -122,6 +122,30 @@ spec:
   service: after
 `;
 
+// Line 12 of the file is the annotation's "name:" line, indented with six spaces and then a TAB (column 7).
+const annotationTab = `# fails: a TAB inside the getambassador.io/config block; the next document is still read
+apiVersion: v1
+kind: Service
+metadata:
+  name: backend
+  namespace: default
+  annotations:
+    getambassador.io/config: |
+      ---
+      apiVersion: ambassador/v1
+      kind: Mapping
+      \tname: backend
+      prefix: /backend/
+      service: backend
+spec:
+  ports: [{port: 80}]
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata: {name: after-the-service, namespace: default}
+spec: {prefix: /after/, service: after}
+`;
+
 // Nine levels of nine-fold aliases: 9^9 (387 million) strings once expanded.
 const aliasBomb = `# fails: a "billion laughs" alias bomb is refused long before it is expanded
 apiVersion: v1
@@ -197,6 +221,11 @@ ruleTester("yaml-syntax", [
     expect: [{ line: 20, column: 7, severity: "error" }],
   },
   {
+    name: "TAB inside a getambassador.io/config annotation: the annotation's own line and column",
+    files: { "svc.yml": annotationTab },
+    expect: [{ line: 12, column: 7, severity: "error", data: { problem: "Tabs are not allowed as indentation", where: "annotation" } }],
+  },
+  {
     name: "billion laughs alias bomb",
     files: { "bomb.yaml": aliasBomb },
     expect: [{ line: 2, column: 1, severity: "error", data: { problem: "the document expands too many aliases (an alias bomb?)" } }],
@@ -216,6 +245,7 @@ test("yaml-syntax: the rest of a file with a broken document or annotation is st
   assert.deepEqual(mappings({ "mappings.yaml": secondDocumentBroken }), ["default/first"]);
   assert.ok(mappings({ "svc.yaml": annotationBroken }).includes("default/after-the-service"));
   assert.deepEqual(mappings({ "bomb.yaml": aliasBomb }), ["default/survivor"]);
+  assert.deepEqual(mappings({ "svc.yml": annotationTab, "other.yaml": valid }), ["default/after-the-service", "default/api", "default/legacy"]);
 });
 
 test("yaml-syntax: an alias bomb costs milliseconds, not memory", () => {

@@ -10,14 +10,17 @@ import {
   secretKey,
   documentLocation,
   type AmbassadorVersion,
+  type CarrierResource,
   type HostResource,
   type Kustomization,
   type MappingResource,
   type ModuleResource,
+  type MountedSecret,
   type ResourceBase,
   type SecretProvider,
   type SecretResource,
   type SecretValue,
+  type WorkloadResource,
 } from "./resources.js";
 import { asName, asNumber, asObject, asString, asStringRecord, isObject, type PlainObject } from "./values.js";
 
@@ -33,8 +36,15 @@ export interface Model {
   secrets: Map<string, SecretResource>;
   providers: Map<string, SecretProvider[]>;
   kustomizations: Kustomization[];
-  /** Objects defined more than once: the definition that wins and the ones it replaces. */
+  /**
+   * Objects defined more than once: the definition that wins and the ones it replaces. Services and Ingresses count
+   * when one of their definitions carries a getambassador.io/config annotation.
+   */
   duplicates: { winner: ResourceBase; replaced: ResourceBase[] }[];
+  /** Core Services by `namespace/name` (the definitions the cluster keeps). */
+  services: Map<string, CarrierResource>;
+  /** Pods and pod controllers, with the labels of their pods and the Secrets those mount. */
+  workloads: WorkloadResource[];
   /** Resolver resources by name: which kind of resolver a Mapping's `resolver:` names. */
   resolvers: Map<string, "service" | "endpoint" | "consul">;
   /** Every Ambassador resource, including the replaced definitions, for field checks. */
@@ -50,6 +60,19 @@ export interface ModelInput {
 }
 
 const CONFIG_ANNOTATION = "getambassador.io/config";
+
+/** Pod controllers: where each keeps its pod template. A Pod is its own template. */
+const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Deployment: ["spec", "template"],
+  StatefulSet: ["spec", "template"],
+  DaemonSet: ["spec", "template"],
+  ReplicaSet: ["spec", "template"],
+  ReplicationController: ["spec", "template"],
+  Job: ["spec", "template"],
+  CronJob: ["spec", "jobTemplate", "spec", "template"],
+  Rollout: ["spec", "template"],
+  Pod: [],
+};
 
 const RESOLVER_KINDS: Readonly<Record<string, "service" | "endpoint" | "consul">> = {
   KubernetesServiceResolver: "service",
@@ -82,6 +105,8 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
   const namespaces = kustomizeNamespaces(kustomizations, new Set(sorted.map((file) => file.path)));
 
   const collected: ResourceBase[] = [];
+  const carriers: CarrierResource[] = [];
+  const workloads: WorkloadResource[] = [];
   const secrets: SecretResource[] = [];
   const providers: SecretProvider[] = [];
   const resolvers = new Map<string, "service" | "endpoint" | "consul">();
@@ -149,6 +174,8 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
         continue;
       }
       const annotation = asString(asObject(metadata.annotations)[CONFIG_ANNOTATION]);
+      const carrier = readCarrier(file.path, doc, value, apiVersion, kind, namespace, annotation !== undefined, nextOrder);
+      if (carrier) carriers.push(carrier);
       if (annotation !== undefined && (kind === "Service" || kind === "Ingress")) {
         const parentAnnotations = asStringRecord(metadata.annotations);
         const unfolded = unfoldAnnotation(file.path, fileLines(), doc, annotation);
@@ -166,9 +193,14 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
             order: nextOrder(),
             diagnostics,
           });
-          if (resource) collected.push(resource);
+          if (resource) {
+            collected.push(resource);
+            carrier?.configResources.push(resource);
+          }
         }
       }
+      const workload = readWorkload(file.path, doc, value, apiVersion, kind, namespace);
+      if (workload) workloads.push(workload);
       const provider = readProvider(file.path, doc, value, apiVersion, kind, namespace);
       if (provider) providers.push(provider);
     }
@@ -176,7 +208,10 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
   providers.push(...kustomizeGeneratedSecrets(kustomizations, policy.defaultNamespace));
   providers.push(...policyProviders(policy));
 
-  const { winners, duplicates } = deduplicate(collected);
+  // kubectl apply keeps the last definition of a Service whole: the annotations of the ones it replaces are gone.
+  const { winners: carrierWinners, duplicates: carrierDuplicates } = deduplicate(carriers);
+  const replacedConfig = new Set(carrierDuplicates.flatMap(({ replaced }) => replaced.flatMap((c) => c.configResources)));
+  const { winners, duplicates } = deduplicate(collected.filter((resource) => !replacedConfig.has(resource)));
   const { winners: secretWinners, duplicates: secretDuplicates } = deduplicate(secrets);
   const secretIndex = new Map<string, SecretResource>();
   for (const secret of secretWinners as SecretResource[]) {
@@ -203,7 +238,13 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
     secrets: secretIndex,
     providers: providerIndex,
     kustomizations,
-    duplicates: [...duplicates, ...secretDuplicates],
+    duplicates: [
+      ...duplicates,
+      ...secretDuplicates,
+      ...carrierDuplicates.filter(({ winner, replaced }) => winner.hasConfig || replaced.some((c) => c.hasConfig)),
+    ],
+    services: new Map(carrierWinners.filter((c) => c.kind === "Service").map((c) => [secretKey(c.namespace, c.name), c])),
+    workloads,
     resolvers,
     allAmbassadorResources: collected,
     diagnostics,
@@ -396,6 +437,85 @@ function fromAnnotationDocument(inner: LocatedDocument, context: AnnotationConte
     doc: inner,
   });
   return typed(base, version);
+}
+
+/** A core Service or an Ingress, as the object kubectl applies (its annotation's resources are added by the caller). */
+function readCarrier(
+  file: string,
+  doc: LocatedDocument,
+  value: PlainObject,
+  apiVersion: string,
+  kind: string,
+  namespace: string,
+  hasConfig: boolean,
+  nextOrder: () => number,
+): CarrierResource | undefined {
+  const isService = kind === "Service" && apiVersion === "v1";
+  const isIngress = kind === "Ingress" && /^(networking\.k8s\.io|extensions)\//.test(apiVersion);
+  const metadata = asObject(value.metadata);
+  const name = asName(metadata.name);
+  if ((!isService && !isIngress) || !name) return undefined;
+  const base = makeBase({
+    kind,
+    apiVersion,
+    name,
+    namespace,
+    style: "crd",
+    file,
+    order: nextOrder(),
+    labels: asStringRecord(metadata.labels),
+    annotations: asStringRecord(metadata.annotations),
+    spec: value,
+    specPath: [],
+    doc,
+  });
+  const selector = isService && isObject(asObject(value.spec).selector) ? asStringRecord(asObject(value.spec).selector) : undefined;
+  return { ...base, kind: isService ? "Service" : "Ingress", hasConfig, configResources: [], selector };
+}
+
+/** A Pod or pod controller: its pods' labels and the Secrets they mount as volumes. */
+function readWorkload(
+  file: string,
+  doc: LocatedDocument,
+  value: PlainObject,
+  apiVersion: string,
+  kind: string,
+  namespace: string,
+): WorkloadResource | undefined {
+  const templatePath = POD_TEMPLATE_PATHS[kind];
+  const metadata = asObject(value.metadata);
+  const name = asName(metadata.name);
+  if (!templatePath || !name || (kind === "Rollout" && !apiVersion.startsWith("argoproj.io/"))) return undefined;
+  let template: unknown = value;
+  for (const key of templatePath) template = asObject(template)[key];
+  const podSpec = asObject(asObject(template).spec);
+  const volumesPath = [...templatePath, "spec", "volumes"];
+  const mountedSecrets: MountedSecret[] = [];
+  const volumes = Array.isArray(podSpec.volumes) ? podSpec.volumes : [];
+  volumes.forEach((volume, index) => {
+    const secretName = asName(asObject(asObject(volume).secret).secretName);
+    if (secretName) mountedSecrets.push({ secretName, path: [...volumesPath, index, "secret", "secretName"] });
+    const sources = asObject(asObject(volume).projected).sources;
+    (Array.isArray(sources) ? sources : []).forEach((source, sourceIndex) => {
+      const projected = asName(asObject(asObject(source).secret).name);
+      if (projected) mountedSecrets.push({ secretName: projected, path: [...volumesPath, index, "projected", "sources", sourceIndex, "secret", "name"] });
+    });
+  });
+  const base = makeBase({
+    kind,
+    apiVersion,
+    name,
+    namespace,
+    style: "crd",
+    file,
+    order: 0,
+    labels: asStringRecord(metadata.labels),
+    annotations: asStringRecord(metadata.annotations),
+    spec: asObject(value.spec),
+    specPath: ["spec"],
+    doc,
+  });
+  return { ...base, podLabels: asStringRecord(asObject(asObject(template).metadata).labels), mountedSecrets };
 }
 
 function readProvider(

@@ -85,6 +85,34 @@ export interface ModuleResource extends ResourceBase {
   config: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * A Kubernetes Service or Ingress: Emissary reads the `getambassador.io/config` annotation of the definition the cluster
+ * keeps, and a Service's selector says which pods serve it.
+ */
+export interface CarrierResource extends ResourceBase {
+  kind: "Service" | "Ingress";
+  /** Whether it has a `getambassador.io/config` annotation (readable or not). */
+  hasConfig: boolean;
+  /** The Emissary resources unfolded from that annotation, in order. */
+  configResources: ResourceBase[];
+  /** A Service's `spec.selector`: the labels of the pods it sends traffic to. */
+  selector: Readonly<Record<string, string>> | undefined;
+}
+
+/** A Secret a workload's pods mount as a volume (`secret.secretName`, or a projected volume's `secret.name`). */
+export interface MountedSecret {
+  secretName: string;
+  /** Path of the name field in the workload's document. */
+  path: YamlPath;
+}
+
+/** A Pod or a controller of pods (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Argo Rollout). */
+export interface WorkloadResource extends ResourceBase {
+  /** Labels of the pods it runs (the pod template's, or a Pod's own). */
+  podLabels: Readonly<Record<string, string>>;
+  mountedSecrets: MountedSecret[];
+}
+
 export interface SecretValue {
   key: string;
   /** The value as written: base64 from `data`, plain text from `stringData`. */

@@ -1,23 +1,59 @@
 import { matchHostname } from "../certs/index.js";
-import { documentLocation } from "../model/resources.js";
+import type { Model } from "../model/build.js";
+import { documentLocation, type CarrierResource, type WorkloadResource } from "../model/resources.js";
+import type { Policy } from "../policy/policy.js";
+import { resolverKind, type Route } from "../resolve/routes.js";
 import { checkableHostname, inspectReferencedSecrets, leafOf, originationClientSecrets } from "../secret-certs.js";
 import { contextField } from "./locations.js";
 import { text, type Rule } from "./rule.js";
+
+/**
+ * A route that presents Secret `name` (`namespace/name`) to a Kubernetes Service whose pods mount that same Secret:
+ * the upstream's own key pair, reused as the gateway's client certificate.
+ */
+function upstreamOwningSecret(
+  name: string,
+  routes: readonly Route[],
+  model: Model,
+  policy: Policy,
+): { route: Route; service: CarrierResource; workload: WorkloadResource } | undefined {
+  const options = { emissaryNamespace: policy.emissary.namespace, resolvers: model.resolvers };
+  for (const route of routes) {
+    const lookup = route.effectiveContext?.secret;
+    if (route.rejected || !route.originatesTls || !lookup || `${lookup.namespace}/${lookup.name}` !== name) continue;
+    const resolver = resolverKind(route.mapping.resolver, options);
+    if (resolver !== "service" && resolver !== "endpoint") continue;
+    const service = model.services.get(`${route.serviceNamespace}/${route.upstreamHost.split(".")[0] ?? ""}`);
+    const selector = Object.entries(service?.selector ?? {});
+    if (!service || selector.length === 0 || service.namespace !== lookup.namespace) continue;
+    const workload = model.workloads.find(
+      (w) =>
+        w.namespace === service.namespace &&
+        selector.every(([key, value]) => w.podLabels[key] === value) &&
+        w.mountedSecrets.some((mount) => mount.secretName === lookup.name),
+    );
+    if (workload) return { route, service, workload };
+  }
+  return undefined;
+}
 
 export const rule: Rule = {
   meta: {
     id: "client-cert-is-server-cert",
     severity: "warning",
-    description: "An origination context presents the edge's public identity upstream: a Host's tlsSecret, or a server+client certificate for a Host's hostname.",
+    description: "An origination context presents a server identity upstream: a Host's tlsSecret, a server+client cert for a Host's hostname, or the upstream's own key pair.",
   },
   message(data) {
     const head = `Secret ${text(data, "secret")}, presented as a client certificate by TLSContext ${text(data, "contexts")},`;
     const risk =
       "Upstreams then authenticate the gateway with its public server identity: every upstream trusting it also trusts anyone holding the edge certificate, and rotating the edge certificate silently changes the client identity. Use a dedicated client certificate (clientAuth only).";
     if (data.problem === "host-secret") return `${head} is also the tlsSecret of Host ${text(data, "host")} (${text(data, "hostname")}). ${risk}`;
+    if (data.problem === "upstream-key-pair") {
+      return `${head} is also mounted by ${text(data, "workload")}, whose pods serve Service ${text(data, "service")}, the upstream of Mapping ${text(data, "mapping")}: the gateway presents the upstream's own key pair back to it. The upstream cannot tell the gateway from itself or from any other holder of its key, and its server key now also lives in the gateway's namespace. Use a dedicated client certificate (clientAuth only) for the gateway.`;
+    }
     return `${head} holds a certificate for both serverAuth and clientAuth whose subjectAltName covers Host ${text(data, "host")}'s hostname ${text(data, "hostname")}. ${risk}`;
   },
-  check({ simulation, now }, report) {
+  check({ simulation, model, policy, now }, report) {
     const inspection = inspectReferencedSecrets(simulation, now);
     const hosts = simulation.hosts.filter((h) => h.tlsSecret !== undefined);
     for (const [name, { lookup, contexts, first }] of originationClientSecrets(simulation.routes)) {
@@ -30,6 +66,19 @@ export const rule: Rule = {
       const sharing = hosts.find((h) => h.tlsSecret && `${h.tlsSecret.namespace}/${h.tlsSecret.name}` === name);
       if (sharing) {
         report({ at, resource, data: { ...base, problem: "host-secret", host: `${sharing.host.namespace}/${sharing.host.name}`, hostname: sharing.host.hostname ?? "*" } });
+        continue;
+      }
+      const owner = upstreamOwningSecret(name, simulation.routes, model, policy);
+      if (owner) {
+        const { route, service, workload } = owner;
+        const data = {
+          ...base,
+          problem: "upstream-key-pair",
+          workload: `${workload.kind} ${workload.namespace}/${workload.name}`,
+          service: `${service.namespace}/${service.name}`,
+          mapping: `${route.mapping.namespace}/${route.mapping.name}`,
+        };
+        report({ at, resource, data });
         continue;
       }
       const leaf = leafOf(inspected?.chain);

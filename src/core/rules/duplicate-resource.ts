@@ -1,11 +1,53 @@
-import { resourceLocation, type ResourceBase } from "../model/resources.js";
+import { resourceLocation, type CarrierResource, type ResourceBase } from "../model/resources.js";
 import { text, type Rule } from "./rule.js";
 
 function sameContent(a: ResourceBase, b: ResourceBase): boolean {
   return JSON.stringify(a.spec) === JSON.stringify(b.spec);
 }
 
-function lost(resource: ResourceBase): string {
+function isCarrier(resource: ResourceBase): resource is CarrierResource {
+  return (resource.kind === "Service" || resource.kind === "Ingress") && "configResources" in resource;
+}
+
+/** What an Emissary resource from an annotation stood for, when its annotation disappears. */
+function configPart(resource: ResourceBase): string {
+  switch (resource.kind) {
+    case "Module":
+      return resource.name === "tls" ? "the TLS Module (its TLS settings)" : `the ${resource.name} Module (its settings)`;
+    case "Mapping":
+    case "TCPMapping":
+      return `${resource.kind} ${resource.namespace}/${resource.name} (its route)`;
+    case "TLSContext":
+      return `TLSContext ${resource.name} (its TLS settings)`;
+    case "Host":
+      return `Host ${resource.namespace}/${resource.name} (its TLS termination)`;
+    default:
+      return `${resource.kind} ${resource.namespace}/${resource.name}`;
+  }
+}
+
+/**
+ * A replaced Service or Ingress: the Emissary resources of its annotation that the winner does not define again are
+ * lost, and those it defines differently take the winner's settings.
+ */
+function lostConfig(loser: CarrierResource, winner: ResourceBase): string | undefined {
+  if (!loser.hasConfig) return undefined;
+  const later = new Map((isCarrier(winner) ? winner.configResources : []).map((r) => [r.id, r]));
+  const gone = loser.configResources.filter((r) => !later.has(r.id)).map(configPart);
+  const changed = loser.configResources.filter((r) => {
+    const redefined = later.get(r.id);
+    return redefined !== undefined && !sameContent(r, redefined);
+  });
+  if (gone.length === 0 && changed.length === 0 && later.size > 0) return undefined;
+  const parts = [later.size > 0 ? "its getambassador.io/config annotation is replaced by the later one" : "its getambassador.io/config annotation is not in the cluster"];
+  if (gone.length > 0) parts.push(`Emissary loses ${[...new Set(gone)].join(", ")}`);
+  if (changed.length > 0) parts.push(`${changed.map((r) => `${r.kind} ${r.namespace}/${r.name}`).join(", ")} take${changed.length === 1 ? "s" : ""} the later definition's settings`);
+  return parts.length === 1 ? parts[0] : `${parts[0]}, so ${parts.slice(1).join(", and ")}`;
+}
+
+function lost(resource: ResourceBase, winner: ResourceBase): string {
+  const config = isCarrier(resource) ? lostConfig(resource, winner) : undefined;
+  if (config) return config;
   switch (resource.kind) {
     case "Mapping":
     case "TCPMapping":
@@ -41,7 +83,7 @@ export const rule: Rule = {
             resource: `${loser.kind} ${loser.namespace}/${loser.name}`,
             winner: winner.file,
             identical,
-            lost: lost(loser),
+            lost: lost(loser, winner),
           },
         });
       }

@@ -37,6 +37,7 @@ import { rule as policyInvalid } from "./policy-invalid.js";
 import { rule as secretMissingCertificate } from "./secret-missing-certificate.js";
 import { rule as secretMissingPrivateKey } from "./secret-missing-private-key.js";
 import { rule as secretPrivateKeyInGit } from "./secret-private-key-in-git.js";
+import { rule as secretSopsEncrypted } from "./secret-sops-encrypted.js";
 import { rule as secretUnsupportedType } from "./secret-unsupported-type.js";
 import { rule as tlsContextCaSecretNotFound } from "./tls-context-ca-secret-not-found.js";
 import { rule as tlsContextCaWithoutCertificate } from "./tls-context-ca-without-certificate.js";
@@ -93,6 +94,7 @@ export const RULES: readonly Rule[] = [
   secretMissingCertificate,
   secretMissingPrivateKey,
   secretPrivateKeyInGit,
+  secretSopsEncrypted,
   secretUnsupportedType,
   tlsContextCaSecretNotFound,
   tlsContextCaWithoutCertificate,

@@ -43,7 +43,12 @@ export function parseManifestFile(file: SourceFile, limits: LoadLimits = DEFAULT
   if (size > limits.maxFileBytes) {
     return { documents: [], diagnostics: [diag("file-too-large", whole, { bytes: size, limit: limits.maxFileBytes })] };
   }
-  if (file.binary || looksBinary(file.text)) {
+  const binary = file.binary === true || looksBinary(file.text);
+  const encryption = encryptionOf(file.path, file.text, binary);
+  if (encryption) {
+    return { documents: [], diagnostics: [diag("file-skipped", whole, { reason: "encrypted", format: encryption.format })] };
+  }
+  if (binary) {
     return { documents: [], diagnostics: [diag("file-skipped", whole, { reason: "binary" })] };
   }
   const text = stripBom(file.text);
@@ -140,6 +145,33 @@ function stripBom(text: string): string {
 function looksBinary(text: string): boolean {
   const sample = text.length > 65536 ? text.slice(0, 65536) : text;
   return sample.includes("\u0000") || sample.includes("\ufffd");
+}
+
+/** Magic openings of whole-file encryption formats: what `openssl enc`, gpg, age, git-crypt and Ansible Vault write. */
+const ENCRYPTED_OPENINGS: readonly { opening: string; format: string }[] = [
+  { opening: "Salted__", format: "openssl enc" },
+  // The base64 of "Salted__": `openssl enc -a` output, text that would otherwise read as one YAML string.
+  { opening: "U2FsdGVkX1", format: "openssl enc" },
+  { opening: "-----BEGIN PGP MESSAGE-----", format: "OpenPGP" },
+  { opening: "-----BEGIN AGE ENCRYPTED FILE-----", format: "age" },
+  { opening: "age-encryption.org/v1", format: "age" },
+  { opening: "\u0000GITCRYPT\u0000", format: "git-crypt" },
+  { opening: "$ANSIBLE_VAULT;", format: "Ansible Vault" },
+];
+
+/** A whole-file encryption name: `secrets.enc.yaml`, `tls.enc.yml`. */
+const ENCRYPTED_NAME = /\.enc\.ya?ml$/i;
+
+/**
+ * Whether a file is encrypted as a whole: it opens with an encryption format's magic, or it is unreadable (binary) and
+ * named `*.enc.yaml`. A readable `*.enc.yaml` is parsed: SOPS writes YAML with encrypted values under that name.
+ */
+function encryptionOf(path: string, text: string, binary: boolean): { format: string | null } | undefined {
+  const opening = stripBom(text.length > 64 ? text.slice(0, 64) : text).trimStart();
+  const known = ENCRYPTED_OPENINGS.find((e) => opening.startsWith(e.opening));
+  if (known) return { format: known.format };
+  if (binary && ENCRYPTED_NAME.test(path)) return { format: null };
+  return undefined;
 }
 
 /** Template markup outside comments: the file is a Helm or Go template, not a manifest. */
