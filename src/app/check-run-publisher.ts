@@ -1,0 +1,86 @@
+import { CHECK_RUN_NAME, IN_PROGRESS_OUTPUT, type CheckAnnotation, type CheckRunReport } from "../report/check-run.js";
+import type { GitHubClient, RepoRef } from "./github-client.js";
+
+/** GitHub accepts at most this many annotations per create or update request. */
+export const ANNOTATIONS_PER_REQUEST = 50;
+
+/** An in-progress run younger than this is another worker's live job; an older one is taken over (its worker died). */
+export const STALE_IN_PROGRESS_MS = 10 * 60 * 1000;
+
+export interface OpenedCheckRun {
+  id: number;
+  /** True when a run for this head SHA already existed and is being finished instead of a new one. */
+  reused: boolean;
+}
+
+export type OpenDecision = OpenedCheckRun | { skip: "completed" | "in-progress-elsewhere"; id: number };
+
+/**
+ * Starts the `mtls-gate` run for a head SHA. A redelivered event finds the run it started before: a completed run is
+ * left alone, a stale in-progress one is finished. A re-run request always gets a new run, as GitHub's UI expects.
+ */
+export async function openCheckRun(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  headSha: string,
+  options: { externalId: string; fresh: boolean; appId: number | null; now: Date },
+): Promise<OpenDecision> {
+  if (!options.fresh) {
+    const { data } = await octokit.rest.checks.listForRef({
+      ...repo,
+      ref: headSha,
+      check_name: CHECK_RUN_NAME,
+      filter: "latest",
+      ...(options.appId !== null ? { app_id: options.appId } : {}),
+    });
+    const existing = data.check_runs.find((run) => run.head_sha === headSha);
+    if (existing) {
+      if (existing.status === "completed") return { skip: "completed", id: existing.id };
+      const started = existing.started_at ? Date.parse(existing.started_at) : 0;
+      if (options.now.getTime() - started < STALE_IN_PROGRESS_MS) return { skip: "in-progress-elsewhere", id: existing.id };
+      await octokit.rest.checks.update({ ...repo, check_run_id: existing.id, status: "in_progress", output: IN_PROGRESS_OUTPUT });
+      return { id: existing.id, reused: true };
+    }
+  }
+  const { data } = await octokit.rest.checks.create({
+    ...repo,
+    name: CHECK_RUN_NAME,
+    head_sha: headSha,
+    status: "in_progress",
+    external_id: options.externalId,
+    started_at: options.now.toISOString(),
+    output: IN_PROGRESS_OUTPUT,
+  });
+  return { id: data.id, reused: false };
+}
+
+/**
+ * Publishes the result: annotations go out 50 a request while the run is still in progress (every update appends),
+ * and the last request carries the conclusion, so the run only turns green or red once everything is on it.
+ */
+export async function completeCheckRun(octokit: GitHubClient, repo: RepoRef, checkRunId: number, report: CheckRunReport, now: () => Date): Promise<void> {
+  const batches = chunk(report.annotations, ANNOTATIONS_PER_REQUEST);
+  const output = (annotations: CheckAnnotation[]) => ({
+    title: report.title,
+    summary: report.summary,
+    ...(report.text !== undefined ? { text: report.text } : {}),
+    ...(annotations.length > 0 ? { annotations } : {}),
+  });
+  for (const batch of batches.slice(0, -1)) {
+    await octokit.rest.checks.update({ ...repo, check_run_id: checkRunId, status: "in_progress", output: output(batch) });
+  }
+  await octokit.rest.checks.update({
+    ...repo,
+    check_run_id: checkRunId,
+    status: "completed",
+    conclusion: report.conclusion,
+    completed_at: now().toISOString(),
+    output: output(batches.at(-1) ?? []),
+  });
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}

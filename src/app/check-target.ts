@@ -1,0 +1,69 @@
+import type { GitHubClient, RepoRef } from "./github-client.js";
+
+/** What a check compares: a pull request's head against its base, or a merge queue's combined commit against its base. */
+export type CheckSubject =
+  | { kind: "pull_request"; numbers: number[]; baseRef: string; baseSha: string }
+  | { kind: "merge_group"; baseRef: string; baseSha: string }
+  /** A commit no open pull request points at (a re-run on a deleted branch): analysed alone. */
+  | { kind: "commit" };
+
+export interface CheckTarget {
+  repo: RepoRef;
+  headSha: string;
+  subject: CheckSubject;
+  /** Start a new run even when one exists for this SHA (the re-run buttons and commands). */
+  fresh: boolean;
+}
+
+const MAX_PULL_PAGES = 10;
+
+/**
+ * The check run's `external_id`: what it compared, so a re-run of a fork's run (whose payload lists no pull requests)
+ * or of a merge-queue run finds its subject again without any state of ours.
+ */
+export function externalIdFor(subject: CheckSubject): string {
+  if (subject.kind === "pull_request") return `pr:${subject.numbers.join(",")}`;
+  if (subject.kind === "merge_group") return `merge_group:${subject.baseSha}:${subject.baseRef}`;
+  return "commit";
+}
+
+type ParsedExternalId = { kind: "pull_request"; numbers: number[] } | { kind: "merge_group"; baseSha: string; baseRef: string } | null;
+
+export function parseExternalId(externalId: string | null | undefined): ParsedExternalId {
+  if (!externalId) return null;
+  const pr = /^pr:(\d+(?:,\d+)*)$/.exec(externalId);
+  if (pr?.[1]) return { kind: "pull_request", numbers: pr[1].split(",").map(Number) };
+  const group = /^merge_group:([0-9a-f]{40}):(.+)$/.exec(externalId);
+  if (group?.[1] && group[2]) return { kind: "merge_group", baseSha: group[1], baseRef: group[2] };
+  return null;
+}
+
+/**
+ * The subject of a re-run for `headSha`: from the event's pull requests, else from the earlier run's external id,
+ * else by looking for open pull requests whose head is this SHA (a fork's runs carry no pull requests).
+ */
+export async function subjectForSha(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  headSha: string,
+  hints: { pullNumbers: readonly number[]; externalId: string | null },
+): Promise<CheckSubject> {
+  const parsed = parseExternalId(hints.externalId);
+  if (parsed?.kind === "merge_group") return parsed;
+  let numbers = hints.pullNumbers.length > 0 ? [...hints.pullNumbers] : (parsed?.numbers ?? []);
+  if (numbers.length === 0) numbers = await openPullRequestsWithHead(octokit, repo, headSha);
+  const first = numbers[0];
+  if (first === undefined) return { kind: "commit" };
+  const { data: pull } = await octokit.rest.pulls.get({ ...repo, pull_number: first });
+  return { kind: "pull_request", numbers, baseRef: pull.base.ref, baseSha: pull.base.sha };
+}
+
+async function openPullRequestsWithHead(octokit: GitHubClient, repo: RepoRef, headSha: string): Promise<number[]> {
+  const numbers: number[] = [];
+  for (let page = 1; page <= MAX_PULL_PAGES; page++) {
+    const { data } = await octokit.rest.pulls.list({ ...repo, state: "open", per_page: 100, page });
+    for (const pull of data) if (pull.head.sha === headSha) numbers.push(pull.number);
+    if (numbers.length > 0 || data.length < 100) break;
+  }
+  return numbers;
+}

@@ -1,0 +1,22 @@
+import type { ApplicationFunction, Probot } from "probot";
+import { Gate, type GateOptions } from "./gate.js";
+import { onMergeGroup } from "./handlers/merge-group.js";
+import { onPullRequest } from "./handlers/pull-request.js";
+import { onCheckRunRerequested, onCheckSuiteRerequested } from "./handlers/rerequest.js";
+
+/** Registers every handler on a Probot instance; returns the gate so tests and the demo can wait for its jobs. */
+export function registerGate(app: Probot, options: GateOptions = {}): Gate {
+  const gate = new Gate(app, options);
+  app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.ready_for_review"], onPullRequest(gate));
+  app.on("check_run.rerequested", onCheckRunRerequested(gate));
+  app.on("check_suite.rerequested", onCheckSuiteRerequested(gate));
+  app.on("merge_group.checks_requested", onMergeGroup(gate));
+  return gate;
+}
+
+/** The Probot application function (`probot run`, `npm start`). */
+const mtlsGate: ApplicationFunction = (app) => {
+  registerGate(app);
+};
+
+export default mtlsGate;

@@ -1,0 +1,26 @@
+/**
+ * Runs analyses after the webhook is answered, one at a time per key (repository and head SHA), so a redelivery that
+ * arrives while its first delivery is still being analysed does not start a second job.
+ */
+export class JobQueue {
+  readonly #running = new Map<string, Promise<void>>();
+
+  has(key: string): boolean {
+    return this.#running.has(key);
+  }
+
+  /** Starts `work` unless a job with this key is running; returns whether it started. */
+  start(key: string, work: () => Promise<void>, onError: (error: unknown) => void): boolean {
+    if (this.#running.has(key)) return false;
+    const job = work()
+      .catch(onError)
+      .finally(() => this.#running.delete(key));
+    this.#running.set(key, job);
+    return true;
+  }
+
+  /** Resolves once every job, including ones started meanwhile, has finished (tests and graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()]);
+  }
+}

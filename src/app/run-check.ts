@@ -1,0 +1,146 @@
+import { analyzeDiff, analyzeTree, failingFindings } from "../core/analyze.js";
+import { DEFAULT_LOAD_LIMITS, isManifestPath } from "../core/source/load.js";
+import { POLICY_PATH } from "../core/policy/policy.js";
+import { renderCheckRun, renderInternalError, renderInvalidConfig, renderNoManifestChanges, type CheckRunReport } from "../report/check-run.js";
+import type { BlobCache } from "./blob-cache.js";
+import { completeCheckRun } from "./check-run-publisher.js";
+import type { CheckTarget } from "./check-target.js";
+import type { GitHubClient } from "./github-client.js";
+import { listCommit, newReadStats, readListing, type CommitSnapshot, type ReaderOptions, type ReadStats, type TreeListing } from "./github-reader.js";
+import { loadTrustedConfig, type ConfigReader } from "./trusted-config.js";
+
+export interface GateSettings {
+  cache: BlobCache;
+  now: () => Date;
+  reader: Omit<ReaderOptions, "cache">;
+  ruleDocsUrl: (ruleId: string) => string;
+}
+
+export const DEFAULT_READER: GateSettings["reader"] = {
+  maxFileBytes: DEFAULT_LOAD_LIMITS.maxFileBytes,
+  tarballThreshold: 20,
+  concurrency: 8,
+};
+
+export interface CheckJob {
+  octokit: GitHubClient;
+  target: CheckTarget;
+  checkRunId: number;
+  readConfig: ConfigReader;
+  /** The repository's web address, for file links in the summary. */
+  htmlUrl: string;
+  log: { info: (data: object, message: string) => void; error: (data: object, message: string) => void };
+}
+
+/**
+ * Analyses and completes one check run. Whatever happens, the run ends completed: an error becomes an `Internal error`
+ * failure that says how to re-run, never an in-progress run that hangs or a false green.
+ */
+export async function runCheck(job: CheckJob, settings: GateSettings): Promise<ReadStats> {
+  const stats = newReadStats();
+  const { octokit, target, checkRunId } = job;
+  let report: CheckRunReport;
+  try {
+    report = await analyse(job, settings, stats);
+  } catch (error) {
+    job.log.error({ err: describeError(error), headSha: target.headSha }, "mtls-gate analysis failed");
+    report = renderInternalError({ problem: describeError(error) });
+  }
+  try {
+    await completeCheckRun(octokit, target.repo, checkRunId, report, settings.now);
+  } catch (error) {
+    job.log.error({ err: describeError(error), checkRunId }, "could not publish the check run result");
+    // One last attempt with the smallest possible update: a run must never stay in progress.
+    await completeCheckRun(octokit, target.repo, checkRunId, renderInternalError({ problem: describeError(error) }), settings.now);
+  }
+  job.log.info({ checkRunId, conclusion: report.conclusion, ...stats }, "mtls-gate check completed");
+  return stats;
+}
+
+async function analyse(job: CheckJob, settings: GateSettings, stats: ReadStats): Promise<CheckRunReport> {
+  const { octokit, target } = job;
+  const config = await loadTrustedConfig(job.readConfig);
+  if (!config.valid) return renderInvalidConfig(config);
+  const policy = config.policy;
+
+  const baseSha = await baseOf(job);
+  const reader: ReaderOptions = { ...settings.reader, cache: settings.cache };
+  const headListing = await listCommit(octokit, target.repo, target.headSha, stats);
+  const baseListing = baseSha ? await listCommit(octokit, target.repo, baseSha, stats) : null;
+
+  let changes = baseListing ? changedPaths(blobMap(baseListing), blobMap(headListing)) : null;
+  if (changes && !touchesManifests(changes)) return renderNoManifestChanges({ headSha: target.headSha, baseSha });
+
+  const head = await readListing(octokit, target.repo, headListing, reader, stats);
+  const base = baseListing ? await readListing(octokit, target.repo, baseListing, reader, stats) : null;
+  if (base && !changes) {
+    // A truncated tree listed nothing: the tarballs tell what changed.
+    changes = changedPaths(base.blobs, head.blobs);
+    if (changes && !touchesManifests(changes)) return renderNoManifestChanges({ headSha: target.headSha, baseSha });
+  }
+
+  const options = { policy, now: settings.now(), validatePolicyFile: true };
+  const diff = base ? analyzeDiff(base.files, head.files, options) : null;
+  const analysis = diff ?? analyzeTree(head.files, options);
+  const removedRoutes = diff?.removedRoutes ?? [];
+  return renderCheckRun({
+    findings: analysis.findings,
+    failing: failingFindings(analysis.findings, policy, base !== null),
+    routes: analysis.routes,
+    removedRoutes,
+    policy,
+    hasBase: base !== null,
+    changedFiles: changes?.changed ?? head.files.map((f) => f.path),
+    deletedFiles: (changes?.deleted ?? []).filter(isManifestPath),
+    target:
+      target.subject.kind === "merge_group"
+        ? { kind: "merge_group", baseRef: target.subject.baseRef }
+        : { kind: "pull_request", numbers: target.subject.kind === "pull_request" ? target.subject.numbers : [] },
+    headSha: target.headSha,
+    baseSha,
+    ruleDocsUrl: settings.ruleDocsUrl,
+    fileUrl: (path, line) => `${job.htmlUrl}/blob/${target.headSha}/${path.split("/").map(encodeURIComponent).join("/")}#L${line}`,
+  });
+}
+
+/** What the change is measured against: the merge base for a pull request (as GitHub's diff is), the queue's base. */
+async function baseOf({ octokit, target }: CheckJob): Promise<string | null> {
+  const { subject } = target;
+  if (subject.kind === "merge_group") return subject.baseSha;
+  if (subject.kind !== "pull_request") return null;
+  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...target.repo, basehead: `${subject.baseSha}...${target.headSha}`, per_page: 1 });
+  return data.merge_base_commit.sha;
+}
+
+function blobMap(listing: TreeListing): Map<string, string> | null {
+  return listing.entries ? new Map(listing.entries.map((e) => [e.path, e.sha])) : null;
+}
+
+interface Changes {
+  changed: string[];
+  deleted: string[];
+}
+
+function changedPaths(base: Map<string, string> | null, head: Map<string, string> | null): Changes | null {
+  if (!base || !head) return null;
+  const changed = [...head].filter(([path, sha]) => base.get(path) !== sha).map(([path]) => path);
+  const deleted = [...base.keys()].filter((path) => !head.has(path));
+  return { changed, deleted };
+}
+
+function touchesManifests(changes: Changes): boolean {
+  return [...changes.changed, ...changes.deleted].some((path) => isManifestPath(path) || path === POLICY_PATH);
+}
+
+/** A short description safe to show: HTTP failures by status and endpoint, anything else by its error class only. */
+export function describeError(error: unknown): string {
+  const status = (error as { status?: unknown }).status;
+  const request = (error as { request?: { method?: string; url?: string } }).request;
+  if (typeof status === "number" && request?.url) {
+    const path = new URL(request.url).pathname;
+    return `GitHub API answered ${status} to ${request.method ?? "a request"} ${path}`;
+  }
+  return error instanceof Error ? `${error.name} in the analysis` : "unknown failure";
+}
+
+export type { CommitSnapshot };

@@ -1,0 +1,609 @@
+import { SEVERITY_RANK, type Finding, type RouteMode, type Severity } from "../core/types.js";
+import type { RouteView } from "../core/views.js";
+import {
+  codeSpan,
+  escapeInline,
+  fencedBlock,
+  flatten,
+  link,
+  plural,
+  truncateChars,
+  truncateUtf8,
+  utf8Length,
+} from "./markdown.js";
+
+/** The check's name: what branch protection and rulesets require. */
+export const CHECK_RUN_NAME = "mtls-gate";
+/** Annotations one run carries at most; the publisher sends them 50 per request. */
+export const MAX_ANNOTATIONS = 300;
+/** GitHub's limit for `output.summary` and `output.text`, each. Measured here in UTF-8 bytes, which is never less. */
+export const MAX_OUTPUT_CHARS = 65535;
+
+/** GitHub's limits for an annotation's title, and for its message and raw_details (64 KB). */
+const MAX_TITLE_CHARS = 255;
+const MAX_ANNOTATION_BYTES = 65535;
+/** One table cell or list item never takes more than this, so one odd message cannot eat the summary. */
+const MAX_CELL_CHARS = 1000;
+const MAX_NAME_CHARS = 300;
+
+export type CheckConclusion = "success" | "failure";
+
+export interface CheckAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  start_column?: number;
+  end_column?: number;
+  annotation_level: "notice" | "warning" | "failure";
+  title: string;
+  message: string;
+  raw_details?: string;
+}
+
+export interface CheckRunReport {
+  conclusion: CheckConclusion;
+  title: string;
+  summary: string;
+  text?: string;
+  annotations: CheckAnnotation[];
+}
+
+export interface CheckRunReportInput {
+  /** Head findings; with a base each has `introduced` true/false. */
+  findings: readonly Finding[];
+  /** The findings that block (the caller's `failingFindings`); non-empty means the run fails. */
+  failing: readonly Finding[];
+  /** Head routes, with `change` and `baseMode` when there is a base. */
+  routes: readonly RouteView[];
+  /** Routes the base had and the head lost. */
+  removedRoutes: readonly RouteView[];
+  policy: { failOn: "error" | "warning"; scope: "introduced" | "all" };
+  hasBase: boolean;
+  /** Paths the change added or modified. */
+  changedFiles: readonly string[];
+  /** YAML paths the change deleted. */
+  deletedFiles: readonly string[];
+  target: { kind: "pull_request"; numbers: readonly number[] } | { kind: "merge_group"; baseRef: string };
+  headSha: string;
+  baseSha: string | null;
+  ruleDocsUrl: (ruleId: string) => string;
+  /** A link for `file:line` in Markdown tables. */
+  fileUrl?: (path: string, line: number) => string;
+  /** Defaults to MAX_ANNOTATIONS. */
+  maxAnnotations?: number;
+}
+
+export const IN_PROGRESS_OUTPUT: { title: string; summary: string } = {
+  title: "Analysing Emissary-ingress manifests",
+  summary:
+    "mtls-gate is simulating the upstream routing Emissary-ingress would build for this commit. " +
+    "The verdict, with annotations on the lines at fault, appears here when the analysis completes.",
+};
+
+const ANNOTATION_LEVEL: Readonly<Record<Severity, CheckAnnotation["annotation_level"]>> = {
+  error: "failure",
+  warning: "warning",
+  notice: "notice",
+};
+
+/** How much protection a route's upstream connection has: a change to a lower rank is a downgrade. */
+const MODE_RANK: Readonly<Record<RouteMode, number>> = { mtls: 3, tls: 2, plaintext: 1 };
+
+const SEVERITIES: readonly Severity[] = ["error", "warning", "notice"];
+
+/** A finding with what the report needs to know about it. */
+interface Entry {
+  finding: Finding;
+  blocking: boolean;
+  /** With a base: the base had it too. */
+  preExisting: boolean;
+}
+
+interface Context {
+  input: CheckRunReportInput;
+  failOn: string;
+}
+
+export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
+  const { hasBase, policy } = input;
+  const blockingKeys = new Set(input.failing.map(findingKey));
+  const entries = input.findings.map(
+    (finding): Entry => ({
+      finding,
+      blocking: blockingKeys.has(findingKey(finding)),
+      preExisting: hasBase && finding.introduced === false,
+    }),
+  );
+  entries.sort(compareEntries);
+
+  const active = entries.filter((e) => !e.finding.suppressed);
+  const fresh = active.filter((e) => !e.preExisting);
+  const preExisting = active.filter((e) => e.preExisting);
+  const suppressed = entries.length - active.length;
+
+  const threshold = SEVERITY_RANK[policy.failOn];
+  const annotated = active.filter(
+    (e) => !e.preExisting || e.blocking || (policy.scope === "all" && SEVERITY_RANK[e.finding.severity] >= threshold),
+  );
+  const cap = annotationCap(input.maxAnnotations);
+  const annotations = annotated.slice(0, cap).map((e) => toAnnotation(e, input.ruleDocsUrl));
+
+  const ctx: Context = { input, failOn: codeSpan(policy.failOn) };
+  const parts: Part[] = [];
+  parts.push(fixed(verdictLine(ctx, entries)), fixed(contextLine(input)));
+
+  parts.push(
+    findingsTable(ctx, 1, hasBase ? `Introduced findings (${fresh.length})` : `Findings (${fresh.length})`, [], fresh, hasBase ? "No findings introduced by this change." : "No findings."),
+  );
+  if (annotated.length > cap) {
+    const left = annotated.length - cap;
+    parts.push(
+      fixed(
+        `⚠️ **${plural(left, "annotation")} left out:** ${annotations.length} of ${annotated.length} are on the files ` +
+          `(at most ${cap} a run, blocking ones first). The full list is below; \`mtls-gate analyze\` prints everything.`,
+      ),
+    );
+  }
+
+  if (hasBase) {
+    const changed = new Set(input.changedFiles);
+    const outside = fresh.filter((e) => !changed.has(e.finding.file));
+    if (outside.length > 0) {
+      // The rows are in the table above: this list only says where, so the blast radius reads at a glance.
+      parts.push({
+        kind: "cut",
+        priority: 3,
+        title: [
+          `### Caused outside this change's files (${outside.length})`,
+          "This change introduces these findings in files it did not touch (for example a deleted Secret that a TLSContext " +
+            "elsewhere still references). They are annotated where they stand, under “Unchanged files with check annotations”.",
+        ],
+        head: [""],
+        rows: outside.map((e) => `- ${locationText(ctx, e.finding)} · ${escapeInline(e.finding.ruleId, MAX_NAME_CHARS)}${e.finding.resource !== null ? ` · ${escapeInline(e.finding.resource, MAX_NAME_CHARS)}` : ""}`),
+        more: (n) => `… and ${plural(n, "more finding")} outside this change's files`,
+      });
+    }
+    if (input.deletedFiles.length > 0 || input.removedRoutes.length > 0) parts.push(deletedSection(input));
+    parts.push(routesSection(input));
+    if (policy.scope === "all") {
+      const blockingOld = preExisting.filter((e) => e.blocking);
+      if (blockingOld.length > 0) {
+        parts.push(
+          findingsTable(ctx, 2, `Pre-existing findings that block (${blockingOld.length})`, [`With \`scope: all\` these block too.`], blockingOld, ""),
+        );
+      }
+    }
+  } else {
+    parts.push(fixed(["### Routes", routeCounts(input.routes)].join("\n")));
+  }
+  const counts = countsSection(ctx, preExisting, suppressed);
+  if (counts) parts.push(fixed(counts));
+  const rules = [...new Set(entries.map((e) => e.finding.ruleId))].sort(compareStrings);
+  if (rules.length > 0) {
+    parts.push({
+      kind: "cut",
+      priority: 5,
+      title: ["### Rules"],
+      head: [],
+      rows: rules.map((id) => `- ${link(escapeInline(id, MAX_NAME_CHARS), input.ruleDocsUrl(id))}`),
+      more: (n) => `… and ${plural(n, "more rule")}`,
+    });
+  }
+
+  return {
+    conclusion: input.failing.length > 0 ? "failure" : "success",
+    title: titleOf(input, active, preExisting.length, suppressed),
+    summary: layout(parts, MAX_OUTPUT_CHARS),
+    ...(entries.length > 0 ? { text: fullList(ctx, entries) } : {}),
+    annotations,
+  };
+}
+
+export function renderNoManifestChanges(input: { headSha: string; baseSha: string | null }): CheckRunReport {
+  const compared = input.baseSha ? `${shortSha(input.headSha)} compared with ${shortSha(input.baseSha)}` : shortSha(input.headSha);
+  return {
+    conclusion: "success",
+    title: "No Kubernetes manifests changed",
+    summary: `✅ This change touches no Kubernetes manifests (\`*.yaml\`, \`*.yml\`) and not \`.github/mtls-gate.yml\`: nothing to check (${compared}).`,
+    annotations: [],
+  };
+}
+
+export function renderInternalError(input: { problem: string; attempt?: string }): CheckRunReport {
+  const lines = [
+    "❌ **mtls-gate could not complete its analysis.** It cannot vouch for this change, so the check fails until a run completes.",
+    "",
+    fencedBlock(truncateChars(input.problem, 4000)),
+  ];
+  if (input.attempt !== undefined) lines.push("", `**Attempt:** ${escapeInline(input.attempt, MAX_CELL_CHARS)}`);
+  lines.push(
+    "",
+    "To run it again, use the **Re-run** button of this check, or comment `/mtls-gate recheck` on the pull request. " +
+      "If it keeps failing, the app's logs have the details.",
+  );
+  return {
+    conclusion: "failure",
+    title: "Internal error: the analysis did not complete; use Re-run or comment /mtls-gate recheck",
+    summary: hardLimit(lines.join("\n"), MAX_OUTPUT_CHARS),
+    annotations: [],
+  };
+}
+
+export function renderInvalidConfig(input: {
+  source: string;
+  problems: readonly { path: string; problem: string; line?: number }[];
+}): CheckRunReport {
+  const intro = [
+    `❌ **The mtls-gate configuration is invalid**, so the gate refuses to pass any change until it is fixed.`,
+    "",
+    `Source: ${escapeInline(input.source, MAX_CELL_CHARS)}. This trusted configuration (the default branch's, with what it ` +
+      "extends from the organisation's `.github` repository) decides the verdict; a pull request cannot change it. " +
+      "Fix it there, then re-run this check.",
+  ];
+  const rows = input.problems.map((p) => {
+    const where = p.line !== undefined ? ` (line ${Math.max(1, Math.floor(p.line))})` : "";
+    return `- ${codeSpan(truncateChars(p.path, MAX_NAME_CHARS))}${where}: ${escapeInline(p.problem, MAX_CELL_CHARS)}`;
+  });
+  const parts: Part[] = [
+    fixed(intro.join("\n")),
+    {
+      kind: "cut",
+      priority: 1,
+      title: [`### Problems (${input.problems.length})`],
+      head: [],
+      rows: rows.length > 0 ? rows : ["- (no details were given)"],
+      more: (n) => `… and ${plural(n, "more problem")}`,
+    },
+  ];
+  return {
+    conclusion: "failure",
+    title: "Invalid mtls-gate configuration",
+    summary: layout(parts, MAX_OUTPUT_CHARS),
+    annotations: [],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Findings
+
+/** Identifies a finding across copies: the caller may hand over the failing list as new objects. */
+function findingKey(f: Finding): string {
+  return [f.fingerprint, f.ruleId, f.file, f.line, f.column, f.endLine, f.endColumn].join("\u0000");
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Blocking first, suppressed last, then severity, the change's own before pre-existing, file, line; ties by content. */
+function compareEntries(a: Entry, b: Entry): number {
+  const x = a.finding;
+  const y = b.finding;
+  return (
+    Number(b.blocking) - Number(a.blocking) ||
+    Number(Boolean(x.suppressed)) - Number(Boolean(y.suppressed)) ||
+    SEVERITY_RANK[y.severity] - SEVERITY_RANK[x.severity] ||
+    Number(a.preExisting) - Number(b.preExisting) ||
+    compareStrings(x.file, y.file) ||
+    x.line - y.line ||
+    x.column - y.column ||
+    compareStrings(x.ruleId, y.ruleId) ||
+    compareStrings(x.fingerprint, y.fingerprint) ||
+    compareStrings(x.message, y.message)
+  );
+}
+
+function annotationCap(requested: number | undefined): number {
+  if (requested === undefined || !Number.isFinite(requested)) return MAX_ANNOTATIONS;
+  return Math.max(0, Math.floor(requested));
+}
+
+function clampLine(line: number): number {
+  return Number.isFinite(line) ? Math.max(1, Math.floor(line)) : 1;
+}
+
+function toAnnotation(entry: Entry, ruleDocsUrl: (ruleId: string) => string): CheckAnnotation {
+  const f = entry.finding;
+  const startLine = clampLine(f.line);
+  const endLine = Math.max(startLine, clampLine(f.endLine));
+  const message = (f.message === "" ? f.ruleId : f.message) + (entry.preExisting ? " (pre-existing)" : "");
+  const details = [
+    ...(f.resource !== null ? [`Resource: ${f.resource}`] : []),
+    `Fingerprint: ${f.fingerprint}`,
+    `Documentation: ${ruleDocsUrl(f.ruleId)}`,
+  ];
+  const annotation: CheckAnnotation = {
+    path: f.file,
+    start_line: startLine,
+    end_line: endLine,
+    annotation_level: ANNOTATION_LEVEL[f.severity],
+    title: truncateChars(f.ruleId, MAX_TITLE_CHARS),
+    message: truncateUtf8(message, MAX_ANNOTATION_BYTES),
+    raw_details: truncateUtf8(details.join("\n"), MAX_ANNOTATION_BYTES),
+  };
+  // GitHub rejects columns on a range that spans lines.
+  if (f.line === f.endLine && startLine === endLine && Number.isInteger(f.column) && Number.isInteger(f.endColumn)) {
+    const startColumn = Math.max(1, f.column);
+    if (f.endColumn > startColumn) {
+      annotation.start_column = startColumn;
+      annotation.end_column = f.endColumn;
+    }
+  }
+  return annotation;
+}
+
+function titleOf(input: CheckRunReportInput, active: readonly Entry[], preExisting: number, suppressed: number): string {
+  const { hasBase } = input;
+  const counts = SEVERITIES.map((severity) => {
+    const n = active.filter((e) => !e.preExisting && e.finding.severity === severity).length;
+    return n > 0 ? `${plural(n, severity)}${hasBase ? " introduced" : ""}` : "";
+  }).filter((s) => s !== "");
+  const segments = [counts.length > 0 ? counts.join(", ") : hasBase ? "No new problems" : "No problems found"];
+  if (input.failing.length > 0) {
+    const old = hasBase ? input.failing.filter((f) => f.introduced === false).length : 0;
+    segments.push(`${input.failing.length} blocking${old > 0 ? ` (${old} pre-existing)` : ""}`);
+  } else if (counts.length > 0) {
+    segments.push("none blocking");
+  }
+  if (hasBase && preExisting > 0) segments.push(`${preExisting} pre-existing`);
+  if (suppressed > 0) segments.push(`${suppressed} suppressed`);
+  return truncateChars(segments.join(" · "), MAX_TITLE_CHARS).replace(/\.+$/, "");
+}
+
+function verdictLine(ctx: Context, entries: readonly Entry[]): string {
+  const { input, failOn } = ctx;
+  const n = input.failing.length;
+  if (!input.hasBase) {
+    return n > 0
+      ? `❌ **Blocks merge:** ${plural(n, "finding")} at or above ${failOn} in this tree (no base to compare with: every finding counts).`
+      : `✅ **No findings at or above ${failOn}** in this tree (no base to compare with: every finding counts).`;
+  }
+  if (input.policy.scope === "all") {
+    const blockingOld = entries.filter((e) => e.blocking && e.preExisting).length;
+    return n > 0
+      ? `❌ **Blocks merge:** ${plural(n, "finding")} at or above ${failOn}: ${n - blockingOld} introduced by this change, ${blockingOld} pre-existing (\`scope: all\`).`
+      : `✅ **No findings at or above ${failOn}**, introduced or pre-existing (\`scope: all\`).`;
+  }
+  return n > 0
+    ? `❌ **Blocks merge:** ${plural(n, "finding")} at or above ${failOn} introduced by this change.`
+    : `✅ **No introduced findings at or above ${failOn}.**`;
+}
+
+function shortSha(sha: string): string {
+  return codeSpan(sha.slice(0, 12));
+}
+
+function contextLine(input: CheckRunReportInput): string {
+  const { target } = input;
+  let subject: string;
+  if (target.kind === "merge_group") {
+    subject = `Merge queue into ${codeSpan(truncateChars(target.baseRef, MAX_NAME_CHARS))}`;
+  } else if (target.numbers.length === 0) {
+    subject = "Commit";
+  } else {
+    const shown = target.numbers.slice(0, 10).map((n) => `#${n}`);
+    if (target.numbers.length > shown.length) shown.push("…");
+    subject = `${target.numbers.length === 1 ? "Pull request" : "Pull requests"} ${shown.join(", ")}`;
+  }
+  const against = input.baseSha
+    ? `compared with ${target.kind === "merge_group" ? "the queue's base" : "the merge base"} ${shortSha(input.baseSha)}`
+    : "no base";
+  return `${subject} · head ${shortSha(input.headSha)} ${against} · policy \`failOn: ${input.policy.failOn}\`, \`scope: ${input.policy.scope}\``;
+}
+
+function locationText(ctx: Context, f: Finding): string {
+  const line = clampLine(f.line);
+  const text = `${escapeInline(f.file, MAX_NAME_CHARS)}:${line}`;
+  return ctx.input.fileUrl ? link(text, ctx.input.fileUrl(f.file, line)) : text;
+}
+
+function findingRow(ctx: Context, e: Entry): string {
+  const f = e.finding;
+  const severity = e.blocking ? `**${f.severity}** · blocking` : f.severity;
+  const rule = link(escapeInline(f.ruleId, MAX_NAME_CHARS), ctx.input.ruleDocsUrl(f.ruleId));
+  const resource = f.resource !== null ? escapeInline(f.resource, MAX_NAME_CHARS) : "—";
+  return `| ${severity} | ${rule} | ${locationText(ctx, f)} | ${resource} | ${escapeInline(f.message, MAX_CELL_CHARS)} |`;
+}
+
+function findingsTable(ctx: Context, priority: number, heading: string, intro: string[], entries: readonly Entry[], empty: string): Part {
+  if (entries.length === 0) return fixed([`### ${heading}`, ...intro, ...(empty ? [empty] : [])].join("\n"));
+  return {
+    kind: "cut",
+    priority,
+    title: [`### ${heading}`, ...intro],
+    head: [...(intro.length > 0 ? [""] : []), "| Severity | Rule | Location | Resource | Message |", "| --- | --- | --- | --- | --- |"],
+    rows: entries.map((e) => findingRow(ctx, e)),
+    more: (n) => `… and ${plural(n, "more finding")} (see annotations / run the CLI)`,
+  };
+}
+
+function countsSection(ctx: Context, preExisting: readonly Entry[], suppressed: number): string | null {
+  const { input, failOn } = ctx;
+  const lines: string[] = [];
+  if (input.hasBase) {
+    const bySeverity = SEVERITIES.map((s) => plural(preExisting.filter((e) => e.finding.severity === s).length, s)).join(", ");
+    const how =
+      input.policy.scope === "all"
+        ? `those at or above ${failOn} are annotated and block (\`scope: all\`)`
+        : "not annotated, not blocking (`scope: introduced`)";
+    lines.push(`**Pre-existing** (the base has them too): ${bySeverity}: ${how}.`);
+  }
+  if (input.hasBase || suppressed > 0) {
+    lines.push(`**Suppressed** (\`mtls-gate.io/ignore\`): ${suppressed}; they never block and are listed in the full list below.`);
+  }
+  if (lines.length === 0) return null;
+  return [input.hasBase ? "### Pre-existing and suppressed" : "### Suppressed", ...lines].join("\n\n");
+}
+
+/** Every finding, one line each: the output's `text`, under the same limit. */
+function fullList(ctx: Context, entries: readonly Entry[]): string {
+  const rows = entries.map(({ finding: f, blocking, preExisting }) => {
+    const tags = [
+      blocking ? "blocking" : "",
+      preExisting ? "pre-existing" : "",
+      f.suppressed ? `suppressed: ${escapeInline(f.suppressed.reason, MAX_NAME_CHARS)}` : "",
+    ].filter((t) => t !== "");
+    const rule = link(escapeInline(f.ruleId, MAX_NAME_CHARS), ctx.input.ruleDocsUrl(f.ruleId));
+    const resource = f.resource !== null ? ` · ${escapeInline(f.resource, MAX_NAME_CHARS)}` : "";
+    return `- **${f.severity}** ${rule} · ${locationText(ctx, f)}${resource} · ${escapeInline(f.message, MAX_CELL_CHARS)}${tags.length > 0 ? ` (${tags.join("; ")})` : ""}`;
+  });
+  return layout(
+    [
+      {
+        kind: "cut",
+        priority: 1,
+        title: [`## All findings (${entries.length})`, "", "Every finding of the head tree, pre-existing and suppressed ones included."],
+        head: [""],
+        rows,
+        more: (n) => `… and ${plural(n, "more finding")} (run the CLI for the full list)`,
+      },
+    ],
+    MAX_OUTPUT_CHARS,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Routes and files
+
+function isDowngrade(route: RouteView): boolean {
+  return route.change === "changed" && route.baseMode != null && MODE_RANK[route.mode] < MODE_RANK[route.baseMode];
+}
+
+function routeName(route: RouteView): string {
+  return escapeInline(route.mapping, MAX_NAME_CHARS) + (route.kind === "TCPMapping" ? " (tcp)" : "");
+}
+
+function modeCell(route: RouteView): string {
+  if (route.change === "removed") return `${route.baseMode ?? route.mode} → removed`;
+  const from = route.change === "changed" && route.baseMode != null ? route.baseMode : "—";
+  let cell = `${from} → ${route.mode}`;
+  if (isDowngrade(route)) cell += " ⚠️ downgrade";
+  if (route.rejected !== null) cell += ` ⛔ rejected: ${escapeInline(route.rejected, MAX_NAME_CHARS)}`;
+  return cell;
+}
+
+const CHANGE_ORDER: Readonly<Record<string, number>> = { changed: 1, added: 2, removed: 3 };
+
+function routesSection(input: CheckRunReportInput): Part {
+  const routes = [
+    ...input.routes.filter((r) => r.change === "added" || r.change === "changed"),
+    ...input.removedRoutes.map((r): RouteView => ({ ...r, change: "removed" })),
+  ];
+  const rank = (r: RouteView) => (r.change !== "removed" && (isDowngrade(r) || r.rejected !== null) ? 0 : (CHANGE_ORDER[r.change ?? "added"] ?? 2));
+  routes.sort((a, b) => rank(a) - rank(b) || compareStrings(a.mapping, b.mapping) || compareStrings(a.kind, b.kind));
+  const title = [`### Changed routes (${routes.length})`, routeCounts(input.routes)];
+  if (routes.length === 0) return fixed([...title, "No route changes: every route keeps its upstream and TLS settings."].join("\n"));
+  return {
+    kind: "cut",
+    priority: 2,
+    title,
+    head: ["", "| Mapping | Prefix | Upstream | Change | Mode (base → head) |", "| --- | --- | --- | --- | --- |"],
+    rows: routes.map((r) => {
+      const prefix = r.prefix !== null ? escapeInline(r.prefix, MAX_NAME_CHARS) : "—";
+      const upstream = escapeInline(`${r.upstream.scheme}://${r.upstream.host}:${r.upstream.port}`, MAX_NAME_CHARS);
+      return `| ${routeName(r)} | ${prefix} | ${upstream} | ${r.change ?? "added"} | ${modeCell(r)} |`;
+    }),
+    more: (n) => `… and ${plural(n, "more route")} (run \`mtls-gate routes\` for the whole table)`,
+  };
+}
+
+function routeCounts(routes: readonly RouteView[]): string {
+  const by = (mode: RouteMode) => routes.filter((r) => r.rejected === null && r.mode === mode).length;
+  const rejected = routes.filter((r) => r.rejected !== null).length;
+  const modes = `${by("mtls")} mtls, ${by("tls")} tls, ${by("plaintext")} plaintext`;
+  return `Head: ${plural(routes.length, "route")} (${modes}${rejected > 0 ? `, ${rejected} rejected` : ""}).`;
+}
+
+function deletedSection(input: CheckRunReportInput): Part {
+  const rows = [
+    ...[...input.deletedFiles].sort(compareStrings).map((path) => `- ${codeSpan(truncateChars(path, MAX_NAME_CHARS))} deleted`),
+    ...input.removedRoutes.map((r) => {
+      const prefix = r.prefix !== null ? `, prefix ${codeSpan(truncateChars(r.prefix, MAX_NAME_CHARS))}` : "";
+      return `- route ${codeSpan(truncateChars(r.mapping, MAX_NAME_CHARS))}${r.kind === "TCPMapping" ? " (tcp)" : ""} removed (was ${r.mode}${prefix})`;
+    }),
+  ];
+  return {
+    kind: "cut",
+    priority: 4,
+    title: [`### Deleted files and removed routes (${rows.length})`],
+    head: [],
+    rows,
+    more: (n) => `… and ${plural(n, "more deleted file or removed route", "more deleted files and removed routes")}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Layout under GitHub's limit
+
+/**
+ * A piece of Markdown: fixed text, or a list or table whose rows may be cut (whole rows only, then an "… and N more"
+ * line). Rows go to the cuttable parts in priority order (lowest first); the output keeps the parts' own order.
+ */
+type Part =
+  | { kind: "fixed"; text: string }
+  | { kind: "cut"; priority: number; title: string[]; head: string[]; rows: string[]; more: (n: number) => string };
+
+function fixed(text: string): Part {
+  return { kind: "fixed", text };
+}
+
+const SEPARATOR = "\n\n";
+
+function layout(parts: readonly Part[], limit: number): string {
+  // Bytes of what is always there: fixed parts, titles, separators; then a reserve for every part's "more" line.
+  const moreCost = (p: Part) => (p.kind === "cut" && p.rows.length > 0 ? 2 + utf8Length(p.more(p.rows.length)) : 0);
+  let used = utf8Length(SEPARATOR) * Math.max(0, parts.length - 1);
+  let reserved = 0;
+  for (const p of parts) {
+    used += utf8Length(p.kind === "fixed" ? p.text : p.title.join("\n"));
+    reserved += moreCost(p);
+  }
+  const kept = new Map<Part, number>();
+  const order = parts
+    .map((p, index) => ({ p, index }))
+    .filter((x) => x.p.kind === "cut")
+    .sort((a, b) => (a.p.kind === "cut" && b.p.kind === "cut" ? a.p.priority - b.p.priority : 0) || a.index - b.index);
+  for (const { p } of order) {
+    if (p.kind !== "cut") continue;
+    reserved -= moreCost(p);
+    const available = limit - used - reserved;
+    const headCost = p.head.reduce((sum, line) => sum + 1 + utf8Length(line), 0);
+    const rowCosts = p.rows.map((row) => 1 + utf8Length(row));
+    const full = p.rows.length > 0 ? headCost + rowCosts.reduce((a, b) => a + b, 0) : 0;
+    if (full <= available) {
+      kept.set(p, p.rows.length);
+      used += full;
+      continue;
+    }
+    const room = available - moreCost(p);
+    let cost = headCost;
+    let count = 0;
+    for (const rowCost of rowCosts) {
+      if (cost + rowCost > room) break;
+      cost += rowCost;
+      count++;
+    }
+    kept.set(p, count);
+    used += (count > 0 ? cost : 0) + moreCost(p);
+  }
+  const text = parts
+    .map((p) => {
+      if (p.kind === "fixed") return p.text;
+      const count = kept.get(p) ?? p.rows.length;
+      const lines = [...p.title];
+      if (count > 0) lines.push(...p.head, ...p.rows.slice(0, count));
+      if (count < p.rows.length) lines.push("", p.more(p.rows.length - count));
+      return lines.join("\n");
+    })
+    .join(SEPARATOR);
+  return hardLimit(text, limit);
+}
+
+/** The last resort, for fixed text beyond the limit: cut at a line break and say so. */
+function hardLimit(text: string, limit: number): string {
+  if (utf8Length(text) <= limit) return text;
+  const note = "… cut at GitHub's size limit (run the CLI for everything)";
+  const head = truncateUtf8(text, limit - utf8Length(note) - 2);
+  const lineEnd = head.lastIndexOf("\n");
+  return `${lineEnd > 0 ? head.slice(0, lineEnd) : flatten(head)}\n\n${note}`;
+}
