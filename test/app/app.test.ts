@@ -245,6 +245,35 @@ describe("configuration", () => {
     assert.match(run.output.summary ?? "", /failOn/);
   });
 
+  it("blocks on pre-existing errors too with scope: all", async () => {
+    const files = exampleRepository();
+    files[".github/mtls-gate.yml"] = (files[".github/mtls-gate.yml"] ?? "").replace("scope: introduced", "scope: all");
+    const base = h.repo.commit(files, { branch: "main" });
+    const head = h.repo.commitChanges(base, { "payments/mappings.yaml": (files["payments/mappings.yaml"] ?? "").replace("rewrite: /healthz", "rewrite: /health") });
+    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 23, headSha: head, baseSha: base }));
+
+    const run = lastRun(h);
+    assert.equal(run.conclusion, "failure");
+    const typo = annotationsOf(h.repo, run.id).find((a) => a.title === "mapping-tls-context-not-found");
+    assert.equal(typo?.path, "edge/mappings.yaml", "the pre-existing error is annotated because it blocks");
+  });
+
+  it("takes organisation defaults from the .github repository when the repository has no file", async () => {
+    const org = h.fake.createRepo("acme/.github", { defaultBranch: "main", installationId: 1 });
+    org.commit({ ".github/mtls-gate.yml": "failOn: warning\n" }, { branch: "main" });
+    const files = cleanBase();
+    delete files[".github/mtls-gate.yml"];
+    const base = h.repo.commit(files, { branch: "main" });
+    // A plain Secret with a private key: a warning, which blocks only under the organisation's failOn: warning.
+    const head = h.repo.commitChanges(base, { "payments/another-secret.yaml": (files["payments/secret-upstream-certs.yaml"] ?? "").replace(/name: upstream-certs/, "name: another-certs").replace(/\n {2}annotations:\n {4}mtls-gate\.io\/ignore:.*\n/, "\n") });
+    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 24, headSha: head, baseSha: base }));
+
+    const run = lastRun(h);
+    const warning = annotationsOf(h.repo, run.id).find((a) => a.title === "secret-private-key-in-git");
+    assert.equal(warning?.annotation_level, "warning", JSON.stringify(annotationsOf(h.repo, run.id)));
+    assert.equal(run.conclusion, "failure");
+  });
+
   it("annotates a pull request's broken configuration change but judges with the default branch's", async () => {
     const base = h.repo.commit(cleanBase(), { branch: "main" });
     const files = cleanBase();
