@@ -58,7 +58,20 @@ export async function openCheckRun(
  * Publishes the result: annotations go out 50 a request while the run is still in progress (every update appends),
  * and the last request carries the conclusion, so the run only turns green or red once everything is on it.
  */
-export async function completeCheckRun(octokit: GitHubClient, repo: RepoRef, checkRunId: number, report: CheckRunReport, now: () => Date): Promise<void> {
+export interface CheckRunAction {
+  label: string;
+  description: string;
+  identifier: string;
+}
+
+export async function completeCheckRun(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  checkRunId: number,
+  report: CheckRunReport,
+  now: () => Date,
+  actions: readonly CheckRunAction[] = [],
+): Promise<void> {
   const batches = chunk(report.annotations, ANNOTATIONS_PER_REQUEST);
   const output = (annotations: CheckAnnotation[]) => ({
     title: report.title,
@@ -76,6 +89,7 @@ export async function completeCheckRun(octokit: GitHubClient, repo: RepoRef, che
     conclusion: report.conclusion,
     completed_at: now().toISOString(),
     output: output(batches.at(-1) ?? []),
+    ...(actions.length > 0 ? { actions: [...actions] } : {}),
   });
 }
 

@@ -3,7 +3,8 @@ import type { GitHubClient, RepoRef } from "./github-client.js";
 /** What a check compares: a pull request's head against its base, or a merge queue's combined commit against its base. */
 export type CheckSubject =
   | { kind: "pull_request"; numbers: number[]; baseRef: string; baseSha: string }
-  | { kind: "merge_group"; baseRef: string; baseSha: string }
+  /** `numbers`: the pull request the queue is merging, read from its branch name (for its acceptances). */
+  | { kind: "merge_group"; baseRef: string; baseSha: string; numbers: number[] }
   /** A commit no open pull request points at (a re-run on a deleted branch): analysed alone. */
   | { kind: "commit" };
 
@@ -17,24 +18,30 @@ export interface CheckTarget {
 
 const MAX_PULL_PAGES = 10;
 
+/** The pull request a merge queue branch merges: `gh-readonly-queue/<base>/pr-<number>-<sha>`. */
+export function queuedPullRequest(headRef: string): number[] {
+  const match = /\/pr-(\d+)-[0-9a-f]+$/.exec(headRef);
+  return match?.[1] ? [Number(match[1])] : [];
+}
+
 /**
  * The check run's `external_id`: what it compared, so a re-run of a fork's run (whose payload lists no pull requests)
  * or of a merge-queue run finds its subject again without any state of ours.
  */
 export function externalIdFor(subject: CheckSubject): string {
   if (subject.kind === "pull_request") return `pr:${subject.numbers.join(",")}`;
-  if (subject.kind === "merge_group") return `merge_group:${subject.baseSha}:${subject.baseRef}`;
+  if (subject.kind === "merge_group") return `merge_group:${subject.baseSha}:${subject.baseRef}${subject.numbers.length > 0 ? `:pr:${subject.numbers.join(",")}` : ""}`;
   return "commit";
 }
 
-type ParsedExternalId = { kind: "pull_request"; numbers: number[] } | { kind: "merge_group"; baseSha: string; baseRef: string } | null;
+type ParsedExternalId = { kind: "pull_request"; numbers: number[] } | { kind: "merge_group"; baseSha: string; baseRef: string; numbers: number[] } | null;
 
 export function parseExternalId(externalId: string | null | undefined): ParsedExternalId {
   if (!externalId) return null;
   const pr = /^pr:(\d+(?:,\d+)*)$/.exec(externalId);
   if (pr?.[1]) return { kind: "pull_request", numbers: pr[1].split(",").map(Number) };
-  const group = /^merge_group:([0-9a-f]{40}):(.+)$/.exec(externalId);
-  if (group?.[1] && group[2]) return { kind: "merge_group", baseSha: group[1], baseRef: group[2] };
+  const group = /^merge_group:([0-9a-f]{40}):(.+?)(?::pr:(\d+(?:,\d+)*))?$/.exec(externalId);
+  if (group?.[1] && group[2]) return { kind: "merge_group", baseSha: group[1], baseRef: group[2], numbers: group[3] ? group[3].split(",").map(Number) : [] };
   return null;
 }
 

@@ -7,8 +7,14 @@ import { JobQueue } from "./job-queue.js";
 import { ruleDocsUrl } from "./links.js";
 import { DEFAULT_READER, describeError, runCheck, type GateSettings } from "./run-check.js";
 import { CONFIG_FILE } from "./trusted-config.js";
+import { readAcceptances, type Acceptance } from "./commands/acceptances.js";
 
-type EventContext = Context<"pull_request" | "check_run" | "check_suite" | "merge_group">;
+export type EventContext = Context<"pull_request" | "check_run" | "check_suite" | "merge_group" | "issue_comment">;
+
+export interface AppInfo {
+  id: number | null;
+  slug: string | null;
+}
 
 export interface GateOptions {
   now?: () => Date;
@@ -21,7 +27,7 @@ export class Gate {
   readonly jobs = new JobQueue();
   readonly settings: GateSettings;
   readonly #opening = new Set<string>();
-  #appId: Promise<number | null> | null = null;
+  #appInfo: Promise<AppInfo> | null = null;
 
   constructor(
     private readonly app: Probot,
@@ -49,7 +55,7 @@ export class Gate {
       opened = await openCheckRun(context.octokit, target.repo, target.headSha, {
         externalId: externalIdFor(target.subject),
         fresh: target.fresh,
-        appId: await this.appId(),
+        appId: (await this.appInfo()).id,
         now: this.settings.now(),
       });
     } finally {
@@ -59,16 +65,7 @@ export class Gate {
       context.log.info({ headSha: target.headSha, checkRunId: opened.id, reason: opened.skip }, "check run already handled");
       return;
     }
-    const job = {
-      octokit: context.octokit,
-      target,
-      checkRunId: opened.id,
-      // Probot reads the default branch only (and follows _extends); arrays in the repository's file replace the
-      // organisation's instead of being appended to them.
-      readConfig: () => context.config(CONFIG_FILE, undefined, { arrayMerge: (_base: unknown[], own: unknown[]) => own }),
-      htmlUrl: context.payload.repository?.html_url ?? "",
-      log: context.log,
-    };
+    const job = { ...this.analysisRequest(context, target), checkRunId: opened.id, htmlUrl: context.payload.repository?.html_url ?? "", log: context.log, readAcceptances: () => this.acceptancesFor(context, target) };
     this.jobs.start(
       `check-run:${opened.id}`,
       async () => {
@@ -78,9 +75,40 @@ export class Gate {
     );
   }
 
+  /** What an analysis needs from an event: its installation's client, the target and the trusted config reader. */
+  analysisRequest(context: EventContext, target: CheckTarget) {
+    return {
+      octokit: context.octokit,
+      target,
+      // Probot reads the default branch only (and follows _extends); arrays in the repository's file replace the
+      // organisation's instead of being appended to them.
+      readConfig: () => context.config(CONFIG_FILE, undefined, { arrayMerge: (_base: unknown[], own: unknown[]) => own }),
+    };
+  }
+
+  /** The acceptances recorded on the target's pull requests (for the merge queue: the pull request it is merging). */
+  async acceptancesFor(context: EventContext, target: CheckTarget): Promise<Acceptance[]> {
+    const numbers = target.subject.kind === "commit" ? [] : target.subject.numbers;
+    const login = await this.botLogin();
+    if (numbers.length === 0 || !login) return [];
+    try {
+      return await readAcceptances(context.octokit, target.repo, numbers, login);
+    } catch (error) {
+      // A queue branch can name a pull request that is gone: no acceptances, not a failure.
+      if ((error as { status?: unknown }).status === 404) return [];
+      throw error;
+    }
+  }
+
+  /** The login the app comments as: `<slug>[bot]`. */
+  async botLogin(): Promise<string | null> {
+    const { slug } = await this.appInfo();
+    return slug ? `${slug}[bot]` : null;
+  }
+
   /** The external id of this app's latest run on a SHA: what it compared, for a re-run whose payload does not say. */
   async lastExternalId(octokit: EventContext["octokit"], repo: CheckTarget["repo"], headSha: string): Promise<string | null> {
-    const appId = await this.appId();
+    const appId = (await this.appInfo()).id;
     const { data } = await octokit.rest.checks.listForRef({
       ...repo,
       ref: headSha,
@@ -91,16 +119,16 @@ export class Gate {
     return data.check_runs[0]?.external_id ?? null;
   }
 
-  /** The app's id, to recognise its own runs; looked up once. Null if GitHub would not say (then runs match by name). */
-  appId(): Promise<number | null> {
-    this.#appId ??= this.app
+  /** The app's id (to recognise its own runs) and slug (its comments' author), looked up once; null when GitHub would not say. */
+  appInfo(): Promise<AppInfo> {
+    this.#appInfo ??= this.app
       .auth()
       .then((octokit) => octokit.rest.apps.getAuthenticated())
-      .then(({ data }) => data?.id ?? null)
+      .then(({ data }) => ({ id: data?.id ?? null, slug: data?.slug ?? null }))
       .catch(() => {
-        this.#appId = null;
-        return null;
+        this.#appInfo = null;
+        return { id: null, slug: null };
       });
-    return this.#appId;
+    return this.#appInfo;
   }
 }

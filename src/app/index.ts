@@ -1,7 +1,9 @@
 import type { ApplicationFunction, Probot } from "probot";
 import { Gate, type GateOptions } from "./gate.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
+import { onIssueComment } from "./handlers/issue-comment.js";
 import { onPullRequest } from "./handlers/pull-request.js";
+import { onRequestedAction } from "./handlers/requested-action.js";
 import { onCheckRunRerequested, onCheckSuiteRerequested } from "./handlers/rerequest.js";
 
 /** Registers every handler on a Probot instance; returns the gate so tests and the demo can wait for its jobs. */
@@ -11,6 +13,8 @@ export function registerGate(app: Probot, options: GateOptions = {}): Gate {
   app.on("check_run.rerequested", onCheckRunRerequested(gate));
   app.on("check_suite.rerequested", onCheckSuiteRerequested(gate));
   app.on("merge_group.checks_requested", onMergeGroup(gate));
+  app.on("issue_comment.created", onIssueComment(gate));
+  app.on("check_run.requested_action", onRequestedAction(gate));
   return gate;
 }
 

@@ -1,9 +1,13 @@
-import { analyzeDiff, analyzeTree, failingFindings } from "../core/analyze.js";
+import { analyzeDiff, analyzeTree, failingFindings, type TreeAnalysis } from "../core/analyze.js";
+import type { Policy } from "../core/policy/policy.js";
+import type { RouteView } from "../core/views.js";
+import { isAccepted, type Acceptance } from "./commands/acceptances.js";
 import { DEFAULT_LOAD_LIMITS, isManifestPath } from "../core/source/load.js";
 import { POLICY_PATH } from "../core/policy/policy.js";
 import { renderCheckRun, renderInternalError, renderInvalidConfig, renderNoManifestChanges, type CheckRunReport } from "../report/check-run.js";
 import type { BlobCache } from "./blob-cache.js";
-import { completeCheckRun } from "./check-run-publisher.js";
+import { completeCheckRun, type CheckRunAction } from "./check-run-publisher.js";
+import { ACTIONS } from "./check-run-actions.js";
 import type { CheckTarget } from "./check-target.js";
 import type { GitHubClient } from "./github-client.js";
 import { listCommit, newReadStats, readListing, type CommitSnapshot, type ReaderOptions, type ReadStats, type TreeListing } from "./github-reader.js";
@@ -22,13 +26,12 @@ export const DEFAULT_READER: GateSettings["reader"] = {
   concurrency: 8,
 };
 
-export interface CheckJob {
-  octokit: GitHubClient;
-  target: CheckTarget;
+export interface CheckJob extends AnalysisRequest {
   checkRunId: number;
-  readConfig: ConfigReader;
   /** The repository's web address, for file links in the summary. */
   htmlUrl: string;
+  /** Acceptances recorded on the pull request(s) by `/mtls-gate accept`. */
+  readAcceptances: () => Promise<Acceptance[]>;
   log: { info: (data: object, message: string) => void; error: (data: object, message: string) => void };
 }
 
@@ -47,7 +50,7 @@ export async function runCheck(job: CheckJob, settings: GateSettings): Promise<R
     report = renderInternalError({ problem: describeError(error) });
   }
   try {
-    await completeCheckRun(octokit, target.repo, checkRunId, report, settings.now);
+    await completeCheckRun(octokit, target.repo, checkRunId, report, settings.now, actionsFor(target, report));
   } catch (error) {
     job.log.error({ err: describeError(error), checkRunId }, "could not publish the check run result");
     // One last attempt with the smallest possible update: a run must never stay in progress.
@@ -57,54 +60,90 @@ export async function runCheck(job: CheckJob, settings: GateSettings): Promise<R
   return stats;
 }
 
-async function analyse(job: CheckJob, settings: GateSettings, stats: ReadStats): Promise<CheckRunReport> {
-  const { octokit, target } = job;
-  const config = await loadTrustedConfig(job.readConfig);
-  if (!config.valid) return renderInvalidConfig(config);
+export type Prepared =
+  | { kind: "invalid-config"; report: CheckRunReport }
+  | { kind: "no-manifest-changes"; baseSha: string | null }
+  | { kind: "analysed"; analysis: TreeAnalysis; removedRoutes: RouteView[]; policy: Policy; baseSha: string | null; hasBase: boolean; changes: Changes | null; headPaths: string[] };
+
+export interface AnalysisRequest {
+  octokit: GitHubClient;
+  target: CheckTarget;
+  readConfig: ConfigReader;
+}
+
+/**
+ * The trusted policy, the merge base, both trees and the differential analysis: what a check and the comment commands
+ * both need. With `skipUnchanged`, a change that touches no manifest is not analysed (nor its blobs read).
+ */
+export async function prepareAnalysis(request: AnalysisRequest, settings: GateSettings, stats: ReadStats, skipUnchanged: boolean): Promise<Prepared> {
+  const { octokit, target } = request;
+  const config = await loadTrustedConfig(request.readConfig);
+  if (!config.valid) return { kind: "invalid-config", report: renderInvalidConfig(config) };
   const policy = config.policy;
 
-  const baseSha = await baseOf(job);
+  const baseSha = await baseOf(request);
   const reader: ReaderOptions = { ...settings.reader, cache: settings.cache };
   const headListing = await listCommit(octokit, target.repo, target.headSha, stats);
   const baseListing = baseSha ? await listCommit(octokit, target.repo, baseSha, stats) : null;
 
   let changes = baseListing ? changedPaths(blobMap(baseListing), blobMap(headListing)) : null;
-  if (changes && !touchesManifests(changes)) return renderNoManifestChanges({ headSha: target.headSha, baseSha });
+  if (skipUnchanged && changes && !touchesManifests(changes)) return { kind: "no-manifest-changes", baseSha };
 
   const head = await readListing(octokit, target.repo, headListing, reader, stats);
   const base = baseListing ? await readListing(octokit, target.repo, baseListing, reader, stats) : null;
   if (base && !changes) {
     // A truncated tree listed nothing: the tarballs tell what changed.
     changes = changedPaths(base.blobs, head.blobs);
-    if (changes && !touchesManifests(changes)) return renderNoManifestChanges({ headSha: target.headSha, baseSha });
+    if (skipUnchanged && changes && !touchesManifests(changes)) return { kind: "no-manifest-changes", baseSha };
   }
 
   const options = { policy, now: settings.now(), validatePolicyFile: true };
   const diff = base ? analyzeDiff(base.files, head.files, options) : null;
   const analysis = diff ?? analyzeTree(head.files, options);
-  const removedRoutes = diff?.removedRoutes ?? [];
+  return { kind: "analysed", analysis, removedRoutes: diff?.removedRoutes ?? [], policy, baseSha, hasBase: base !== null, changes, headPaths: head.files.map((f) => f.path) };
+}
+
+async function analyse(job: CheckJob, settings: GateSettings, stats: ReadStats): Promise<CheckRunReport> {
+  const { target } = job;
+  const prepared = await prepareAnalysis(job, settings, stats, true);
+  if (prepared.kind === "invalid-config") return prepared.report;
+  if (prepared.kind === "no-manifest-changes") return renderNoManifestChanges({ headSha: target.headSha, baseSha: prepared.baseSha });
+  const { analysis, policy, changes } = prepared;
+  const acceptances = await job.readAcceptances();
+  const failing = failingFindings(analysis.findings, policy, prepared.hasBase).filter((f) => !isAccepted(f, acceptances));
   return renderCheckRun({
     findings: analysis.findings,
-    failing: failingFindings(analysis.findings, policy, base !== null),
+    failing,
     routes: analysis.routes,
-    removedRoutes,
+    removedRoutes: prepared.removedRoutes,
     policy,
-    hasBase: base !== null,
-    changedFiles: changes?.changed ?? head.files.map((f) => f.path),
+    hasBase: prepared.hasBase,
+    changedFiles: changes?.changed ?? prepared.headPaths,
     deletedFiles: (changes?.deleted ?? []).filter(isManifestPath),
     target:
       target.subject.kind === "merge_group"
         ? { kind: "merge_group", baseRef: target.subject.baseRef }
         : { kind: "pull_request", numbers: target.subject.kind === "pull_request" ? target.subject.numbers : [] },
     headSha: target.headSha,
-    baseSha,
+    baseSha: prepared.baseSha,
     ruleDocsUrl: settings.ruleDocsUrl,
-    fileUrl: (path, line) => `${job.htmlUrl}/blob/${target.headSha}/${path.split("/").map(encodeURIComponent).join("/")}#L${line}`,
+    fileUrl: fileUrlFor(job.htmlUrl, target.headSha),
+    acceptances,
   });
 }
 
+export function fileUrlFor(htmlUrl: string, sha: string): (path: string, line: number) => string {
+  return (path, line) => `${htmlUrl}/blob/${sha}/${path.split("/").map(encodeURIComponent).join("/")}#L${line}`;
+}
+
+/** The run's buttons: on a pull request, re-check and show routes, and explain failures when it failed. */
+function actionsFor(target: CheckTarget, report: CheckRunReport): CheckRunAction[] {
+  if (target.subject.kind !== "pull_request") return [];
+  return [ACTIONS.recheck, ACTIONS.routes, ...(report.conclusion === "failure" ? [ACTIONS.explainFailures] : [])];
+}
+
 /** What the change is measured against: the merge base for a pull request (as GitHub's diff is), the queue's base. */
-async function baseOf({ octokit, target }: CheckJob): Promise<string | null> {
+async function baseOf({ octokit, target }: AnalysisRequest): Promise<string | null> {
   const { subject } = target;
   if (subject.kind === "merge_group") return subject.baseSha;
   if (subject.kind !== "pull_request") return null;
@@ -116,7 +155,7 @@ function blobMap(listing: TreeListing): Map<string, string> | null {
   return listing.entries ? new Map(listing.entries.map((e) => [e.path, e.sha])) : null;
 }
 
-interface Changes {
+export interface Changes {
   changed: string[];
   deleted: string[];
 }

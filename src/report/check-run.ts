@@ -71,6 +71,17 @@ export interface CheckRunReportInput {
   fileUrl?: (path: string, line: number) => string;
   /** Defaults to MAX_ANNOTATIONS. */
   maxAnnotations?: number;
+  /** Findings accepted with `/mtls-gate accept` on this pull request (they no longer block; the caller left them out of `failing`). */
+  acceptances?: readonly AcceptanceView[];
+}
+
+export interface AcceptanceView {
+  ruleId: string;
+  resource: string;
+  reason: string;
+  by: string;
+  /** ISO 8601. */
+  at: string;
 }
 
 export const IN_PROGRESS_OUTPUT: { title: string; summary: string } = {
@@ -126,7 +137,7 @@ export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
     (e) => !e.preExisting || e.blocking || (policy.scope === "all" && SEVERITY_RANK[e.finding.severity] >= threshold),
   );
   const cap = annotationCap(input.maxAnnotations);
-  const annotations = annotated.slice(0, cap).map((e) => toAnnotation(e, input.ruleDocsUrl));
+  const annotations = annotated.slice(0, cap).map((e) => toAnnotation(e, input.ruleDocsUrl, input.acceptances ?? []));
 
   const ctx: Context = { input, failOn: codeSpan(policy.failOn) };
   const parts: Part[] = [];
@@ -176,6 +187,7 @@ export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
   } else {
     parts.push(fixed(["### Routes", routeCounts(input.routes)].join("\n")));
   }
+  if ((input.acceptances ?? []).length > 0) parts.push(acceptancesSection(input.acceptances ?? [], entries));
   const counts = countsSection(ctx, preExisting, suppressed);
   if (counts) parts.push(fixed(counts));
   const rules = [...new Set(entries.map((e) => e.finding.ruleId))].sort(compareStrings);
@@ -302,11 +314,15 @@ function clampLine(line: number): number {
   return Number.isFinite(line) ? Math.max(1, Math.floor(line)) : 1;
 }
 
-function toAnnotation(entry: Entry, ruleDocsUrl: (ruleId: string) => string): CheckAnnotation {
+function toAnnotation(entry: Entry, ruleDocsUrl: (ruleId: string) => string, acceptances: readonly AcceptanceView[]): CheckAnnotation {
   const f = entry.finding;
   const startLine = clampLine(f.line);
   const endLine = Math.max(startLine, clampLine(f.endLine));
-  const message = (f.message === "" ? f.ruleId : f.message) + (entry.preExisting ? " (pre-existing)" : "");
+  const accepted = entry.blocking ? undefined : acceptances.find((a) => a.ruleId === f.ruleId && a.resource === f.resource);
+  const message =
+    (f.message === "" ? f.ruleId : f.message) +
+    (entry.preExisting ? " (pre-existing)" : "") +
+    (accepted ? ` (accepted by @${accepted.by}: ${accepted.reason})` : "");
   const details = [
     ...(f.resource !== null ? [`Resource: ${f.resource}`] : []),
     `Fingerprint: ${f.fingerprint}`,
@@ -414,6 +430,21 @@ function findingsTable(ctx: Context, priority: number, heading: string, intro: s
     head: [...(intro.length > 0 ? [""] : []), "| Severity | Rule | Location | Resource | Message |", "| --- | --- | --- | --- | --- |"],
     rows: entries.map((e) => findingRow(ctx, e)),
     more: (n) => `… and ${plural(n, "more finding")} (see annotations / run the CLI)`,
+  };
+}
+
+function acceptancesSection(acceptances: readonly AcceptanceView[], entries: readonly Entry[]): Part {
+  return {
+    kind: "cut",
+    priority: 2,
+    title: [`### Accepted findings (${acceptances.length})`, "Accepted on this pull request with `/mtls-gate accept`: they do not block. `/mtls-gate revoke <rule-id> <resource>` withdraws one."],
+    head: [""],
+    rows: acceptances.map((a) => {
+      const matches = entries.filter((e) => !e.preExisting && e.finding.ruleId === a.ruleId && e.finding.resource === a.resource).length;
+      const status = matches > 0 ? `covers ${plural(matches, "finding")}` : "no longer matches a finding";
+      return `- ${codeSpan(a.ruleId)} on ${escapeInline(a.resource, MAX_NAME_CHARS)}: accepted by @${escapeInline(a.by, MAX_NAME_CHARS)} on ${escapeInline(a.at, 40)}, ${status}. Reason: ${escapeInline(a.reason, MAX_CELL_CHARS)}`;
+    }),
+    more: (n) => `… and ${plural(n, "more acceptance")}`,
   };
 }
 

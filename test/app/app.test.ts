@@ -217,7 +217,7 @@ describe("re-runs and the merge queue", () => {
     const run = lastRun(h);
     assert.equal(run.head_sha, head);
     assert.equal(run.conclusion, "failure");
-    assert.equal(run.external_id, `merge_group:${base}:main`);
+    assert.equal(run.external_id, `merge_group:${base}:main:pr:7`);
     assert.ok(annotationsOf(h.repo, run.id).some((a) => a.title === "tls-context-secret-not-found"));
   });
 });

@@ -31,11 +31,14 @@ export interface HarnessOptions {
   tarballThreshold?: number;
   /** Octokit's retry delay base in ms (GitHub 5xx answers are retried). */
   retryBaseMs?: number;
+  /** Reuse a running fake (a restarted app finds GitHub as it left it). */
+  fake?: FakeGitHub;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const fake = await startFakeGitHub();
-  const repo = fake.createRepo(options.repo ?? "acme/platform", { defaultBranch: "main", installationId: 1 });
+  const fake = options.fake ?? (await startFakeGitHub());
+  const repoName = options.repo ?? "acme/platform";
+  const repo = options.fake ? fake.repo(repoName) : fake.createRepo(repoName, { defaultBranch: "main", installationId: 1 });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -73,7 +76,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await probot.receive({ id: `delivery-${delivery}`, name, payload } as Parameters<Probot["receive"]>[0]);
       await gate.jobs.idle();
     },
-    close: () => fake.close(),
+    close: async () => {
+      await gate.jobs.idle();
+      if (!options.fake) await fake.close();
+    },
   };
 }
 
@@ -168,4 +174,33 @@ export function checkSuiteRerequestedEvent(fake: FakeGitHub, repo: FakeRepo, sui
 /** Every annotation on a run, as the check run page would list them. */
 export function annotationsOf(repo: FakeRepo, runId: number): Record<string, unknown>[] {
   return repo.checkRuns.find((r) => r.id === runId)?.annotations ?? [];
+}
+
+export function issueCommentEvent(
+  fake: FakeGitHub,
+  repo: FakeRepo,
+  comment: { id: number; body: string; user: string; userType?: "User" | "Bot"; issueNumber: number; onPullRequest?: boolean },
+  action: "created" | "edited" = "created",
+): Payload {
+  const payload = examplePayload("issue_comment", action);
+  const user = { login: comment.user, id: 5, type: comment.userType ?? "User" };
+  const issue = payload.issue as Payload;
+  Object.assign(issue, { number: comment.issueNumber, user, state: "open" });
+  if (comment.onPullRequest === false) delete issue.pull_request;
+  else issue.pull_request = { url: `${fake.url}/repos/${repo.fullName}/pulls/${comment.issueNumber}`, html_url: "", diff_url: "", patch_url: "", merged_at: null };
+  Object.assign(payload.comment as Payload, { id: comment.id, body: comment.body, user, author_association: "MEMBER" });
+  payload.sender = user;
+  payload.repository = repositoryPayload(repo, fake.url);
+  payload.installation = { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };
+  return payload;
+}
+
+export function requestedActionEvent(fake: FakeGitHub, repo: FakeRepo, run: { id: number; headSha: string; externalId: string | null }, identifier: string, user: string): Payload {
+  const payload = examplePayload("check_run", "requested_action");
+  Object.assign(payload.check_run as Payload, { id: run.id, name: "mtls-gate", head_sha: run.headSha, external_id: run.externalId, pull_requests: [] });
+  payload.requested_action = { identifier };
+  payload.sender = { login: user, id: 6, type: "User" };
+  payload.repository = repositoryPayload(repo, fake.url);
+  payload.installation = { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };
+  return payload;
 }

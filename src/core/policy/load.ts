@@ -122,6 +122,10 @@ function selector(into: RouteSelector, value: unknown): void {
 
 /** Copies the validated keys over the defaults. */
 function merge(policy: Policy, value: Record<string, unknown>): void {
+  if (isObject(value.commands)) {
+    const accept = value.commands.acceptErrors;
+    if (accept === "write" || accept === "maintain" || accept === "admin") policy.commands.acceptErrors = accept;
+  }
   if (value.failOn === "error" || value.failOn === "warning") policy.failOn = value.failOn;
   if (value.scope === "introduced" || value.scope === "all") policy.scope = value.scope;
   if (isObject(value.paths)) {

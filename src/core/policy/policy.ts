@@ -22,7 +22,13 @@ export interface Policy {
   require: { mtls: RouteSelector; verifiedUpstream: RouteSelector };
   rules: Record<string, RuleSetting>;
   certificates: { expiryWarningDays: number; minRsaBits: number; preferredRsaBits: number; minEcBits: number };
+  /** Comment commands (the GitHub App): the repository permission needed to accept an `error` finding. */
+  commands: { acceptErrors: RepositoryPermission };
 }
+
+/** GitHub's repository roles, weakest first. */
+export const REPOSITORY_PERMISSIONS = ["read", "triage", "write", "maintain", "admin"] as const;
+export type RepositoryPermission = (typeof REPOSITORY_PERMISSIONS)[number];
 
 const emptySelector = (): RouteSelector => ({ namespaces: [], prefixes: [], services: [] });
 
@@ -37,6 +43,7 @@ export function defaultPolicy(): Policy {
     require: { mtls: emptySelector(), verifiedUpstream: emptySelector() },
     rules: {},
     certificates: { expiryWarningDays: 30, minRsaBits: 2048, preferredRsaBits: 3072, minEcBits: 256 },
+    commands: { acceptErrors: "maintain" },
   };
 }
 

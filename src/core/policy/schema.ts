@@ -51,6 +51,11 @@ export const POLICY_SCHEMA = {
         minEcBits: { type: "integer", minimum: 160 },
       },
     },
+    commands: {
+      type: "object",
+      additionalProperties: false,
+      properties: { acceptErrors: { enum: ["write", "maintain", "admin"] } },
+    },
     _extends: { type: "string" },
   },
 } as const;

@@ -39,3 +39,19 @@ export function editDistance(a: string, b: string): number {
   }
   return (d[rows - 1] as number[])[cols - 1] ?? 0;
 }
+
+/** Up to `count` candidates nearest to `word` (substring matches first), for "did you mean one of" replies. */
+export function closestMatches(word: string, candidates: Iterable<string>, count = 5): string[] {
+  const normal = normalise(word);
+  const scored = [...new Set(candidates)].map((candidate) => {
+    const other = normalise(candidate);
+    const score = other.includes(normal) || normal.includes(other) ? 0 : editDistance(normal, other);
+    return { candidate, score };
+  });
+  const limit = Math.max(3, Math.floor(normal.length / 2));
+  return scored
+    .filter((s) => s.score <= limit)
+    .sort((a, b) => a.score - b.score || (a.candidate < b.candidate ? -1 : 1))
+    .slice(0, count)
+    .map((s) => s.candidate);
+}

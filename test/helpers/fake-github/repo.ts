@@ -126,6 +126,14 @@ export class FakeRepoImpl implements FakeRepo {
     });
   }
 
+  addComment(issueNumber: number, body: string, user: { login: string; type: "User" | "Bot" }): StoredComment {
+    const now = this.services.now();
+    const comment: StoredComment = { id: this.services.nextId("comment"), issue_number: issueNumber, body, user, reactions: [] };
+    this.comments.push(comment);
+    this.commentMeta.set(comment, { createdAt: now, updatedAt: now });
+    return comment;
+  }
+
   setPermission(user: string, permission: Permission): void {
     this.permissions.set(user.toLowerCase(), permission);
   }

@@ -80,6 +80,8 @@ export interface FakeRepo {
   /** Issue comments. */
   readonly comments: StoredComment[];
   setPermission(user: string, permission: Permission): void;
+  /** A comment someone wrote on an issue or pull request (as the webhook's `comment` will describe it). */
+  addComment(issueNumber: number, body: string, user: { login: string; type: "User" | "Bot" }): StoredComment;
 }
 
 export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";

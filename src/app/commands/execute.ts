@@ -1,0 +1,145 @@
+import { explain } from "../../core/explain.js";
+import type { Finding } from "../../core/types.js";
+import { renderExplain, renderHelp, renderRefusal, renderRoutes } from "../../report/comments.js";
+import { codeSpan, escapeInline } from "../../report/markdown.js";
+import type { CheckTarget } from "../check-target.js";
+import type { EventContext, Gate } from "../gate.js";
+import { newReadStats } from "../github-reader.js";
+import { fileUrlFor, prepareAnalysis, type Prepared } from "../run-check.js";
+import { acceptanceMarker, readAcceptances, type Acceptance } from "./acceptances.js";
+import { allUsage, type Command } from "./parse.js";
+import { atLeast, type Permission } from "./permission.js";
+
+export interface CommandOutcome {
+  ok: boolean;
+  reply: string;
+  /** Hidden markers stored with the reply (acceptances). */
+  markers: string[];
+  /** Work that must follow the reply (a re-check that reads the acceptance the reply records). */
+  after?: () => Promise<void>;
+}
+
+export interface CommandContext {
+  gate: Gate;
+  context: EventContext;
+  pullNumber: number;
+  user: string;
+  permission: Permission;
+  now: Date;
+}
+
+const MAX_LISTED = 20;
+
+/** Runs one command for a user who may run commands (the caller checked write permission). */
+export async function executeCommand(command: Command, cc: CommandContext): Promise<CommandOutcome> {
+  switch (command.name) {
+    case "help":
+      return { ok: true, reply: renderHelp(allUsage()), markers: [] };
+    case "recheck": {
+      const target = await pullTarget(cc);
+      return {
+        ok: true,
+        reply: `Re-checking ${codeSpan(target.headSha.slice(0, 7))}: the \`mtls-gate\` check run starts again on it.`,
+        markers: [],
+        after: () => cc.gate.startCheck(cc.context, target),
+      };
+    }
+    case "routes":
+    case "explain": {
+      const target = await pullTarget(cc);
+      const prepared = await analyse(cc, target);
+      if (prepared.kind !== "analysed") return { ok: false, reply: notAnalysed(prepared), markers: [] };
+      if (command.name === "routes") {
+        return { ok: true, reply: renderRoutes({ routes: prepared.analysis.routes, removedRoutes: prepared.removedRoutes, all: command.all, headSha: target.headSha }), markers: [] };
+      }
+      const result = explain(prepared.analysis, command.target);
+      return { ok: result.kind === "found", reply: renderExplain(result, links(cc, target)), markers: [] };
+    }
+    case "accept":
+      return accept(command, cc);
+    case "revoke":
+      return revoke(command, cc);
+  }
+}
+
+async function accept(command: Extract<Command, { name: "accept" }>, cc: CommandContext): Promise<CommandOutcome> {
+  const target = await pullTarget(cc);
+  const prepared = await analyse(cc, target);
+  if (prepared.kind !== "analysed") return { ok: false, reply: notAnalysed(prepared), markers: [] };
+  const introduced = prepared.analysis.findings.filter((f) => f.introduced !== false && !f.suppressed);
+  const matching = introduced.filter((f) => f.ruleId === command.ruleId && f.resource === command.resource);
+  if (matching.length === 0) {
+    const listed = introduced.slice(0, MAX_LISTED).map((f) => `- ${codeSpan(`${f.ruleId} ${f.resource ?? ""}`.trim())}`);
+    const more = introduced.length > MAX_LISTED ? [`- … and ${introduced.length - MAX_LISTED} more`] : [];
+    return {
+      ok: false,
+      reply: [
+        `No finding ${codeSpan(command.ruleId)} on ${codeSpan(command.resource)} is introduced by this pull request, so there is nothing to accept.`,
+        ...(introduced.length > 0 ? ["", "Introduced findings (rule and resource, as `accept` takes them):", ...listed, ...more] : []),
+      ].join("\n"),
+      markers: [],
+    };
+  }
+  const needed = prepared.policy.commands.acceptErrors;
+  if (matching.some((f) => f.severity === "error") && !atLeast(cc.permission, needed)) {
+    return { ok: false, reply: renderRefusal(cc.user, `${needed} (to accept an error)`, cc.permission), markers: [] };
+  }
+  const acceptance: Acceptance = { ruleId: command.ruleId, resource: command.resource, reason: command.reason, by: cc.user, at: cc.now.toISOString() };
+  return {
+    ok: true,
+    reply: [
+      `Accepted ${codeSpan(command.ruleId)} on ${codeSpan(command.resource)} for this pull request (${describe(matching)}), by @${escapeInline(cc.user)}.`,
+      `Reason: ${escapeInline(command.reason)}`,
+      "",
+      "The check runs again and lists this acceptance; `/mtls-gate revoke " + `${command.ruleId} ${command.resource}` + "` withdraws it.",
+    ].join("\n"),
+    markers: [acceptanceMarker("accept", acceptance)],
+    after: () => cc.gate.startCheck(cc.context, target),
+  };
+}
+
+async function revoke(command: Extract<Command, { name: "revoke" }>, cc: CommandContext): Promise<CommandOutcome> {
+  const target = await pullTarget(cc);
+  const login = await cc.gate.botLogin();
+  const active = login ? await readAcceptances(cc.context.octokit, target.repo, [cc.pullNumber], login) : [];
+  const existing = active.find((a) => a.ruleId === command.ruleId && a.resource === command.resource);
+  if (!existing) {
+    const listed = active.map((a) => `- ${codeSpan(`${a.ruleId} ${a.resource}`)} (by @${escapeInline(a.by)})`);
+    return {
+      ok: false,
+      reply: [`No acceptance of ${codeSpan(command.ruleId)} on ${codeSpan(command.resource)} is in force on this pull request.`, ...(listed.length > 0 ? ["", "In force:", ...listed] : [])].join("\n"),
+      markers: [],
+    };
+  }
+  return {
+    ok: true,
+    reply: `Revoked the acceptance of ${codeSpan(command.ruleId)} on ${codeSpan(command.resource)} (given by @${escapeInline(existing.by)}). The check runs again.`,
+    markers: [acceptanceMarker("revoke", { ...existing, by: cc.user, at: cc.now.toISOString() })],
+    after: () => cc.gate.startCheck(cc.context, target),
+  };
+}
+
+/** The pull request's current head against its base: what every command looks at. */
+async function pullTarget(cc: CommandContext): Promise<CheckTarget> {
+  const repo = cc.context.repo();
+  const { data: pull } = await cc.context.octokit.rest.pulls.get({ ...repo, pull_number: cc.pullNumber });
+  return { repo, headSha: pull.head.sha, subject: { kind: "pull_request", numbers: [pull.number], baseRef: pull.base.ref, baseSha: pull.base.sha }, fresh: true };
+}
+
+function analyse(cc: CommandContext, target: CheckTarget): Promise<Prepared> {
+  return prepareAnalysis(cc.gate.analysisRequest(cc.context, target), cc.gate.settings, newReadStats(), false);
+}
+
+function notAnalysed(prepared: Exclude<Prepared, { kind: "analysed" }>): string {
+  return prepared.kind === "invalid-config" ? `${prepared.report.title}.\n\n${prepared.report.summary}` : "This pull request touches no Kubernetes manifests.";
+}
+
+function links(cc: CommandContext, target: CheckTarget) {
+  return { ruleDocsUrl: cc.gate.settings.ruleDocsUrl, fileUrl: fileUrlFor(cc.context.payload.repository?.html_url ?? "", target.headSha) };
+}
+
+function describe(findings: readonly Finding[]): string {
+  const bySeverity = new Map<string, number>();
+  for (const f of findings) bySeverity.set(f.severity, (bySeverity.get(f.severity) ?? 0) + 1);
+  return [...bySeverity].map(([severity, count]) => `${count} ${severity}${count > 1 ? "s" : ""}`).join(", ");
+}

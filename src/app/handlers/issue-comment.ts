@@ -1,0 +1,48 @@
+import type { Context } from "probot";
+import { renderRefusal, renderUsage } from "../../report/comments.js";
+import { parseComment } from "../commands/parse.js";
+import { atLeast, permissionOf } from "../commands/permission.js";
+import { executeCommand, type CommandOutcome } from "../commands/execute.js";
+import { postReply, react, unreact } from "../commands/reply.js";
+import type { Gate } from "../gate.js";
+import { describeError } from "../run-check.js";
+
+/**
+ * `/mtls-gate <command>` in a new pull request comment. Bots (this app included) are never obeyed, edited comments are
+ * not re-run (only `created` arrives here), issues that are not pull requests are ignored.
+ */
+export function onIssueComment(gate: Gate) {
+  return async (context: Context<"issue_comment.created">): Promise<void> => {
+    const { comment, issue, sender } = context.payload;
+    if (!issue.pull_request) return;
+    if (comment.user?.type === "Bot" || sender.type === "Bot") return;
+    const { slug } = await gate.appInfo();
+    const parsed = parseComment(comment.body ?? "", slug);
+    if (parsed.kind === "none") return;
+
+    const repo = context.repo();
+    // Acknowledged before any other work: the person sees the command was seen.
+    const eyes = await react(context.octokit, repo, comment.id, "eyes");
+    const user = comment.user?.login ?? sender.login;
+    gate.jobs.start(
+      `comment:${comment.id}`,
+      async () => {
+        let outcome: CommandOutcome;
+        try {
+          const permission = await permissionOf(context.octokit, repo, user);
+          if (!atLeast(permission, "write")) outcome = { ok: false, reply: renderRefusal(user, "write", permission), markers: [] };
+          else if (parsed.kind === "invalid") outcome = { ok: false, reply: renderUsage(parsed.problem, parsed.usage), markers: [] };
+          else outcome = await executeCommand(parsed.command, { gate, context, pullNumber: issue.number, user, permission, now: gate.settings.now() });
+        } catch (error) {
+          context.log.error({ err: describeError(error), commentId: comment.id }, "mtls-gate command failed");
+          outcome = { ok: false, reply: `mtls-gate could not complete that command (${describeError(error)}). Post it again to retry.`, markers: [] };
+        }
+        await postReply(context.octokit, repo, issue.number, comment.id, outcome.reply, outcome.markers, await gate.botLogin());
+        await react(context.octokit, repo, comment.id, outcome.ok ? "rocket" : "confused");
+        await unreact(context.octokit, repo, comment.id, eyes);
+        await outcome.after?.();
+      },
+      (error) => context.log.error({ err: describeError(error), commentId: comment.id }, "mtls-gate command could not be answered"),
+    );
+  };
+}
