@@ -10,11 +10,22 @@ import { registerGate } from "../src/app/index.js";
 import type { Gate } from "../src/app/gate.js";
 import { startFakeGitHub, type StoredCheckRun } from "../test/helpers/fake-github.js";
 import { exampleRepository } from "../test/app/fixtures.js";
-import { pullRequestEvent } from "../test/app/harness.js";
+import { issueCommentEvent, pullRequestEvent } from "../test/app/harness.js";
 
 const WEBHOOK_SECRET = "demo-secret";
+const COMMENTER = "demo-user";
+
+/** `npm run demo -- --comment "/mtls-gate explain upstream-mapping"`: also post that comment and print the reply. */
+function commentArgument(argv: readonly string[]): string | null {
+  const index = argv.indexOf("--comment");
+  if (index < 0) return null;
+  const value = argv[index + 1];
+  if (!value) throw new Error('--comment needs the comment text, e.g. --comment "/mtls-gate routes"');
+  return value;
+}
 
 async function main(): Promise<void> {
+  const commentText = commentArgument(process.argv.slice(2));
   const fake = await startFakeGitHub();
   const repo = fake.createRepo("acme/platform", { defaultBranch: "main" });
   const files = exampleRepository();
@@ -40,22 +51,37 @@ async function main(): Promise<void> {
   const http = await server.start();
   const port = (http.address() as AddressInfo).port;
 
-  const body = JSON.stringify(pullRequestEvent(fake, repo, "opened", { number: 42, headSha: head, baseSha: base }));
-  const response = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-github-event": "pull_request",
-      "x-github-delivery": "demo-delivery-1",
-      "x-hub-signature-256": `sha256=${createHmac("sha256", WEBHOOK_SECRET).update(body).digest("hex")}`,
-    },
-    body,
-  });
-  console.log(`POST /api/github/webhooks (pull_request.opened, PR #42) -> ${response.status}`);
-  await gate?.jobs.idle();
+  const send = async (event: string, delivery: string, payload: object) => {
+    const body = JSON.stringify(payload);
+    const response = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": event,
+        "x-github-delivery": delivery,
+        "x-hub-signature-256": `sha256=${createHmac("sha256", WEBHOOK_SECRET).update(body).digest("hex")}`,
+      },
+      body,
+    });
+    await gate?.jobs.idle();
+    return response.status;
+  };
+  const status = await send("pull_request", "demo-delivery-1", pullRequestEvent(fake, repo, "opened", { number: 42, headSha: head, baseSha: base }));
+  console.log(`POST /api/github/webhooks (pull_request.opened, PR #42) -> ${status}`);
 
   const run = repo.checkRuns.find((r) => r.head_sha === head);
   console.log(run ? renderRun(run) : "No check run was created.");
+  if (commentText !== null) {
+    repo.setPermission(COMMENTER, "write");
+    const comment = repo.addComment(42, commentText, { login: COMMENTER, type: "User" });
+    const commentStatus = await send("issue_comment", "demo-delivery-2", issueCommentEvent(fake, repo, { id: comment.id, body: commentText, user: COMMENTER, issueNumber: 42 }));
+    console.log(`\n@${COMMENTER} commented on PR #42: ${JSON.stringify(commentText)} -> ${commentStatus}`);
+    const replies = repo.comments.filter((c) => c.issue_number === 42 && c.user.type === "Bot");
+    for (const reply of replies) console.log(`\n@${reply.user.login} replied:\n\n${reply.body.replace(/\n*<!-- mtls-gate:[^>]*-->/g, "")}`);
+    console.log(`\nReactions on the comment: ${comment.reactions.map((r) => r.content).join(", ") || "(none)"}`);
+    const rerun = repo.checkRuns.filter((r) => r.head_sha === head).at(-1);
+    if (rerun && rerun !== run) console.log(`\nThe check ran again: ${rerun.status} / ${rerun.conclusion ?? "-"} (${rerun.output.title ?? ""})`);
+  }
   console.log(`\nGitHub API requests made by the app: ${fake.apiCalls().length}`);
   await server.stop();
   await fake.close();
