@@ -47,6 +47,13 @@ describe("comment commands", () => {
   });
   after(async () => {
     assert.deepEqual(h.fake.violations, [], "every request matches GitHub's OpenAPI description");
+    // No reply, log line or request body carries key material or Secret data.
+    const secretValues = Object.entries(exampleRepository())
+      .filter(([path]) => /secret/.test(path))
+      .flatMap(([, text]) => [...text.matchAll(/^\s+[\w.-]+:\s+([A-Za-z0-9+/=]{40,})\s*$/gm)].map((m) => (m[1] ?? "").slice(0, 32)));
+    const everything = [...h.repo.comments.map((c) => c.body), ...h.fake.requests.map((r) => JSON.stringify(r.body ?? null)), ...h.logs].join("\n");
+    assert.doesNotMatch(everything, /PRIVATE KEY|BEGIN CERTIFICATE/);
+    for (const value of secretValues) assert.ok(!everything.includes(value), "no Secret data value leaves the process");
     await h.close();
   });
 
