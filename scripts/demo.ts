@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       },
       body,
     });
-    await gate?.jobs.idle();
+    await gate?.idle();
     return response.status;
   };
   const status = await send("pull_request", "demo-delivery-1", pullRequestEvent(fake, repo, "opened", { number: 42, headSha: head, baseSha: base }));

@@ -4,20 +4,18 @@ import type { GitHubClient, RepoRef } from "./github-client.js";
 /** GitHub accepts at most this many annotations per create or update request. */
 export const ANNOTATIONS_PER_REQUEST = 50;
 
-/** An in-progress run younger than this is another worker's live job; an older one is taken over (its worker died). */
-export const STALE_IN_PROGRESS_MS = 10 * 60 * 1000;
-
 export interface OpenedCheckRun {
   id: number;
   /** True when a run for this head SHA already existed and is being finished instead of a new one. */
   reused: boolean;
 }
 
-export type OpenDecision = OpenedCheckRun | { skip: "completed" | "in-progress-elsewhere"; id: number };
+export type OpenDecision = OpenedCheckRun | { skip: "completed"; id: number };
 
 /**
  * Starts the `mtls-gate` run for a head SHA. A redelivered event finds the run it started before: a completed run is
- * left alone, a stale in-progress one is finished. A re-run request always gets a new run, as GitHub's UI expects.
+ * left alone, an in-progress one is finished (the queue lets one job per SHA run at a time, so an in-progress run is
+ * one whose worker died). A re-run request always gets a new run, as GitHub's UI expects.
  */
 export async function openCheckRun(
   octokit: GitHubClient,
@@ -36,8 +34,6 @@ export async function openCheckRun(
     const existing = data.check_runs.find((run) => run.head_sha === headSha);
     if (existing) {
       if (existing.status === "completed") return { skip: "completed", id: existing.id };
-      const started = existing.started_at ? Date.parse(existing.started_at) : 0;
-      if (options.now.getTime() - started < STALE_IN_PROGRESS_MS) return { skip: "in-progress-elsewhere", id: existing.id };
       await octokit.rest.checks.update({ ...repo, check_run_id: existing.id, status: "in_progress", output: IN_PROGRESS_OUTPUT });
       return { id: existing.id, reused: true };
     }

@@ -1,13 +1,17 @@
+import deepmerge from "deepmerge";
 import type { Context, Probot } from "probot";
-import { CHECK_RUN_NAME } from "../report/check-run.js";
+import { CHECK_RUN_NAME, renderInternalError } from "../report/check-run.js";
 import { BlobCache } from "./blob-cache.js";
-import { openCheckRun } from "./check-run-publisher.js";
+import { completeCheckRun, openCheckRun } from "./check-run-publisher.js";
 import { externalIdFor, type CheckTarget } from "./check-target.js";
+import { readAcceptances, type Acceptance } from "./commands/acceptances.js";
+import type { GitHubClient, RepoRef } from "./github-client.js";
 import { JobQueue } from "./job-queue.js";
 import { ruleDocsUrl } from "./links.js";
-import { DEFAULT_READER, describeError, runCheck, type GateSettings } from "./run-check.js";
+import { pullKey, type CheckJobData, type CheckQueue } from "./queue/check-queue.js";
+import { InProcessCheckQueue } from "./queue/in-process-queue.js";
+import { DEFAULT_READER, describeError, runCheck, type AnalysisRequest, type GateSettings } from "./run-check.js";
 import { CONFIG_FILE } from "./trusted-config.js";
-import { readAcceptances, type Acceptance } from "./commands/acceptances.js";
 
 export type EventContext = Context<"pull_request" | "check_run" | "check_suite" | "merge_group" | "issue_comment">;
 
@@ -20,17 +24,20 @@ export interface GateOptions {
   now?: () => Date;
   cache?: BlobCache;
   reader?: Partial<GateSettings["reader"]>;
+  /** Where checks wait for a worker; default: run them in this process. */
+  queue?: (gate: Gate) => CheckQueue;
 }
 
-/** The app's state shared by its handlers: the blob cache, the background jobs and the app's own id. */
+/** The app's state shared by its handlers: the blob cache, the check queue, command jobs and the app's own identity. */
 export class Gate {
+  /** Command replies run in the background of the process that received the comment. */
   readonly jobs = new JobQueue();
   readonly settings: GateSettings;
-  readonly #opening = new Set<string>();
+  readonly queue: CheckQueue;
   #appInfo: Promise<AppInfo> | null = null;
 
   constructor(
-    private readonly app: Probot,
+    readonly app: Probot,
     options: GateOptions = {},
   ) {
     this.settings = {
@@ -39,60 +46,98 @@ export class Gate {
       reader: { ...DEFAULT_READER, ...options.reader },
       ruleDocsUrl,
     };
+    this.queue =
+      options.queue?.(this) ??
+      new InProcessCheckQueue(
+        (data, update) => this.processCheck(data, update),
+        (error, data) => void this.giveUp(data, error),
+      );
   }
 
   /**
-   * Opens the check run (visible as in progress at once), then analyses in the background so the webhook is answered
-   * within GitHub's 10 seconds however large the repository.
+   * Queues a check and returns: the webhook is answered at once however large the repository. A pull request's head
+   * is recorded first, so an older job for the same pull request knows it was superseded.
    */
   async startCheck(context: EventContext, target: CheckTarget): Promise<void> {
-    const { owner, repo } = target.repo;
-    const key = `${owner}/${repo}@${target.headSha}`;
-    if (!target.fresh && this.#opening.has(key)) return;
-    this.#opening.add(key);
-    let opened;
-    try {
-      opened = await openCheckRun(context.octokit, target.repo, target.headSha, {
+    const installationId = (context.payload as { installation?: { id: number } }).installation?.id;
+    if (installationId === undefined) throw new Error("the event names no installation");
+    if (target.subject.kind === "pull_request" && !target.fresh) {
+      for (const number of target.subject.numbers) await this.queue.recordHead(pullKey(target, number), target.headSha);
+    }
+    await this.queue.enqueue({ installationId, target, htmlUrl: context.payload.repository?.html_url ?? "", deliveryId: context.id });
+  }
+
+  /** A worker's side of a job: open (or take over) the run, analyse, publish. */
+  async processCheck(data: CheckJobData, update: (data: CheckJobData) => Promise<void>): Promise<void> {
+    const { target } = data;
+    const octokit = await this.app.auth(data.installationId);
+    const log = this.app.log.child({ repo: `${target.repo.owner}/${target.repo.repo}`, headSha: target.headSha });
+    let checkRunId = data.checkRunId;
+    if (checkRunId === undefined) {
+      const opened = await openCheckRun(octokit, target.repo, target.headSha, {
         externalId: externalIdFor(target.subject),
         fresh: target.fresh,
         appId: (await this.appInfo()).id,
         now: this.settings.now(),
       });
-    } finally {
-      this.#opening.delete(key);
+      if ("skip" in opened) {
+        log.info({ checkRunId: opened.id }, "check run already completed for this head");
+        return;
+      }
+      checkRunId = opened.id;
+      await update({ ...data, checkRunId });
     }
-    if ("skip" in opened) {
-      context.log.info({ headSha: target.headSha, checkRunId: opened.id, reason: opened.skip }, "check run already handled");
-      return;
-    }
-    const job = { ...this.analysisRequest(context, target), checkRunId: opened.id, htmlUrl: context.payload.repository?.html_url ?? "", log: context.log, readAcceptances: () => this.acceptancesFor(context, target) };
-    this.jobs.start(
-      `check-run:${opened.id}`,
-      async () => {
-        await runCheck(job, this.settings);
+    await runCheck(
+      {
+        ...this.analysisRequest(octokit, target),
+        checkRunId,
+        htmlUrl: data.htmlUrl,
+        log,
+        readAcceptances: () => this.acceptancesFor(octokit, target),
+        supersededBy: () => this.supersededBy(target),
       },
-      (error) => context.log.error({ err: describeError(error), checkRunId: opened.id }, "check run could not be completed"),
+      this.settings,
     );
   }
 
-  /** What an analysis needs from an event: its installation's client, the target and the trusted config reader. */
-  analysisRequest(context: EventContext, target: CheckTarget) {
-    return {
-      octokit: context.octokit,
-      target,
-      // Probot reads the default branch only (and follows _extends); arrays in the repository's file replace the
-      // organisation's instead of being appended to them.
-      readConfig: () => context.config(CONFIG_FILE, undefined, { arrayMerge: (_base: unknown[], own: unknown[]) => own }),
-    };
+  /** Fail closed: a job that cannot be completed still ends its check, as a failure that says why. */
+  async giveUp(data: CheckJobData, error: unknown): Promise<void> {
+    this.app.log.error({ err: describeError(error), headSha: data.target.headSha }, "mtls-gate check job given up");
+    if (data.checkRunId === undefined) return;
+    const octokit = await this.app.auth(data.installationId);
+    const report = renderInternalError({ problem: `the analysis job failed repeatedly: ${describeError(error)}` });
+    await completeCheckRun(octokit, data.target.repo, data.checkRunId, report, this.settings.now);
+  }
+
+  /** The newer head of the target's pull request, when a push superseded the SHA this job checks. */
+  async supersededBy(target: CheckTarget): Promise<string | null> {
+    if (target.subject.kind !== "pull_request") return null;
+    for (const number of target.subject.numbers) {
+      const latest = await this.queue.latestHead(pullKey(target, number));
+      if (latest && latest !== target.headSha) return latest;
+    }
+    return null;
+  }
+
+  /** Every check and command job of this process (and, with Redis, of the queue) has finished. */
+  async idle(): Promise<void> {
+    await this.jobs.idle();
+    await this.queue.idle();
+    await this.jobs.idle();
+  }
+
+  /** What an analysis needs: the installation's client, the target and the trusted config reader. */
+  analysisRequest(octokit: GitHubClient, target: CheckTarget): AnalysisRequest {
+    return { octokit, target, readConfig: () => readTrustedConfig(octokit, target.repo) };
   }
 
   /** The acceptances recorded on the target's pull requests (for the merge queue: the pull request it is merging). */
-  async acceptancesFor(context: EventContext, target: CheckTarget): Promise<Acceptance[]> {
+  async acceptancesFor(octokit: GitHubClient, target: CheckTarget): Promise<Acceptance[]> {
     const numbers = target.subject.kind === "commit" ? [] : target.subject.numbers;
     const login = await this.botLogin();
     if (numbers.length === 0 || !login) return [];
     try {
-      return await readAcceptances(context.octokit, target.repo, numbers, login);
+      return await readAcceptances(octokit, target.repo, numbers, login);
     } catch (error) {
       // A queue branch can name a pull request that is gone: no acceptances, not a failure.
       if ((error as { status?: unknown }).status === 404) return [];
@@ -107,7 +152,7 @@ export class Gate {
   }
 
   /** The external id of this app's latest run on a SHA: what it compared, for a re-run whose payload does not say. */
-  async lastExternalId(octokit: EventContext["octokit"], repo: CheckTarget["repo"], headSha: string): Promise<string | null> {
+  async lastExternalId(octokit: GitHubClient, repo: CheckTarget["repo"], headSha: string): Promise<string | null> {
     const appId = (await this.appInfo()).id;
     const { data } = await octokit.rest.checks.listForRef({
       ...repo,
@@ -131,4 +176,18 @@ export class Gate {
       });
     return this.#appInfo;
   }
+}
+
+/**
+ * The default branch's `.github/mtls-gate.yml`, falling back to the organisation's `.github` repository and following
+ * `_extends` (Probot's config plugin, as `context.config` uses it, but usable by a worker that has no event context).
+ * Keys of the repository's file replace inherited ones; arrays are replaced, not appended to.
+ */
+async function readTrustedConfig(octokit: GitHubClient, repo: RepoRef): Promise<unknown> {
+  const { config, files } = await octokit.config.get({
+    ...repo,
+    path: `.github/${CONFIG_FILE}`,
+    defaults: (configs: Record<string, unknown>[]) => deepmerge.all<Record<string, unknown>>(configs, { arrayMerge: (_inherited: unknown[], own: unknown[]) => own }),
+  });
+  return files.some((file) => file.config !== null) ? config : null;
 }

@@ -4,7 +4,7 @@ import type { RouteView } from "../core/views.js";
 import { isAccepted, type Acceptance } from "./commands/acceptances.js";
 import { DEFAULT_LOAD_LIMITS, isManifestPath } from "../core/source/load.js";
 import { POLICY_PATH } from "../core/policy/policy.js";
-import { renderCheckRun, renderInternalError, renderInvalidConfig, renderNoManifestChanges, type CheckRunReport } from "../report/check-run.js";
+import { renderCheckRun, renderInternalError, renderInvalidConfig, renderNoManifestChanges, renderSuperseded, type CheckRunReport } from "../report/check-run.js";
 import type { BlobCache } from "./blob-cache.js";
 import { completeCheckRun, type CheckRunAction } from "./check-run-publisher.js";
 import { ACTIONS } from "./check-run-actions.js";
@@ -32,6 +32,8 @@ export interface CheckJob extends AnalysisRequest {
   htmlUrl: string;
   /** Acceptances recorded on the pull request(s) by `/mtls-gate accept`. */
   readAcceptances: () => Promise<Acceptance[]>;
+  /** The newer head SHA when a push superseded the one this job checks. */
+  supersededBy?: () => Promise<string | null>;
   log: { info: (data: object, message: string) => void; error: (data: object, message: string) => void };
 }
 
@@ -44,7 +46,11 @@ export async function runCheck(job: CheckJob, settings: GateSettings): Promise<R
   const { octokit, target, checkRunId } = job;
   let report: CheckRunReport;
   try {
-    report = await analyse(job, settings, stats);
+    const before = await job.supersededBy?.();
+    report = before ? renderSuperseded({ headSha: target.headSha, newerSha: before }) : await analyse(job, settings, stats);
+    // A push during the analysis makes this verdict stale: say so rather than publish it.
+    const after = before ? null : await job.supersededBy?.();
+    if (after) report = renderSuperseded({ headSha: target.headSha, newerSha: after });
   } catch (error) {
     job.log.error({ err: describeError(error), headSha: target.headSha }, "mtls-gate analysis failed");
     report = renderInternalError({ problem: describeError(error) });

@@ -26,7 +26,8 @@ const MAX_ANNOTATION_BYTES = 65535;
 const MAX_CELL_CHARS = 1000;
 const MAX_NAME_CHARS = 300;
 
-export type CheckConclusion = "success" | "failure";
+/** `cancelled` only for a superseded head: like `failure`, it never satisfies a required check. */
+export type CheckConclusion = "success" | "failure" | "cancelled";
 
 export interface CheckAnnotation {
   path: string;
@@ -113,6 +114,16 @@ interface Entry {
 interface Context {
   input: CheckRunReportInput;
   failOn: string;
+}
+
+/** A push replaced this head before its analysis was published: no verdict for a commit nobody can merge any more. */
+export function renderSuperseded(input: { headSha: string; newerSha: string }): CheckRunReport {
+  return {
+    conclusion: "cancelled",
+    title: `Superseded by ${input.newerSha.slice(0, 7)}`,
+    summary: `A newer push (${codeSpan(input.newerSha.slice(0, 12))}) replaced ${codeSpan(input.headSha.slice(0, 12))} while it waited for analysis; the newer head gets its own check.`,
+    annotations: [],
+  };
 }
 
 export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {

@@ -74,10 +74,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async deliver(name, payload) {
       delivery++;
       await probot.receive({ id: `delivery-${delivery}`, name, payload } as Parameters<Probot["receive"]>[0]);
-      await gate.jobs.idle();
+      await gate.idle();
     },
     close: async () => {
-      await gate.jobs.idle();
+      await gate.idle();
       if (!options.fake) await fake.close();
     },
   };

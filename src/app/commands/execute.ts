@@ -127,7 +127,7 @@ async function pullTarget(cc: CommandContext): Promise<CheckTarget> {
 }
 
 function analyse(cc: CommandContext, target: CheckTarget): Promise<Prepared> {
-  return prepareAnalysis(cc.gate.analysisRequest(cc.context, target), cc.gate.settings, newReadStats(), false);
+  return prepareAnalysis(cc.gate.analysisRequest(cc.context.octokit, target), cc.gate.settings, newReadStats(), false);
 }
 
 function notAnalysed(prepared: Exclude<Prepared, { kind: "analysed" }>): string {

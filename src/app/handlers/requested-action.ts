@@ -57,7 +57,7 @@ async function explainFailures(gate: Gate, context: Context<"check_run.requested
   const repo = context.repo();
   const { data: pull } = await context.octokit.rest.pulls.get({ ...repo, pull_number: pullNumber });
   const target = { repo, headSha, subject: { kind: "pull_request" as const, numbers: [pullNumber], baseRef: pull.base.ref, baseSha: pull.base.sha }, fresh: true };
-  const prepared = await prepareAnalysis(gate.analysisRequest(context, target), gate.settings, newReadStats(), false);
+  const prepared = await prepareAnalysis(gate.analysisRequest(context.octokit, target), gate.settings, newReadStats(), false);
   if (prepared.kind !== "analysed") return "Nothing to explain: this commit was not analysed.";
   const failingRoutes = new Set(
     prepared.analysis.findings
