@@ -1,5 +1,6 @@
 import type { ApplicationFunction, Probot } from "probot";
 import { Gate, type GateOptions } from "./gate.js";
+import { deploymentSettings, gateOptionsFor } from "./settings.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
 import { onIssueComment } from "./handlers/issue-comment.js";
 import { onPullRequest } from "./handlers/pull-request.js";
@@ -18,9 +19,13 @@ export function registerGate(app: Probot, options: GateOptions = {}): Gate {
   return gate;
 }
 
-/** The Probot application function (`probot run`, `npm start`). */
+/** The Probot application function (`probot run`, `npm start`), configured by the environment (see settings.ts). */
 const mtlsGate: ApplicationFunction = (app) => {
-  registerGate(app);
+  const gate = registerGate(app, gateOptionsFor(deploymentSettings(process.env), app));
+  // A stopping replica lets its running jobs finish or hands them back to the queue.
+  process.once("SIGTERM", () => {
+    void gate.queue.close().finally(() => process.exit(0));
+  });
 };
 
 export default mtlsGate;

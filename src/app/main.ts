@@ -1,7 +1,18 @@
 #!/usr/bin/env node
-import { run } from "probot";
+import { ProbotOctokit, run } from "probot";
 import mtlsGate from "./index.js";
 
-// Probot's own runner: configured only by its standard environment variables (APP_ID, PRIVATE_KEY or
-// PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT, HOST, GHE_HOST, GHE_PROTOCOL, LOG_LEVEL, REDIS_URL).
-await run(mtlsGate);
+// Probot's own runner, configured by its standard environment variables (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH,
+// WEBHOOK_SECRET, PORT, HOST, GHE_HOST, GHE_PROTOCOL, LOG_LEVEL, REDIS_URL) and mtls-gate's (see src/app/settings.ts).
+// MTLS_GATE_THROTTLE=off turns Octokit's write spacing off: only for load tests against a local fake of GitHub.
+const throttleOff = process.env.MTLS_GATE_THROTTLE === "off";
+await run(mtlsGate, {
+  ...(throttleOff
+    ? {
+        Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+          ...options,
+          throttle: { ...(options.throttle as object), enabled: false },
+        })),
+      }
+    : {}),
+});

@@ -198,7 +198,7 @@ class FakeGitHubImpl implements FakeGitHub, FakeState {
       }
     }
 
-    const recorded: RecordedRequest = { method, path, query, body, status: 0, operationId, apiPrefix };
+    const recorded: RecordedRequest = { method, path, query, body, status: 0, operationId, apiPrefix, at: Date.now() };
     this.requests.push(recorded);
     const where = `${method} ${path}${operationId ? ` (${operationId})` : ""}`;
     for (const problem of problems) this.violations.push(`${where}: ${problem}`);

@@ -13,6 +13,8 @@ export interface RecordedRequest {
   operationId: string | null;
   /** "/api/v3" when the request came the GitHub Enterprise Server way (`GHE_HOST`), "" for github.com's layout. */
   apiPrefix: string;
+  /** When the request arrived (Date.now()). */
+  at: number;
 }
 
 export interface FakeGitHubOptions {

@@ -1,0 +1,56 @@
+import type { Probot } from "probot";
+import type { Gate, GateOptions } from "./gate.js";
+import { RedisCheckQueue, type Role } from "./queue/redis-queue.js";
+
+export interface DeploymentSettings {
+  role: Role;
+  redisUrl: string | null;
+  concurrency: number;
+  lockMs: number;
+  attempts: number;
+  /** The BullMQ queue's name (`MTLS_GATE_QUEUE`), so several deployments can share one Redis. */
+  queueName: string;
+}
+
+/**
+ * Besides Probot's own variables: `REDIS_URL` (a durable queue shared by replicas, and Probot's shared throttling),
+ * `MTLS_GATE_ROLE` (`web`, `worker` or both by default), `MTLS_GATE_WORKER_CONCURRENCY` (jobs per worker process),
+ * `MTLS_GATE_LOCK_MS` (how soon a dead worker's job is taken over), `MTLS_GATE_ATTEMPTS` and `MTLS_GATE_QUEUE`.
+ */
+export function deploymentSettings(env: Readonly<Record<string, string | undefined>>): DeploymentSettings {
+  const role = env.MTLS_GATE_ROLE ?? "all";
+  if (role !== "web" && role !== "worker" && role !== "all") throw new Error(`MTLS_GATE_ROLE must be web, worker or all, not ${JSON.stringify(role)}`);
+  return {
+    role,
+    redisUrl: env.REDIS_URL || null,
+    concurrency: positiveInteger(env, "MTLS_GATE_WORKER_CONCURRENCY", 4),
+    lockMs: positiveInteger(env, "MTLS_GATE_LOCK_MS", 30_000),
+    attempts: positiveInteger(env, "MTLS_GATE_ATTEMPTS", 3),
+    queueName: env.MTLS_GATE_QUEUE || "mtls-gate-checks",
+  };
+}
+
+function positiveInteger(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not ${JSON.stringify(raw)}`);
+  return value;
+}
+
+/** Gate options for a deployment: the durable Redis queue when REDIS_URL is set, else the in-process default. */
+export function gateOptionsFor(settings: DeploymentSettings, app: Probot): GateOptions {
+  if (!settings.redisUrl) {
+    if (settings.role !== "all") app.log.warn("MTLS_GATE_ROLE needs REDIS_URL (web and worker share the queue there); running both roles in-process");
+    return {};
+  }
+  const redisUrl = settings.redisUrl;
+  return {
+    queue: (gate: Gate) =>
+      new RedisCheckQueue(
+        { url: redisUrl, role: settings.role, concurrency: settings.concurrency, lockMs: settings.lockMs, attempts: settings.attempts, queueName: settings.queueName },
+        (data, update) => gate.processCheck(data, update),
+        (data, error) => gate.giveUp(data, error),
+      ),
+  };
+}
