@@ -157,6 +157,25 @@ describe("pull_request", () => {
     assert.ok(annotationsOf(h.repo, run.id).some((a) => a.title === "mapping-tls-context-not-found" && a.path === "edge/mappings.yaml"));
   });
 
+  it("completes a superseded head's run as cancelled when a push replaces it", async () => {
+    const base = h.repo.commit(cleanBase(), { branch: "main" });
+    const first = h.repo.commitChanges(base, { "payments/extra.yaml": brokenMappings(1) });
+    const second = h.repo.commitChanges(first, { "payments/extra.yaml": brokenMappings(2) });
+    h.repo.addPullRequest({ number: 13, headSha: second });
+    // Both pushes arrive before the first analysis ends.
+    await h.probot.receive({ id: "push-1", name: "pull_request", payload: pullRequestEvent(h.fake, h.repo, "opened", { number: 13, headSha: first, baseSha: base }) } as Parameters<typeof h.probot.receive>[0]);
+    await h.probot.receive({ id: "push-2", name: "pull_request", payload: pullRequestEvent(h.fake, h.repo, "synchronize", { number: 13, headSha: second, baseSha: base }) } as Parameters<typeof h.probot.receive>[0]);
+    await h.gate.idle();
+
+    const old = h.repo.checkRuns.find((r) => r.head_sha === first);
+    assert.equal(old?.status, "completed");
+    assert.equal(old?.conclusion, "cancelled");
+    assert.equal(old?.output.title, `Superseded by ${second.slice(0, 7)}`);
+    assert.deepEqual(old?.annotations, []);
+    const current = h.repo.checkRuns.find((r) => r.head_sha === second);
+    assert.equal(current?.conclusion, "failure");
+  });
+
   it("creates one check run for a redelivered event", async () => {
     const base = h.repo.commit(cleanBase(), { branch: "main" });
     const head = h.repo.commitChanges(base, { "payments/extra.yaml": brokenMappings(1) });
