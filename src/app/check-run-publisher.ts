@@ -33,11 +33,49 @@ export async function openCheckRun(
     });
     const existing = data.check_runs.find((run) => run.head_sha === headSha);
     if (existing) {
-      if (existing.status === "completed") return { skip: "completed", id: existing.id };
-      await octokit.rest.checks.update({ ...repo, check_run_id: existing.id, status: "in_progress", output: IN_PROGRESS_OUTPUT });
-      return { id: existing.id, reused: true };
+      const resumed = await resumeCheckRun(octokit, repo, existing, options.now);
+      if (resumed !== "replace") return resumed;
     }
   }
+  return createCheckRun(octokit, repo, headSha, options);
+}
+
+interface ExistingRun {
+  id: number;
+  status: string;
+  output: { annotations_count: number };
+}
+
+/**
+ * A run a dead worker left behind. Completed: its verdict stands. In progress without annotations: finished by this
+ * job. In progress with some annotations already sent: they would be sent twice (every update appends), so it is
+ * closed as cancelled and the caller opens a new run.
+ */
+async function resumeCheckRun(octokit: GitHubClient, repo: RepoRef, run: ExistingRun, now: Date): Promise<OpenDecision | "replace"> {
+  if (run.status === "completed") return { skip: "completed", id: run.id };
+  if (run.output.annotations_count > 0) {
+    await octokit.rest.checks.update({
+      ...repo,
+      check_run_id: run.id,
+      status: "completed",
+      conclusion: "cancelled",
+      completed_at: now.toISOString(),
+      output: { title: "Replaced by a new run", summary: "The worker analysing this commit stopped while publishing; a new run on the same commit carries the verdict." },
+    });
+    return "replace";
+  }
+  await octokit.rest.checks.update({ ...repo, check_run_id: run.id, status: "in_progress", output: IN_PROGRESS_OUTPUT });
+  return { id: run.id, reused: true };
+}
+
+/** A job that already opened a run (a worker took it over): finish that run, unless it is done or half-published. */
+export async function takeOverCheckRun(octokit: GitHubClient, repo: RepoRef, checkRunId: number, headSha: string, options: { externalId: string; now: Date }): Promise<OpenDecision> {
+  const { data } = await octokit.rest.checks.get({ ...repo, check_run_id: checkRunId });
+  const resumed = await resumeCheckRun(octokit, repo, data, options.now);
+  return resumed === "replace" ? createCheckRun(octokit, repo, headSha, options) : resumed;
+}
+
+async function createCheckRun(octokit: GitHubClient, repo: RepoRef, headSha: string, options: { externalId: string; now: Date }): Promise<OpenedCheckRun> {
   const { data } = await octokit.rest.checks.create({
     ...repo,
     name: CHECK_RUN_NAME,

@@ -2,7 +2,7 @@ import deepmerge from "deepmerge";
 import type { Context, Probot } from "probot";
 import { CHECK_RUN_NAME, renderInternalError } from "../report/check-run.js";
 import { BlobCache } from "./blob-cache.js";
-import { completeCheckRun, openCheckRun } from "./check-run-publisher.js";
+import { completeCheckRun, openCheckRun, takeOverCheckRun } from "./check-run-publisher.js";
 import { externalIdFor, type CheckTarget } from "./check-target.js";
 import { readAcceptances, type Acceptance } from "./commands/acceptances.js";
 import type { GitHubClient, RepoRef } from "./github-client.js";
@@ -72,21 +72,17 @@ export class Gate {
     const { target } = data;
     const octokit = await this.app.auth(data.installationId);
     const log = this.app.log.child({ repo: `${target.repo.owner}/${target.repo.repo}`, headSha: target.headSha });
-    let checkRunId = data.checkRunId;
-    if (checkRunId === undefined) {
-      const opened = await openCheckRun(octokit, target.repo, target.headSha, {
-        externalId: externalIdFor(target.subject),
-        fresh: target.fresh,
-        appId: (await this.appInfo()).id,
-        now: this.settings.now(),
-      });
-      if ("skip" in opened) {
-        log.info({ checkRunId: opened.id }, "check run already completed for this head");
-        return;
-      }
-      checkRunId = opened.id;
-      await update({ ...data, checkRunId });
+    const externalId = externalIdFor(target.subject);
+    const opened =
+      data.checkRunId === undefined
+        ? await openCheckRun(octokit, target.repo, target.headSha, { externalId, fresh: target.fresh, appId: (await this.appInfo()).id, now: this.settings.now() })
+        : await takeOverCheckRun(octokit, target.repo, data.checkRunId, target.headSha, { externalId, now: this.settings.now() });
+    if ("skip" in opened) {
+      log.info({ checkRunId: opened.id }, "check run already completed for this head");
+      return;
     }
+    const checkRunId = opened.id;
+    if (checkRunId !== data.checkRunId) await update({ ...data, checkRunId });
     await runCheck(
       {
         ...this.analysisRequest(octokit, target),

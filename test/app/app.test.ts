@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { Octokit } from "@octokit/rest";
 import {
   annotationsOf,
   checkRunRerequestedEvent,
@@ -174,6 +175,29 @@ describe("pull_request", () => {
     assert.deepEqual(old?.annotations, []);
     const current = h.repo.checkRuns.find((r) => r.head_sha === second);
     assert.equal(current?.conclusion, "failure");
+  });
+
+  it("replaces a run a dead worker left half-published instead of appending its annotations twice", async () => {
+    const base = h.repo.commit(cleanBase(), { branch: "main" });
+    const head = h.repo.commitChanges(base, { "payments/extra.yaml": brokenMappings(1) });
+    // What a worker killed between two annotation batches leaves: an in-progress run with some annotations.
+    const github = new Octokit({ baseUrl: h.fake.url, auth: "token" });
+    const { data: left } = await github.rest.checks.create({
+      owner: h.repo.owner,
+      repo: h.repo.name,
+      name: "mtls-gate",
+      head_sha: head,
+      status: "in_progress",
+      output: { title: "Analysing", summary: "…", annotations: [{ path: "payments/extra.yaml", start_line: 9, end_line: 9, annotation_level: "failure", message: "x", title: "mapping-tls-context-not-found" }] },
+    });
+    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 14, headSha: head, baseSha: base }));
+
+    const runs = h.repo.checkRuns.filter((r) => r.head_sha === head);
+    assert.equal(runs.length, 2);
+    assert.equal(runs.find((r) => r.id === left.id)?.conclusion, "cancelled");
+    const fresh = runs.find((r) => r.id !== left.id);
+    assert.equal(fresh?.conclusion, "failure");
+    assert.equal(fresh?.annotations.filter((a) => a.title === "mapping-tls-context-not-found").length, 1);
   });
 
   it("creates one check run for a redelivered event", async () => {
