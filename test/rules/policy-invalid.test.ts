@@ -50,8 +50,10 @@ require:
   verifiedUpstream: {namespaces: [payments]}
 rules: {tls-context-unused: off, weak-tls-protocol: error, upstream-unverified: false}
 certificates: {expiryWarningDays: 14, minRsaBits: 2048, preferredRsaBits: 4096, minEcBits: 256}
+commands: {acceptErrors: admin}
 `);
   assert.deepEqual(policyFindings(analysis), []);
+  assert.equal(analysis.policy.commands.acceptErrors, "admin");
   assert.equal(analysis.policy.failOn, "warning");
   assert.equal(analysis.policy.rules["upstream-unverified"], "off");
   assert.equal(analysis.policy.certificates.preferredRsaBits, 4096);
@@ -114,6 +116,15 @@ test("policy-invalid: an unknown key inside a selector, with did-you-mean", () =
   ]);
   assert.deepEqual(analysis.policy.require.mtls.prefixes, ["/pay/*"]);
   assert.deepEqual(analysis.policy.require.mtls.namespaces, []);
+});
+
+test("policy-invalid: commands.acceptErrors must name write, maintain or admin", () => {
+  const analysis = analyze(`# fails: triage is too weak a permission to accept errors
+commands:
+  acceptErrors: triage
+`);
+  assert.deepEqual(policyFindings(analysis).map(summary), [{ file: POLICY, line: 3, column: 3, severity: "error", path: "commands.acceptErrors", suggestion: null }]);
+  assert.equal(analysis.policy.commands.acceptErrors, "maintain");
 });
 
 test("policy-invalid: a bad rule setting", () => {
