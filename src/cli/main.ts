@@ -7,6 +7,7 @@ import { DEFAULT_LOAD_LIMITS } from "../core/source/load.js";
 import type { SourceFile } from "../core/types.js";
 import type { RouteView } from "../core/views.js";
 import { renderJson, type ReportInput } from "../report/json.js";
+import { renderGitLabCodeQuality } from "../report/gitlab.js";
 import { renderSarif } from "../report/sarif.js";
 import { renderRoutes, renderText } from "../report/text.js";
 import { GitError, readTreeAtRef } from "./git.js";
@@ -17,7 +18,7 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
-type Format = "text" | "json" | "sarif";
+type Format = "text" | "json" | "sarif" | "gitlab";
 
 interface AnalyzeOptions {
   base?: string;
@@ -102,7 +103,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
-  const formatOption = () => new Option("-f, --format <format>", "output format").choices(["text", "json", "sarif"]).default("text");
+  const formatOption = () => new Option("-f, --format <format>", "output format (gitlab: GitLab's Code Quality report)").choices(["text", "json", "sarif", "gitlab"]).default("text");
 
   program
     .command("analyze")
@@ -118,6 +119,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       const { report } = run(resolve(dir), options, io);
       if (options.format === "json") io.stdout(renderJson(report));
       else if (options.format === "sarif") io.stdout(renderSarif(report.findings, { rules: RULES, toolVersion: packageVersion() }));
+      else if (options.format === "gitlab") io.stdout(renderGitLabCodeQuality(report.findings));
       else io.stdout(renderText(report, { color: io.isTty }));
       setExit(report.failed && !options.exitZero ? EXIT_FINDINGS : EXIT_OK);
     });
