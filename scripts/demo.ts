@@ -2,7 +2,7 @@
  * `npm run demo`: the real app behind Probot's real HTTP server, a local fake of GitHub holding the example repository,
  * and one signed pull_request webhook; prints the check run the way GitHub shows it. No credentials, no network.
  */
-import { createHmac, generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { Probot, Server } from "probot";
@@ -11,6 +11,7 @@ import type { Gate } from "../src/app/gate.js";
 import { startFakeGitHub, type StoredCheckRun } from "../test/helpers/fake-github.js";
 import { exampleRepository } from "../test/app/fixtures.js";
 import { issueCommentEvent, pullRequestEvent } from "../test/app/harness.js";
+import { sendWebhook } from "../test/app/processes.js";
 
 const WEBHOOK_SECRET = "demo-secret";
 const COMMENTER = "demo-user";
@@ -52,19 +53,9 @@ async function main(): Promise<void> {
   const port = (http.address() as AddressInfo).port;
 
   const send = async (event: string, delivery: string, payload: object) => {
-    const body = JSON.stringify(payload);
-    const response = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-github-event": event,
-        "x-github-delivery": delivery,
-        "x-hub-signature-256": `sha256=${createHmac("sha256", WEBHOOK_SECRET).update(body).digest("hex")}`,
-      },
-      body,
-    });
+    const { status } = await sendWebhook(port, WEBHOOK_SECRET, event, delivery, payload);
     await gate?.idle();
-    return response.status;
+    return status;
   };
   const status = await send("pull_request", "demo-delivery-1", pullRequestEvent(fake, repo, "opened", { number: 42, headSha: head, baseSha: base }));
   console.log(`POST /api/github/webhooks (pull_request.opened, PR #42) -> ${status}`);

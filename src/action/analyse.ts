@@ -2,14 +2,12 @@
  * The check's verdict without a check run (a fork's read-only token): the same analysis and report the Gate's
  * `runCheck` produces, through the functions it is built from, so nothing differs but where the result goes.
  */
-import { failingFindings } from "../core/analyze.js";
-import { isManifestPath } from "../core/source/load.js";
-import { renderCheckRun, renderNoManifestChanges, type CheckRunReport } from "../report/check-run.js";
+import type { CheckRunReport } from "../report/check-run.js";
 import type { CheckTarget } from "../app/check-target.js";
 import type { Gate } from "../app/gate.js";
 import type { GitHubClient } from "../app/github-client.js";
 import { newReadStats } from "../app/github-reader.js";
-import { describeError, fileUrlFor, prepareAnalysis } from "../app/run-check.js";
+import { describeError, prepareAnalysis, reportFor } from "../app/run-check.js";
 import { renderActionError } from "./workflow-commands.js";
 
 /**
@@ -25,28 +23,7 @@ export async function analyseWithoutCheckRun(
 ): Promise<CheckRunReport> {
   try {
     const prepared = await prepareAnalysis(gate.analysisRequest(octokit, target), gate.settings, newReadStats(), true);
-    if (prepared.kind === "invalid-config") return prepared.report;
-    if (prepared.kind === "no-manifest-changes")
-      return renderNoManifestChanges({ headSha: target.headSha, baseSha: prepared.baseSha });
-    const { analysis, policy, changes } = prepared;
-    return renderCheckRun({
-      findings: analysis.findings,
-      failing: failingFindings(analysis.findings, policy, prepared.hasBase),
-      routes: analysis.routes,
-      removedRoutes: prepared.removedRoutes,
-      policy,
-      hasBase: prepared.hasBase,
-      changedFiles: changes?.changed ?? prepared.headPaths,
-      deletedFiles: (changes?.deleted ?? []).filter(isManifestPath),
-      target:
-        target.subject.kind === "merge_group"
-          ? { kind: "merge_group", baseRef: target.subject.baseRef }
-          : { kind: "pull_request", numbers: target.subject.kind === "pull_request" ? target.subject.numbers : [] },
-      headSha: target.headSha,
-      baseSha: prepared.baseSha,
-      ruleDocsUrl: gate.settings.ruleDocsUrl,
-      fileUrl: fileUrlFor(htmlUrl, target.headSha),
-    });
+    return reportFor(prepared, target, gate.settings, htmlUrl, []);
   } catch (error) {
     return renderActionError(describeError(error));
   }

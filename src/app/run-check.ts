@@ -110,12 +110,15 @@ export async function prepareAnalysis(request: AnalysisRequest, settings: GateSe
 }
 
 async function analyse(job: CheckJob, settings: GateSettings, stats: ReadStats): Promise<CheckRunReport> {
-  const { target } = job;
   const prepared = await prepareAnalysis(job, settings, stats, true);
+  return reportFor(prepared, job.target, settings, job.htmlUrl, prepared.kind === "analysed" ? await job.readAcceptances() : []);
+}
+
+/** The check run's output for a prepared analysis: the verdict uses the trusted policy, minus accepted findings. */
+export function reportFor(prepared: Prepared, target: CheckTarget, settings: Pick<GateSettings, "ruleDocsUrl">, htmlUrl: string, acceptances: readonly Acceptance[]): CheckRunReport {
   if (prepared.kind === "invalid-config") return prepared.report;
   if (prepared.kind === "no-manifest-changes") return renderNoManifestChanges({ headSha: target.headSha, baseSha: prepared.baseSha });
   const { analysis, policy, changes } = prepared;
-  const acceptances = await job.readAcceptances();
   const failing = failingFindings(analysis.findings, policy, prepared.hasBase).filter((f) => !isAccepted(f, acceptances));
   return renderCheckRun({
     findings: analysis.findings,
@@ -133,7 +136,7 @@ async function analyse(job: CheckJob, settings: GateSettings, stats: ReadStats):
     headSha: target.headSha,
     baseSha: prepared.baseSha,
     ruleDocsUrl: settings.ruleDocsUrl,
-    fileUrl: fileUrlFor(job.htmlUrl, target.headSha),
+    fileUrl: fileUrlFor(htmlUrl, target.headSha),
     acceptances,
   });
 }
