@@ -6,6 +6,7 @@ import type { CertLimits } from "./limits.js";
 import { scanPem, safeLabel } from "./pem.js";
 import { atCertificate, problem, type CertProblem } from "./problems.js";
 import { classifyNonPem, isBlank, type NonPemKind } from "./sniff.js";
+import type { LimitNote } from "./types.js";
 
 /**
  * `tls.crt` as a PEM bundle: leaf first, then intermediates. Go's validation (Emissary) parses only the first PEM
@@ -25,6 +26,7 @@ export interface StaticBundle {
   readonly omittedCertificateCount: number;
   readonly otherBlockLabels: readonly string[];
   readonly problems: readonly CertProblem[];
+  readonly limits: readonly LimitNote[];
 }
 
 const CERTIFICATE_LABEL = "CERTIFICATE";
@@ -44,8 +46,15 @@ const NON_PEM_REASONS: Record<NonPemKind, string> = {
   "no-pem-block": "tls.crt contains no PEM block",
 };
 
-function onlyProblem(found: CertProblem): StaticBundle {
-  return { entries: [], certificateBlockCount: 0, omittedCertificateCount: 0, otherBlockLabels: [], problems: [found] };
+function onlyProblem(found: CertProblem, limits: readonly LimitNote[] = []): StaticBundle {
+  return {
+    entries: [],
+    certificateBlockCount: 0,
+    omittedCertificateCount: 0,
+    otherBlockLabels: [],
+    problems: [found],
+    limits,
+  };
 }
 
 export function inspectBundleBytes(
@@ -56,6 +65,7 @@ export function inspectBundleBytes(
   if (bytes.length > limits.maxValueBytes) {
     return onlyProblem(
       problem("too-large", "value-too-large", `value is larger than ${limits.maxValueBytes} bytes; not inspected`),
+      [{ limit: "value-bytes", actual: bytes.length, max: limits.maxValueBytes, approximate: false }],
     );
   }
   if (isBlank(bytes)) return onlyProblem(problem("cert-invalid", "empty-value", "tls.crt is empty"));
@@ -66,6 +76,7 @@ export function inspectBundleBytes(
   }
 
   const problems: CertProblem[] = [];
+  const notes: LimitNote[] = [];
   const entries: BundleEntry[] = [];
   const otherBlockLabels: string[] = [];
   const firstUsable = scan.blocks.find((block) => block.der !== null);
@@ -102,16 +113,27 @@ export function inspectBundleBytes(
       continue;
     }
     problems.push(...loaded.certificate.problems.map((found) => atCertificate(found, index)));
+    notes.push(...loaded.certificate.limits.map((note) => ({ ...note, certIndex: index })));
     entries.push({ index, certificate: loaded.certificate });
   }
   if (certificateIndex === 0 && firstUsable === undefined) {
     problems.push(problem("cert-invalid", "pem-block-corrupt", "tls.crt has PEM blocks, but none is intact"));
   }
+  const certificateBlockCount = certificateIndex + scan.omittedCertificateBlocks;
+  if (omitted > 0) {
+    notes.unshift({
+      limit: "certificates",
+      actual: certificateBlockCount,
+      max: limits.maxCertificatesPerValue,
+      approximate: false,
+    });
+  }
   return {
     entries,
-    certificateBlockCount: certificateIndex + scan.omittedCertificateBlocks,
+    certificateBlockCount,
     omittedCertificateCount: omitted,
     otherBlockLabels,
     problems,
+    limits: notes,
   };
 }

@@ -2,11 +2,18 @@ import { Buffer } from "node:buffer";
 import { X509Certificate, type KeyObject } from "node:crypto";
 
 import { ABSENT_BASIC_CONSTRAINTS } from "./extensions.js";
+import type { CertLimits } from "./limits.js";
 import { EXTENDED_KEY_USAGES } from "./oids.js";
 import { problem, type CertProblem } from "./problems.js";
 import { describePublicKey } from "./public-key.js";
 import { readCertificateStructure, type CertificateStructure } from "./structure.js";
-import type { CertificateFacts, CertificateStaticFacts, CertificateValidity, PublicKeyFacts } from "./types.js";
+import type {
+  CertificateFacts,
+  CertificateStaticFacts,
+  CertificateValidity,
+  LimitNote,
+  PublicKeyFacts,
+} from "./types.js";
 
 /**
  * One certificate: Node's X509Certificate loads it (RSA, ECDSA, EdDSA alike) and verifies signatures; the DER walk in
@@ -15,7 +22,10 @@ import type { CertificateFacts, CertificateStaticFacts, CertificateValidity, Pub
 
 export interface LoadedCertificate {
   readonly x509: X509Certificate;
-  /** Node's KeyObject, made on first use: only signature checks need it, and it is not free. */
+  /**
+   * Node's KeyObject, made on first use: only signature checks need it, and it is not free. Null when it cannot be
+   * loaded, or when it is an RSA key over `maxRsaKeyBits` (so no signature is ever verified with it).
+   */
   readonly publicKey: () => KeyObject | null;
   readonly facts: CertificateStaticFacts;
   /** Canonical names, for issuer/subject comparisons. */
@@ -23,6 +33,13 @@ export interface LoadedCertificate {
   readonly issuerKey: string;
   /** Malformations (problems without a certificate index). */
   readonly problems: readonly CertProblem[];
+  /** Limits this certificate reached (without a certificate index). */
+  readonly limits: readonly LimitNote[];
+  /**
+   * Every SAN DNS name and IP address, beyond the capped lists of the facts: read again from the DER on demand (only
+   * certificates over the cap need it), so hostname checks stay exact while cached facts stay small.
+   */
+  readonly allSans: () => { readonly dnsNames: readonly string[]; readonly ipAddresses: readonly string[] };
 }
 
 export type CertificateLoad =
@@ -31,6 +48,14 @@ export type CertificateLoad =
 
 const DAY_MS = 86_400_000;
 const UNKNOWN_KEY: PublicKeyFacts = { type: "unknown", bits: null, curve: null, sha256: null };
+
+/** The limits `loadCertificate` applies. */
+export type CertificateLimits = Pick<CertLimits, "maxSanEntries" | "maxRsaKeyBits">;
+
+function rsaBits(key: KeyObject): number | null {
+  const type = key.asymmetricKeyType;
+  return type === "rsa" || type === "rsa-pss" ? (key.asymmetricKeyDetails?.modulusLength ?? null) : null;
+}
 
 function lazyPublicKey(x509: X509Certificate): () => KeyObject | null {
   let loaded: KeyObject | null | undefined;
@@ -44,6 +69,14 @@ function lazyPublicKey(x509: X509Certificate): () => KeyObject | null {
     }
     return loaded;
   };
+}
+
+/** The RSA modulus size: from the DER when it could be read there, else from Node's key (loading it). */
+function modulusBits(key: () => KeyObject | null, structure: CertificateStructure | null): number | null {
+  const info = structure?.publicKeyInfo;
+  if (info !== undefined && info.keyType !== "unknown") return info.keyType === "RSA" ? info.bits : null;
+  const loaded = key();
+  return loaded === null ? null : rsaBits(loaded);
 }
 
 function verifiesWith(x509: X509Certificate, key: KeyObject | null): boolean {
@@ -80,25 +113,41 @@ function nodeName(text: string): string {
     .join(", ");
 }
 
-/** Facts from Node alone, for a certificate OpenSSL loads but whose DER we cannot walk. */
+/** The SAN DNS names and IP addresses as Node prints them (all of them), and the count of entries of every type. */
+function nodeSans(x509: X509Certificate): { dnsNames: string[]; ipAddresses: string[]; count: number } {
+  const san = (x509.subjectAltName ?? "").split(", ").filter((entry) => entry !== "");
+  return {
+    dnsNames: san.filter((entry) => entry.startsWith("DNS:")).map((entry) => entry.slice(4)),
+    ipAddresses: san.filter((entry) => entry.startsWith("IP Address:")).map((entry) => entry.slice(11).toLowerCase()),
+    count: san.length,
+  };
+}
+
+/** Facts without the two self-signature flags. */
+type BaseFacts = Omit<CertificateStaticFacts, "selfIssued" | "selfSigned">;
+
+/**
+ * Facts from Node alone, for a certificate OpenSSL loads but whose DER we cannot walk; with how many SAN DNS names
+ * and IP addresses the cap left out.
+ */
 function factsFromNodeOnly(
   x509: X509Certificate,
   publicKey: () => KeyObject | null,
-): Omit<CertificateStaticFacts, "selfIssued" | "selfSigned"> {
-  const san = (x509.subjectAltName ?? "").split(", ").filter((entry) => entry !== "");
+  maxSanEntries: number,
+): { base: BaseFacts; sanOmitted: number } {
+  const { dnsNames, ipAddresses, count } = nodeSans(x509);
   const ekuOids = x509.keyUsage ?? null;
-  return {
+  const sanOmitted = Math.max(0, dnsNames.length - maxSanEntries) + Math.max(0, ipAddresses.length - maxSanEntries);
+  const base: BaseFacts = {
     version: 3,
     subject: nodeName(x509.subject),
     issuer: nodeName(x509.issuer),
     serial: x509.serialNumber.toUpperCase(),
     notBefore: new Date(x509.validFrom),
     notAfter: new Date(x509.validTo),
-    sanDnsNames: san.filter((entry) => entry.startsWith("DNS:")).map((entry) => entry.slice(4)),
-    sanIpAddresses: san
-      .filter((entry) => entry.startsWith("IP Address:"))
-      .map((entry) => entry.slice(11).toLowerCase()),
-    sanCount: san.length,
+    sanDnsNames: dnsNames.slice(0, maxSanEntries),
+    sanIpAddresses: ipAddresses.slice(0, maxSanEntries),
+    sanCount: count,
     publicKey: publicKeyFacts(publicKey, null),
     signatureAlgorithm: { name: "unknown", oid: "", hash: null },
     basicConstraints: x509.ca
@@ -109,13 +158,14 @@ function factsFromNodeOnly(
     unhandledCriticalExtensions: [],
     fingerprintSha256: x509.fingerprint256,
   };
+  return { base, sanOmitted };
 }
 
 function factsFromStructure(
   x509: X509Certificate,
   publicKey: () => KeyObject | null,
   structure: CertificateStructure,
-): Omit<CertificateStaticFacts, "selfIssued" | "selfSigned"> {
+): BaseFacts {
   const { extensions } = structure;
   return {
     version: structure.version,
@@ -137,8 +187,19 @@ function factsFromStructure(
   };
 }
 
+/** The SAN lists without the cap: a second walk of the DER, or Node's view when the DER could not be walked. */
+function uncappedSans(
+  x509: X509Certificate,
+  structure: CertificateStructure | null,
+): { dnsNames: readonly string[]; ipAddresses: readonly string[] } {
+  if (structure === null) return nodeSans(x509);
+  const again = readCertificateStructure(x509.raw.toString("latin1"), Number.MAX_SAFE_INTEGER);
+  return { dnsNames: again?.extensions.sanDnsNames ?? [], ipAddresses: again?.extensions.sanIpAddresses ?? [] };
+}
+
 /** Loads one DER certificate. Never throws; the problem (if any) names no bytes. */
-export function loadCertificate(der: Buffer, maxSanEntries: number): CertificateLoad {
+export function loadCertificate(der: Buffer, limits: CertificateLimits): CertificateLoad {
+  const { maxSanEntries, maxRsaKeyBits } = limits;
   let x509: X509Certificate;
   try {
     x509 = new X509Certificate(der);
@@ -148,15 +209,33 @@ export function loadCertificate(der: Buffer, maxSanEntries: number): Certificate
       problem: problem("cert-invalid", "x509-unparseable", "PEM block does not parse as an X.509 certificate"),
     };
   }
-  const publicKey = lazyPublicKey(x509);
   const structure = readCertificateStructure(der.toString("latin1"), maxSanEntries);
+  const describedKey = lazyPublicKey(x509);
+  const bits = modulusBits(describedKey, structure);
+  const oversized = bits !== null && bits > maxRsaKeyBits;
+  // Facts may describe any key; an oversized one is never used to verify (nor loaded, when the DER sufficed).
+  const publicKey = oversized ? () => null : describedKey;
   const problems: CertProblem[] = [];
   if (structure === null) {
     problems.push(problem("cert-malformed", "der-encoding", "certificate DER cannot be walked by a strict parser"));
   } else {
     for (const found of structure.malformations) problems.push(problem("cert-malformed", found.code, found.reason));
   }
-  const base = structure === null ? factsFromNodeOnly(x509, publicKey) : factsFromStructure(x509, publicKey, structure);
+  let base: BaseFacts;
+  let sanOmitted: number;
+  if (structure === null) {
+    ({ base, sanOmitted } = factsFromNodeOnly(x509, describedKey, maxSanEntries));
+  } else {
+    base = factsFromStructure(x509, describedKey, structure);
+    sanOmitted = structure.extensions.sanOmitted;
+  }
+  const limitNotes: LimitNote[] = [];
+  const kept = { dnsNames: base.sanDnsNames, ipAddresses: base.sanIpAddresses };
+  let uncapped: ReturnType<typeof uncappedSans> | undefined;
+  const allSans = sanOmitted === 0 ? () => kept : () => (uncapped ??= uncappedSans(x509, structure));
+  if (sanOmitted > 0)
+    limitNotes.push({ limit: "san-entries", actual: base.sanCount, max: maxSanEntries, approximate: false });
+  if (oversized) limitNotes.push({ limit: "rsa-key-bits", actual: bits, max: maxRsaKeyBits, approximate: false });
   const subjectKey = structure?.subject?.canonical ?? nodeName(x509.subject).toLowerCase();
   const issuerKey = structure?.issuer?.canonical ?? nodeName(x509.issuer).toLowerCase();
   const selfIssued = subjectKey === issuerKey;
@@ -164,7 +243,16 @@ export function loadCertificate(der: Buffer, maxSanEntries: number): Certificate
   const selfSigned = selfIssued && verifiesWith(x509, publicKey());
   return {
     ok: true,
-    certificate: { x509, publicKey, facts: { ...base, selfIssued, selfSigned }, subjectKey, issuerKey, problems },
+    certificate: {
+      x509,
+      publicKey,
+      facts: { ...base, selfIssued, selfSigned },
+      subjectKey,
+      issuerKey,
+      problems,
+      limits: limitNotes,
+      allSans,
+    },
   };
 }
 

@@ -15,7 +15,12 @@ export type SecretValueEncoding = "base64" | "plain" | "pem-in-data";
 
 export type DecodedSecretValue =
   | { readonly ok: true; readonly bytes: Buffer; readonly encoding: SecretValueEncoding }
-  | { readonly ok: false; readonly problem: CertProblem };
+  | {
+      readonly ok: false;
+      readonly problem: CertProblem;
+      /** For a value over the cap: its decoded size (estimated from the base64 length when too large to scan). */
+      readonly size?: { readonly bytes: number; readonly approximate: boolean };
+    };
 
 const PEM_PREFIX = "-----BEGIN";
 
@@ -25,10 +30,11 @@ const BASE64_REASONS = {
   "base64-length": "not valid base64 (length is not a multiple of 4 and the value is not padded)",
 } as const;
 
-function tooLarge(maxValueBytes: number): DecodedSecretValue {
+function tooLarge(maxValueBytes: number, bytes: number, approximate: boolean): DecodedSecretValue {
   return {
     ok: false,
     problem: problem("too-large", "value-too-large", `value is larger than ${maxValueBytes} bytes; not inspected`),
+    size: { bytes, approximate },
   };
 }
 
@@ -39,18 +45,23 @@ export function decodeSecretValue(
   maxValueBytes: number = DEFAULT_LIMITS.maxValueBytes,
 ): DecodedSecretValue {
   if (origin === "stringData" || value.startsWith(PEM_PREFIX)) {
-    // A UTF-16 length above the cap means at least as many UTF-8 bytes: skip the encode.
-    if (value.length > maxValueBytes || Buffer.byteLength(value, "utf8") > maxValueBytes)
-      return tooLarge(maxValueBytes);
+    // A UTF-16 length means at least as many UTF-8 bytes: far over the cap, that lower bound is the size reported.
+    if (value.length > maxValueBytes * 4) return tooLarge(maxValueBytes, value.length, true);
+    const bytes = Buffer.byteLength(value, "utf8");
+    if (bytes > maxValueBytes) return tooLarge(maxValueBytes, bytes, false);
     return { ok: true, bytes: Buffer.from(value, "utf8"), encoding: origin === "stringData" ? "plain" : "pem-in-data" };
   }
   // Base64 is 4/3 of the bytes; anything far beyond that is rejected before the scan (whitespace allowance included).
-  if (value.length > maxValueBytes * 2) return tooLarge(maxValueBytes);
+  if (value.length > maxValueBytes * 2) {
+    // Too large to scan: estimated as if it held no whitespace.
+    const padding = value.endsWith("==") ? 2 : value.endsWith("=") ? 1 : 0;
+    return tooLarge(maxValueBytes, Math.floor((value.length * 3) / 4) - padding, true);
+  }
   const checked = checkBase64(value);
   if (!checked.ok) {
     const reason = BASE64_REASONS[checked.code].replace("{offset}", String(checked.offset));
     return { ok: false, problem: problem("invalid-base64", checked.code, reason) };
   }
-  if (checked.decodedLength > maxValueBytes) return tooLarge(maxValueBytes);
+  if (checked.decodedLength > maxValueBytes) return tooLarge(maxValueBytes, checked.decodedLength, false);
   return { ok: true, bytes: Buffer.from(value, "base64"), encoding: "base64" };
 }

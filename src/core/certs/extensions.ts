@@ -34,6 +34,8 @@ export interface ExtensionFacts {
   sanDnsNames: string[];
   sanIpAddresses: string[];
   sanCount: number;
+  /** DNS names and IP addresses counted but not kept because their list was full. */
+  sanOmitted: number;
   unhandledCriticalExtensions: string[];
   malformations: Malformation[];
 }
@@ -104,12 +106,13 @@ interface SanLists {
   dnsNames: string[];
   ipAddresses: string[];
   count: number;
+  omitted: number;
 }
 
 function parseSubjectAltName(value: Asn1, maxEntries: number): SanLists | string {
   const names = sequenceChildren(value);
   if (names === null) return "not a SEQUENCE of GeneralNames";
-  const lists: SanLists = { dnsNames: [], ipAddresses: [], count: names.length };
+  const lists: SanLists = { dnsNames: [], ipAddresses: [], count: names.length, omitted: 0 };
   for (const name of names) {
     if (name.tagClass !== CONTEXT_SPECIFIC) return "GeneralName with a non-context tag";
     const content = bytesOf(name);
@@ -117,12 +120,15 @@ function parseSubjectAltName(value: Asn1, maxEntries: number): SanLists | string
       case GENERAL_NAME.dNSName:
         if (content === null || !isAscii(content)) return "dNSName is not an IA5String";
         // Longer than any DNS name can be: counted, not kept (so no megabyte strings ride along in the facts).
-        if (lists.dnsNames.length < maxEntries && content.length <= MAX_DNS_NAME_LENGTH) lists.dnsNames.push(content);
+        if (content.length > MAX_DNS_NAME_LENGTH) break;
+        if (lists.dnsNames.length < maxEntries) lists.dnsNames.push(content);
+        else lists.omitted++;
         break;
       case GENERAL_NAME.iPAddress: {
         const ip = content === null ? null : formatIp(Buffer.from(content, "latin1"));
         if (ip === null) return `iPAddress of ${content?.length ?? 0} bytes (must be 4 or 16)`;
         if (lists.ipAddresses.length < maxEntries) lists.ipAddresses.push(ip);
+        else lists.omitted++;
         break;
       }
       case GENERAL_NAME.rfc822Name:
@@ -180,6 +186,7 @@ export function readExtensions(wrapper: Asn1 | undefined, maxSanEntries: number)
     sanDnsNames: [],
     sanIpAddresses: [],
     sanCount: 0,
+    sanOmitted: 0,
     unhandledCriticalExtensions: [],
     malformations: [],
   };
@@ -245,6 +252,7 @@ function applyExtension(
         facts.sanDnsNames = parsed.dnsNames;
         facts.sanIpAddresses = parsed.ipAddresses;
         facts.sanCount = parsed.count;
+        facts.sanOmitted = parsed.omitted;
       }
       break;
     }

@@ -1,3 +1,4 @@
+import { loadedFromFacts } from "./certificate.js";
 import { canonicalIp } from "./ip.js";
 import type { CertificateFacts } from "./types.js";
 
@@ -29,12 +30,18 @@ export function hostnameMatchesPattern(hostname: string, pattern: string): boole
   return hostLabels.slice(1).join(".") === rest.join(".");
 }
 
-/** The SAN entry `hostname` matches (an iPAddress entry for IP literals), or null. */
+/**
+ * The SAN entry `hostname` matches (an iPAddress entry for IP literals), or null. Facts handed out by an inspector are
+ * matched against every SAN entry of their certificate, not only the capped lists they carry.
+ */
 export function matchHostname(
   hostname: string,
   cert: Pick<CertificateFacts, "sanDnsNames" | "sanIpAddresses">,
 ): string | null {
+  const all = loadedFromFacts(cert as CertificateFacts)?.allSans();
+  const dnsNames = all?.dnsNames ?? cert.sanDnsNames;
+  const ipAddresses = all?.ipAddresses ?? cert.sanIpAddresses;
   const ip = canonicalIp(hostname);
-  if (ip !== null) return cert.sanIpAddresses.find((entry) => canonicalIp(entry) === ip) ?? null;
-  return cert.sanDnsNames.find((pattern) => hostnameMatchesPattern(hostname, pattern)) ?? null;
+  if (ip !== null) return ipAddresses.find((entry) => canonicalIp(entry) === ip) ?? null;
+  return dnsNames.find((pattern) => hostnameMatchesPattern(hostname, pattern)) ?? null;
 }

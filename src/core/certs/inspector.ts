@@ -11,11 +11,17 @@ import {
   type LoadedCertificate,
 } from "./certificate.js";
 import { checkChainOrder, findIssuerIndex, type ChainOrderReport } from "./chain.js";
-import { decodeSecretValue, type SecretValueOrigin } from "./decode.js";
+import { decodeSecretValue, type DecodedSecretValue, type SecretValueOrigin } from "./decode.js";
 import { inspectPrivateKeyBytes } from "./key.js";
 import { DEFAULT_LIMITS, type CertLimits } from "./limits.js";
 import { sha256Hex } from "./public-key.js";
-import type { CertificateBundleInspection, CertificateFacts, PrivateKeyFacts, PrivateKeyInspection } from "./types.js";
+import type {
+  CertificateBundleInspection,
+  CertificateFacts,
+  LimitNote,
+  PrivateKeyFacts,
+  PrivateKeyInspection,
+} from "./types.js";
 
 /**
  * The entry point: inspects Secret values with caches keyed by the SHA-256 of the input bytes, so the same value
@@ -56,6 +62,7 @@ export class CertInspector {
       omittedCertificateCount: bundle.omittedCertificateCount,
       otherBlockLabels: bundle.otherBlockLabels,
       problems: bundle.problems,
+      limits: bundle.limits,
     };
   }
 
@@ -75,6 +82,7 @@ export class CertInspector {
         omittedCertificateCount: 0,
         otherBlockLabels: [],
         problems: [decoded.problem],
+        limits: this.sizeNotes(decoded),
       };
     }
     return this.inspectCertificates(decoded.bytes, now);
@@ -83,7 +91,8 @@ export class CertInspector {
   /** A tls.key value as written in the Secret. */
   inspectPrivateKeyValue(value: string, origin: SecretValueOrigin): PrivateKeyInspection {
     const decoded = decodeSecretValue(value, origin, this.limits.maxValueBytes);
-    return decoded.ok ? this.inspectPrivateKey(decoded.bytes) : { key: null, problems: [decoded.problem] };
+    if (decoded.ok) return this.inspectPrivateKey(decoded.bytes);
+    return { key: null, problems: [decoded.problem], limits: this.sizeNotes(decoded) };
   }
 
   /**
@@ -133,7 +142,14 @@ export class CertInspector {
   }
 
   private loadCertificateDer(der: Buffer): CertificateLoad {
-    return this.certificates.getOrCompute(sha256Hex(der), () => loadCertificate(der, this.limits.maxSanEntries));
+    return this.certificates.getOrCompute(sha256Hex(der), () => loadCertificate(der, this.limits));
+  }
+
+  /** The value-bytes note of a value refused for its size (none for other decoding problems). */
+  private sizeNotes(decoded: DecodedSecretValue & { ok: false }): LimitNote[] {
+    if (decoded.size === undefined) return [];
+    const { bytes, approximate } = decoded.size;
+    return [{ limit: "value-bytes", actual: bytes, max: this.limits.maxValueBytes, approximate }];
   }
 }
 

@@ -84,9 +84,11 @@ function describeBlock(block: PemBlock): { facts: PrivateKeyFacts; problems: Cer
 }
 
 function inspectBlock(block: PemBlock, leading: CertProblem[]): PrivateKeyInspection | null {
-  if (isEncrypted(block)) return { key: null, problems: [...leading, encryptedProblem(block)] };
+  if (isEncrypted(block)) return { key: null, problems: [...leading, encryptedProblem(block)], limits: [] };
   const described = describeBlock(block);
-  return described === null ? null : { key: described.facts, problems: [...leading, ...described.problems] };
+  return described === null
+    ? null
+    : { key: described.facts, problems: [...leading, ...described.problems], limits: [] };
 }
 
 export function inspectPrivateKeyBytes(bytes: Buffer, limits: CertLimits): PrivateKeyInspection {
@@ -96,15 +98,17 @@ export function inspectPrivateKeyBytes(bytes: Buffer, limits: CertLimits): Priva
       problems: [
         problem("too-large", "value-too-large", `value is larger than ${limits.maxValueBytes} bytes; not inspected`),
       ],
+      limits: [{ limit: "value-bytes", actual: bytes.length, max: limits.maxValueBytes, approximate: false }],
     };
   }
-  if (isBlank(bytes)) return { key: null, problems: [problem("cert-invalid", "empty-value", "tls.key is empty")] };
+  if (isBlank(bytes))
+    return { key: null, problems: [problem("cert-invalid", "empty-value", "tls.key is empty")], limits: [] };
   const blocks = scanPem(bytes, KEY_BLOCK_SCAN_LIMIT).blocks;
   const first = blocks.find((block) => block.der !== null);
   if (first === undefined) {
     const reason =
       blocks.length > 0 ? "pem-block-corrupt" : classifyNonPem(bytes, (der) => loadPrivateKey(der, "") !== null);
-    return { key: null, problems: [nonPemProblem(reason)] };
+    return { key: null, problems: [nonPemProblem(reason)], limits: [] };
   }
   const direct = inspectBlock(first, []);
   if (direct !== null) return direct;
@@ -119,6 +123,7 @@ export function inspectPrivateKeyBytes(bytes: Buffer, limits: CertLimits): Priva
   if (viaFallback !== null) return viaFallback;
   return {
     key: null,
+    limits: [],
     problems: [
       problem(
         "cert-invalid",

@@ -8,6 +8,12 @@ export interface CertLimits {
   readonly maxSanEntries: number;
   /** Labels of non-certificate PEM blocks kept per value. */
   readonly maxOtherBlockLabels: number;
+  /**
+   * RSA keys above this many bits are described from the DER but never used to verify a signature: verifying with a
+   * 16,384-bit key costs about 40 times a 2,048-bit one, and a bundle's chain checks can ask for thousands of
+   * verifications. 8,192 is also what Go's crypto/tls accepts from a peer by default (tlsmaxrsasize).
+   */
+  readonly maxRsaKeyBits: number;
   /** Cache entries per cache (LRU). */
   readonly maxCacheEntries: number;
 }
@@ -17,5 +23,6 @@ export const DEFAULT_LIMITS: CertLimits = {
   maxCertificatesPerValue: 100,
   maxSanEntries: 100,
   maxOtherBlockLabels: 20,
+  maxRsaKeyBits: 8192,
   maxCacheEntries: 10_000,
 };

@@ -75,6 +75,26 @@ export interface CertificateFacts extends CertificateStaticFacts {
   readonly validity: CertificateValidity;
 }
 
+/**
+ * A cap of `CertLimits` that this input reached, and so what the inspection skipped: findings say so instead of
+ * letting unchecked material pass as checked.
+ * - `value-bytes`: the decoded value is over `maxValueBytes`; nothing in it was inspected.
+ * - `certificates`: more CERTIFICATE blocks than `maxCertificatesPerValue`; only the first ones were inspected.
+ * - `san-entries`: a certificate has more subjectAltName DNS names or IP addresses than `maxSanEntries` kept.
+ * - `rsa-key-bits`: a certificate's RSA key is over `maxRsaKeyBits`; no signature was verified with it.
+ */
+export interface LimitNote {
+  readonly limit: "value-bytes" | "certificates" | "san-entries" | "rsa-key-bits";
+  /** What the input has: decoded bytes, CERTIFICATE blocks, subjectAltName entries (all types) or key bits. */
+  readonly actual: number;
+  /** The cap that applied. */
+  readonly max: number;
+  /** True when `actual` is estimated (the size of a base64 value too large to scan). */
+  readonly approximate: boolean;
+  /** The certificate concerned (position among the value's CERTIFICATE blocks), for per-certificate limits. */
+  readonly certIndex?: number;
+}
+
 export interface CertificateBundleInspection {
   /** Certificates that loaded, in bundle order (a block that failed to load is absent; see problems). */
   readonly certificates: readonly CertificateFacts[];
@@ -85,6 +105,8 @@ export interface CertificateBundleInspection {
   /** Labels of other PEM blocks, e.g. "PRIVATE KEY" (a key pasted into tls.crt); capped, sanitised. */
   readonly otherBlockLabels: readonly string[];
   readonly problems: readonly CertProblem[];
+  /** Limits this value reached: what was not inspected. */
+  readonly limits: readonly LimitNote[];
 }
 
 export type PrivateKeyFormat = "pkcs1" | "pkcs8" | "sec1";
@@ -100,4 +122,6 @@ export interface PrivateKeyInspection {
   /** Null when no usable key was found (see problems). */
   readonly key: PrivateKeyFacts | null;
   readonly problems: readonly CertProblem[];
+  /** Limits this value reached (only `value-bytes` applies to a key). */
+  readonly limits: readonly LimitNote[];
 }

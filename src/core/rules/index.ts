@@ -6,6 +6,7 @@ import { rule as caSecretInCaCrt } from "./ca-secret-in-ca-crt.js";
 import { rule as certExpired } from "./cert-expired.js";
 import { rule as certExpiresSoon } from "./cert-expires-soon.js";
 import { rule as certHostnameMismatch } from "./cert-hostname-mismatch.js";
+import { rule as certInspectionLimited } from "./cert-inspection-limited.js";
 import { rule as certInvalid } from "./cert-invalid.js";
 import { rule as certMalformed } from "./cert-malformed.js";
 import { rule as certManagerWeakSpec } from "./cert-manager-weak-spec.js";
@@ -63,6 +64,7 @@ export const RULES: readonly Rule[] = [
   certExpired,
   certExpiresSoon,
   certHostnameMismatch,
+  certInspectionLimited,
   certInvalid,
   certMalformed,
   certManagerWeakSpec,

@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments, type Document } from "yaml";
+import { Composer, CST, isAlias, isCollection, isScalar, LineCounter, Parser, visit, type Document, type Node } from "yaml";
 import type { Location, MessageData, SourceFile } from "../types.js";
 import { identityMapper, LocatedDocument, type PositionMapper } from "./yaml-document.js";
 
@@ -17,12 +17,18 @@ export interface LoadLimits {
   maxAliasCount: number;
   /** Documents read per file; the rest are reported. */
   maxDocumentsPerFile: number;
+  /**
+   * Collections nested in one document. A deeper document is reported and not read: the YAML composer and the code
+   * after it recurse once per level, so without this cap the outcome would depend on the stack size left.
+   */
+  maxNestingDepth: number;
 }
 
 export const DEFAULT_LOAD_LIMITS: LoadLimits = {
   maxFileBytes: 1024 * 1024,
   maxAliasCount: 1000,
   maxDocumentsPerFile: 20_000,
+  maxNestingDepth: 128,
 };
 
 export interface ParsedFile {
@@ -51,13 +57,14 @@ export function parseManifestFile(file: SourceFile, limits: LoadLimits = DEFAULT
   if (binary) {
     return { documents: [], diagnostics: [diag("file-skipped", whole, { reason: "binary" })] };
   }
-  const text = stripBom(file.text);
+  const text = stripBoms(file.text);
   const helm = findHelmTemplate(text);
   if (helm) {
     const location = { file: file.path, line: helm.line, column: helm.column, endLine: helm.line, endColumn: helm.column + 2 };
     return { documents: [], diagnostics: [diag("file-skipped", location, { reason: "helm-template" })] };
   }
-  return parseYamlText(text, file.path, identityMapper, limits);
+  const parsed = parseYamlText(text, file.path, identityMapper, limits);
+  return rejectUnsupportedKeys(parsed);
 }
 
 /**
@@ -77,27 +84,30 @@ export function parseYamlText(
     const from = mapPosition(line, column);
     return { file: path, line: from.line, column: from.column, endLine: from.line, endColumn: from.column + 1 };
   };
-  let parsed: Document.Parsed[];
+  let composed: ComposedStream;
   try {
-    // logLevel "error": the parser's warnings (collection keys, say) must not reach the process's stderr.
-    parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: "error" }) as Document.Parsed[];
+    composed = composeDocuments(text, lines, limits);
   } catch (error) {
     // The parser recurses on nesting depth; a pathological file must cost a finding, not the run.
     return { documents, diagnostics: [diag("yaml-syntax", at(1, 1), { problem: describeParserFailure(error) })] };
   }
-  if (!Array.isArray(parsed)) return { documents, diagnostics };
+  const { parsed, total, tooDeep } = composed;
   parsed.forEach((doc, index) => {
     if (index >= limits.maxDocumentsPerFile) {
-      if (index === limits.maxDocumentsPerFile) {
-        const pos = lines.linePos(doc.range[0]);
-        diagnostics.push(diag("file-too-large", at(pos.line, pos.col), { documents: parsed.length, limit: limits.maxDocumentsPerFile }));
-      }
+      const pos = lines.linePos(doc.range[0]);
+      diagnostics.push(diag("file-too-large", at(pos.line, pos.col), { documents: total, limit: limits.maxDocumentsPerFile }));
+      return;
+    }
+    const deepAt = tooDeep.get(index);
+    if (deepAt !== undefined) {
+      const pos = lines.linePos(deepAt);
+      diagnostics.push(diag("file-too-large", at(pos.line, pos.col), { depth: limits.maxNestingDepth + 1, limit: limits.maxNestingDepth }));
       return;
     }
     if (doc.errors.length > 0) {
       for (const error of doc.errors.slice(0, 3)) {
         const pos = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
-        const problem = /call stack/i.test(error.message) ? "the document is nested too deeply to read" : firstLine(error.message);
+        const problem = /call stack/i.test(error.message) ? "the document is nested too deeply to read" : parserProblem(error.message);
         diagnostics.push(diag("yaml-syntax", at(pos.line, pos.col), { problem }));
       }
       return;
@@ -116,21 +126,174 @@ export function parseYamlText(
   return { documents, diagnostics };
 }
 
+/** The parser's options: duplicate keys are errors, and warnings never reach the process's stderr. */
+const COMPOSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, logLevel: "error" } as const;
+
+interface ComposedStream {
+  /** The documents composed: at most `maxDocuments + 1` (the extra one locates the "not analysed" finding). */
+  parsed: Document.Parsed[];
+  /** How many documents the text holds (those past the limit counted from their `---` lines, not parsed). */
+  total: number;
+  /** Documents nested deeper than the limit (composed empty), by index, with the offset of the first level too deep. */
+  tooDeep: Map<number, number>;
+}
+
+/**
+ * `parseAllDocuments`, but streaming: composing stops after `maxDocumentsPerFile + 1` documents, so a file of 100,000
+ * tiny documents costs what its first 20,000 cost and the rest are only counted; and a document nested deeper than
+ * `maxNestingDepth` is measured on the parser's tokens (an iterative walk) and composed empty, never recursed into.
+ */
+function composeDocuments(text: string, lines: LineCounter, limits: LoadLimits): ComposedStream {
+  const parser = new Parser(lines.addNewLine);
+  const composer = new Composer(COMPOSE_OPTIONS);
+  const parsed: Document.Parsed[] = [];
+  const tooDeep = new Map<number, number>();
+  let documentTokens = 0;
+  for (const token of parser.parse(text)) {
+    if (token.type === "document") {
+      const deepAt = firstTooDeep(token.value, limits.maxNestingDepth);
+      if (deepAt !== undefined) {
+        tooDeep.set(documentTokens, deepAt);
+        delete token.value;
+      }
+      documentTokens++;
+    }
+    for (const doc of composer.next(token)) parsed.push(doc as Document.Parsed);
+    if (parsed.length > limits.maxDocumentsPerFile) {
+      // The composer holds the document of this token; the ones after it are counted by their markers.
+      return { parsed, total: parsed.length + 1 + countDocumentMarkers(text, token.offset + 1), tooDeep };
+    }
+  }
+  for (const doc of composer.end()) parsed.push(doc as Document.Parsed);
+  return { parsed, total: parsed.length, tooDeep };
+}
+
+/** The offset of the first collection nested deeper than `max` levels, walking the parser's tokens without recursion. */
+function firstTooDeep(root: CST.Token | undefined, max: number): number | undefined {
+  const pending: [CST.Token, number][] = root ? [[root, 0]] : [];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [token, depth] = next;
+    if (!CST.isCollection(token)) continue;
+    if (depth + 1 > max) return token.offset;
+    // Pushed last to first, so that the first too-deep collection found is the first in the text.
+    for (let i = token.items.length - 1; i >= 0; i--) {
+      const item = token.items[i];
+      if (item?.value) pending.push([item.value, depth + 1]);
+      if (item?.key) pending.push([item.key, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/** `---` document start lines after `from` (a marker inside a block scalar would end it, so none is missed). */
+function countDocumentMarkers(text: string, from: number): number {
+  const marker = /\n---(?=[ \t\r\n]|$)/g;
+  marker.lastIndex = from;
+  let count = 0;
+  while (marker.exec(text) !== null) count++;
+  return count;
+}
+
+/**
+ * A Kubernetes object whose mapping keys are sequences, mappings or null: kubectl converts YAML to JSON first, and only
+ * string, number and boolean keys survive ("unsupported map key"), so it refuses the object. Such a document is reported
+ * and dropped, as Emissary never receives it. Other YAML (CI files, Helm values) is left alone.
+ */
+function rejectUnsupportedKeys(parsed: ParsedFile): ParsedFile {
+  const diagnostics = [...parsed.diagnostics];
+  const documents: LocatedDocument[] = [];
+  for (const doc of parsed.documents) {
+    const offset = isKubernetesObject(doc.value) ? unsupportedKeyOffset(doc) : undefined;
+    if (offset === undefined) {
+      documents.push(doc);
+      continue;
+    }
+    const { line, column } = doc.positionOf(offset.at);
+    diagnostics.push(
+      diag("yaml-syntax", { file: doc.file, line, column, endLine: line, endColumn: column + 1 }, { problem: offset.problem }),
+    );
+  }
+  return { documents, diagnostics };
+}
+
+function isKubernetesObject(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const record = value as Record<string, unknown>;
+  return typeof record.apiVersion === "string" && typeof record.kind === "string";
+}
+
+function unsupportedKeyOffset(doc: LocatedDocument): { at: number; problem: string } | undefined {
+  const root = doc.nodeAt([]);
+  if (!root) return undefined;
+  let found: { at: number; problem: string } | undefined;
+  visit(root, {
+    Pair(_, pair, path) {
+      const key = resolvedKey(pair.key, doc);
+      const problem = key === "collection"
+        ? "a mapping key is itself a sequence or mapping; kubectl converts YAML to JSON and refuses such a key (unsupported map key)"
+        : key === "null"
+          ? "a mapping key is empty or null; kubectl converts YAML to JSON and refuses such a key (unsupported map key)"
+          : undefined;
+      if (problem === undefined) return undefined;
+      const keyNode = pair.key as Node | null;
+      const valueNode = pair.value as Node | null;
+      const parent = path[path.length - 1] as Node | undefined;
+      const at = keyNode?.range?.[0] ?? valueNode?.range?.[0] ?? parent?.range?.[0] ?? 0;
+      found = { at, problem };
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+function resolvedKey(key: unknown, doc: LocatedDocument): "collection" | "null" | "ok" {
+  const target = isAlias(key) ? doc.resolveAlias(key) : key;
+  if (target === null || target === undefined) return "null";
+  if (isCollection(target)) return "collection";
+  if (isScalar(target) && target.value === null) return "null";
+  return "ok";
+}
+
 function diag(ruleId: string, location: Location, data: MessageData): SourceDiagnostic {
   return { ruleId, location, resource: null, data };
 }
 
 function describeParserFailure(error: unknown): string {
   if (error instanceof RangeError) return "the document is nested too deeply to read";
+  if (error instanceof ReferenceError && /^Unresolved alias/.test(error.message)) {
+    return "an alias (*name) refers to an anchor (&name) that is not defined before it";
+  }
   if (error instanceof ReferenceError && /alias/i.test(error.message)) {
     return "the document expands too many aliases (an alias bomb?)";
   }
-  return error instanceof Error ? firstLine(error.message) : "the document could not be read";
+  return error instanceof Error ? parserProblem(error.message) : "the document could not be read";
 }
 
-function firstLine(message: string): string {
-  const line = message.split("\n")[0] ?? message;
-  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+/**
+ * Messages of the YAML parser that quote the source text they stumbled on, and what is kept of them. A finding must
+ * never carry source text: in a Secret it is key material (`tls.key: ]LS0tLS1CRUdJTi...` would otherwise be echoed).
+ */
+const SOURCE_ECHOES: readonly [RegExp, string][] = [
+  [/^(.*?): ".*$/s, "$1"],
+  [/^(Block scalar header includes extra characters|Not a YAML token|Not a valid tag|Could not resolve tag):.*$/s, "$1"],
+  [/^(Unresolved alias) \(the anchor must be set before the alias\):.*$/s, "$1: an alias refers to an anchor not defined before it"],
+  [/^Verbatim tags aren't resolved, so .* is invalid\.?$/s, "Verbatim tags aren't resolved"],
+  [/^The .* tag has no suffix$/s, "A tag has no suffix"],
+  [/^Unexpected (\S{4,}) in (.*)$/s, "Unexpected anchor, tag or scalar in $2"],
+];
+
+/** The parser's message, first line only, with any quoted source text left out. */
+function parserProblem(message: string): string {
+  let text = message.split("\n")[0] ?? message;
+  for (const [pattern, replacement] of SOURCE_ECHOES) {
+    if (pattern.test(text)) {
+      text = text.replace(pattern, replacement);
+      break;
+    }
+  }
+  // A safety net for messages not listed above: no English word in them is this long, but base64 and PEM lines are.
+  text = text.replace(/\S{25,}/g, "(source text)");
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 function byteLength(text: string): number {
@@ -139,6 +302,16 @@ function byteLength(text: string): number {
 
 function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Byte order marks at the start of any line, not only the file's: files concatenated into one stream (`cat *.yaml`)
+ * carry one after a `---`, where the YAML parser would read it as part of the next key (`\ufeffapiVersion`) and lose
+ * the resource, while kubectl's parser skips it. Lines keep their numbers.
+ */
+function stripBoms(text: string): string {
+  const stripped = stripBom(text);
+  return stripped.includes("\ufeff") ? stripped.replace(/(^|\n)\ufeff+/g, "$1") : stripped;
 }
 
 /** NUL bytes or replacement characters (what invalid UTF-8 decodes to) mean the file is not text. */

@@ -1,4 +1,14 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from "yaml";
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Alias,
+  type Document,
+  type LineCounter,
+  type Node,
+  type Pair,
+} from "yaml";
 import type { SourceRange } from "../types.js";
 
 export type YamlPath = readonly (string | number)[];
@@ -64,6 +74,11 @@ export class LocatedDocument {
     return isNode(node) ? node : undefined;
   }
 
+  /** The node an alias of this document stands for (undefined when its anchor is missing). */
+  resolveAlias(alias: Alias): Node | undefined {
+    return alias.resolve(this.doc);
+  }
+
   /** The position of a byte offset of the parsed text, mapped into the file. */
   positionOf(offset: number): { line: number; column: number } {
     const { line, col } = this.lines.linePos(offset);
@@ -72,7 +87,18 @@ export class LocatedDocument {
 
   private rangeOf(start: number, end: number): SourceRange {
     const from = this.positionOf(start);
-    const to = this.positionOf(Math.max(end, start));
+    // A block scalar's range ends after its last line break: end on that line, not at column 1 of the next one
+    // (which, at the end of a file, is no line at all). Compared before mapping, where column 1 is column 1.
+    const startLine = this.lines.linePos(start).line;
+    let last = Math.max(end, start);
+    for (
+      let raw = this.lines.linePos(last);
+      last > start && raw.col === 1 && raw.line > startLine;
+      raw = this.lines.linePos(last)
+    ) {
+      last--;
+    }
+    const to = this.positionOf(last);
     const endColumn = to.line === from.line ? Math.max(to.column, from.column + 1) : to.column;
     return { line: from.line, column: from.column, endLine: to.line, endColumn };
   }
@@ -87,7 +113,9 @@ function childOf(node: unknown, segment: string | number): { node: unknown; pair
     for (const item of node.items) {
       if (!isPair(item)) continue;
       const key = isScalar(item.key) ? item.key.value : item.key;
-      if (key === segment || (typeof key === "number" && String(key) === String(segment))) {
+      // Number and boolean keys reach the plain value as strings ("443", "true"), as kubectl's JSON conversion makes them.
+      const scalarKey = typeof key === "number" || typeof key === "boolean" || typeof key === "bigint";
+      if (key === segment || (scalarKey && String(key) === String(segment))) {
         return { node: item.value, pair: item };
       }
     }
