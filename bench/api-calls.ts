@@ -34,32 +34,82 @@ export interface ApiCallCounts {
   coldByEndpoint: Record<string, number>;
 }
 
-export async function measure(tarballThreshold: number, strategy: string): Promise<ApiCallCounts> {
-  const h = await startHarness({ cache: new BlobCache(), tarballThreshold });
+/** One check as the app runs it: GitHub requests (all, and writes), wall time, and the run's outcome. */
+export interface CheckRunMeasurement {
+  calls: number;
+  /** POST/PATCH/PUT/DELETE requests: what Octokit's throttling spaces about a second apart on github.com. */
+  writes: number;
+  ms: number;
+  byEndpoint: Record<string, number>;
+  conclusion: string | null;
+  annotations: number;
+}
+
+export interface CheckMeasurement {
+  cold: CheckRunMeasurement;
+  afterPush: CheckRunMeasurement;
+}
+
+export interface CheckScenario {
+  /** The default branch's files (the pull request's base). */
+  files: Record<string, string>;
+  /** The pull request's head: the base with these files replaced. */
+  head: Record<string, string>;
+  /** A later push to the pull request: the head with these files replaced. */
+  push: Record<string, string>;
+  tarballThreshold?: number;
+}
+
+/**
+ * Through the real app and the local fake GitHub: a pull request opened (a cold blob cache), then a push to it
+ * (`synchronize`), each delivered as a webhook and timed until the check run completed.
+ */
+export async function measureCheck(scenario: CheckScenario): Promise<CheckMeasurement> {
+  const h = await startHarness({ cache: new BlobCache(), ...(scenario.tarballThreshold !== undefined ? { tarballThreshold: scenario.tarballThreshold } : {}) });
   try {
-    const files = manifestRepository(MANIFESTS);
-    const base = h.repo.commit(files, { branch: "main" });
-    const first = h.repo.commitChanges(base, { "team-1/route-1.yaml": (files["team-1/route-1.yaml"] ?? "").replace("svc-1:8080", "svc-1:8081") });
+    const base = h.repo.commit(scenario.files, { branch: "main" });
+    const first = h.repo.commitChanges(base, scenario.head);
     h.repo.addPullRequest({ number: 1, headSha: first });
-    h.fake.reset();
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 1, headSha: first, baseSha: base }));
-    const coldCalls = h.fake.apiCalls();
-
-    const second = h.repo.commitChanges(first, { "team-2/route-2.yaml": (files["team-2/route-2.yaml"] ?? "").replace("svc-2:8080", "svc-2:8082") });
-    h.fake.reset();
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "synchronize", { number: 1, headSha: second, baseSha: base }));
-    const pushCalls = h.fake.apiCalls();
-
-    const coldByEndpoint: Record<string, number> = {};
-    for (const call of coldCalls) {
-      const endpoint = `${call.method} ${call.operationId ?? call.path}`;
-      coldByEndpoint[endpoint] = (coldByEndpoint[endpoint] ?? 0) + 1;
-    }
-    if (h.fake.violations.length > 0) throw new Error(`requests outside GitHub's API description: ${h.fake.violations.join("; ")}`);
-    return { strategy, cold: coldCalls.length, afterPush: pushCalls.length, coldByEndpoint };
+    const check = async (action: "opened" | "synchronize", headSha: string): Promise<CheckRunMeasurement> => {
+      h.fake.reset();
+      const started = performance.now();
+      await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, action, { number: 1, headSha, baseSha: base }));
+      const ms = performance.now() - started;
+      const calls = h.fake.apiCalls();
+      if (h.fake.violations.length > 0) throw new Error(`requests outside GitHub's API description: ${h.fake.violations.join("; ")}`);
+      const byEndpoint: Record<string, number> = {};
+      for (const call of calls) {
+        const endpoint = `${call.method} ${call.operationId ?? call.path}`;
+        byEndpoint[endpoint] = (byEndpoint[endpoint] ?? 0) + 1;
+      }
+      const run = [...h.repo.checkRuns].reverse().find((r) => r.head_sha === headSha);
+      return {
+        calls: calls.length,
+        writes: calls.filter((c) => c.method !== "GET" && c.method !== "HEAD").length,
+        ms,
+        byEndpoint,
+        conclusion: run?.conclusion ?? null,
+        annotations: run?.annotations.length ?? 0,
+      };
+    };
+    const cold = await check("opened", first);
+    const second = h.repo.commitChanges(first, scenario.push);
+    const afterPush = await check("synchronize", second);
+    return { cold, afterPush };
   } finally {
     await h.close();
   }
+}
+
+export async function measure(tarballThreshold: number, strategy: string): Promise<ApiCallCounts> {
+  const files = manifestRepository(MANIFESTS);
+  const { cold, afterPush } = await measureCheck({
+    files,
+    head: { "team-1/route-1.yaml": (files["team-1/route-1.yaml"] ?? "").replace("svc-1:8080", "svc-1:8081") },
+    push: { "team-2/route-2.yaml": (files["team-2/route-2.yaml"] ?? "").replace("svc-2:8080", "svc-2:8082") },
+    tarballThreshold,
+  });
+  return { strategy, cold: cold.calls, afterPush: afterPush.calls, coldByEndpoint: cold.byEndpoint };
 }
 
 async function main(): Promise<void> {

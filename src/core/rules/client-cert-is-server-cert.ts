@@ -2,10 +2,35 @@ import { matchHostname } from "../certs/index.js";
 import type { Model } from "../model/build.js";
 import { documentLocation, type CarrierResource, type WorkloadResource } from "../model/resources.js";
 import type { Policy } from "../policy/policy.js";
+import type { ResolvedHost } from "../resolve/hosts.js";
 import { resolverKind, type Route } from "../resolve/routes.js";
 import { checkableHostname, inspectReferencedSecrets, leafOf, originationClientSecrets } from "../secret-certs.js";
+import { groupBy } from "../util/group.js";
 import { contextField } from "./locations.js";
 import { text, type Rule } from "./rule.js";
+
+/**
+ * The routes that can present a Secret to their upstream, by `namespace/name` of that Secret (routes in simulation
+ * order), and the workloads by namespace (in model order): built once per check, so each client Secret looks at its
+ * own routes and its upstream's namespace instead of every route and every workload.
+ */
+interface OwnerIndex {
+  routesBySecret: Map<string, Route[]>;
+  workloadsByNamespace: Map<string, WorkloadResource[]>;
+}
+
+function ownerIndex(routes: readonly Route[], model: Model): OwnerIndex {
+  const routesBySecret = new Map<string, Route[]>();
+  for (const route of routes) {
+    const lookup = route.effectiveContext?.secret;
+    if (route.rejected || !route.originatesTls || !lookup) continue;
+    const key = `${lookup.namespace}/${lookup.name}`;
+    const list = routesBySecret.get(key);
+    if (list) list.push(route);
+    else routesBySecret.set(key, [route]);
+  }
+  return { routesBySecret, workloadsByNamespace: groupBy(model.workloads, (w) => w.namespace) };
+}
 
 /**
  * A route that presents Secret `name` (`namespace/name`) to a Kubernetes Service whose pods mount that same Secret:
@@ -13,24 +38,21 @@ import { text, type Rule } from "./rule.js";
  */
 function upstreamOwningSecret(
   name: string,
-  routes: readonly Route[],
+  index: OwnerIndex,
   model: Model,
   policy: Policy,
 ): { route: Route; service: CarrierResource; workload: WorkloadResource } | undefined {
   const options = { emissaryNamespace: policy.emissary.namespace, resolvers: model.resolvers };
-  for (const route of routes) {
+  for (const route of index.routesBySecret.get(name) ?? []) {
     const lookup = route.effectiveContext?.secret;
-    if (route.rejected || !route.originatesTls || !lookup || `${lookup.namespace}/${lookup.name}` !== name) continue;
+    if (!lookup) continue;
     const resolver = resolverKind(route.mapping.resolver, options);
     if (resolver !== "service" && resolver !== "endpoint") continue;
     const service = model.services.get(`${route.serviceNamespace}/${route.upstreamHost.split(".")[0] ?? ""}`);
     const selector = Object.entries(service?.selector ?? {});
     if (!service || selector.length === 0 || service.namespace !== lookup.namespace) continue;
-    const workload = model.workloads.find(
-      (w) =>
-        w.namespace === service.namespace &&
-        selector.every(([key, value]) => w.podLabels[key] === value) &&
-        w.mountedSecrets.some((mount) => mount.secretName === lookup.name),
+    const workload = (index.workloadsByNamespace.get(service.namespace) ?? []).find(
+      (w) => selector.every(([key, value]) => w.podLabels[key] === value) && w.mountedSecrets.some((mount) => mount.secretName === lookup.name),
     );
     if (workload) return { route, service, workload };
   }
@@ -55,7 +77,13 @@ export const rule: Rule = {
   },
   check({ simulation, model, policy, now }, report) {
     const inspection = inspectReferencedSecrets(simulation, now);
-    const hosts = simulation.hosts.filter((h) => h.tlsSecret !== undefined);
+    // The first Host serving each Secret, by `namespace/name`.
+    const hostBySecret = new Map<string, ResolvedHost>();
+    for (const host of simulation.hosts) {
+      const key = host.tlsSecret && `${host.tlsSecret.namespace}/${host.tlsSecret.name}`;
+      if (key && !hostBySecret.has(key)) hostBySecret.set(key, host);
+    }
+    let owners: OwnerIndex | undefined;
     for (const [name, { lookup, contexts, first }] of originationClientSecrets(simulation.routes)) {
       const inspected = inspection.byName.get(name);
       const resource = lookup.secret ?? lookup.provider?.resource ?? `Secret/${name}`;
@@ -63,12 +91,13 @@ export const rule: Rule = {
         inspected?.chain?.at ??
         (lookup.secret ? documentLocation(lookup.secret, ["metadata", "name"]) : (lookup.provider?.location ?? contextField(first, "secret")));
       const base = { secret: name, contexts: contexts.join(", ") };
-      const sharing = hosts.find((h) => h.tlsSecret && `${h.tlsSecret.namespace}/${h.tlsSecret.name}` === name);
+      const sharing = hostBySecret.get(name);
       if (sharing) {
         report({ at, resource, data: { ...base, problem: "host-secret", host: `${sharing.host.namespace}/${sharing.host.name}`, hostname: sharing.host.hostname ?? "*" } });
         continue;
       }
-      const owner = upstreamOwningSecret(name, simulation.routes, model, policy);
+      owners ??= ownerIndex(simulation.routes, model);
+      const owner = upstreamOwningSecret(name, owners, model, policy);
       if (owner) {
         const { route, service, workload } = owner;
         const data = {

@@ -5,6 +5,7 @@ import type { Simulation } from "../resolve/simulate.js";
 import type { Location } from "../types.js";
 import { contextField } from "./locations.js";
 import { documentLocation } from "../model/resources.js";
+import { closest } from "../util/suggest.js";
 import type { Report } from "./rule.js";
 
 /** One place a Secret is referenced from: a context field or a Host's tlsSecret. */
@@ -74,4 +75,51 @@ export function reportSecretReferences(
       },
     });
   }
+}
+
+/** closest()'s default: the most edits a "did you mean" may be away from the word. */
+export const SUGGESTION_DISTANCE = 3;
+
+/**
+ * closest() over many candidates, for a rule that asks for many words: candidates that cannot be within `maxDistance`
+ * edits (see mayBeWithin) are skipped before closest() runs its edit distance on them, so the answer is the same at a
+ * fraction of the cost (one unknown tls: per Mapping against every context was quadratic in the repository's size).
+ */
+export function suggester(candidates: Iterable<string>, maxDistance = SUGGESTION_DISTANCE): (word: string) => string | undefined {
+  const entries = [...candidates].map((name) => ({ name, counts: characterCounts(name) }));
+  const answers = new Map<string, string | undefined>();
+  return (word) => {
+    if (answers.has(word)) return answers.get(word);
+    const counts = characterCounts(word);
+    const near = entries.filter((entry) => mayBeWithin(counts, entry.counts, maxDistance)).map((entry) => entry.name);
+    const answer = closest(word, near, maxDistance);
+    answers.set(word, answer);
+    return answer;
+  };
+}
+
+/** `a`-`z` then `0`-`9`. */
+const COUNTED = 36;
+
+/** How often each letter and digit occurs in `word`, lower-cased (other characters are not counted). */
+export function characterCounts(word: string): Int32Array {
+  const counts = new Int32Array(COUNTED);
+  for (const char of word.toLowerCase()) {
+    const code = char.charCodeAt(0);
+    if (code >= 97 && code <= 122) counts[code - 97] = (counts[code - 97] ?? 0) + 1;
+    else if (code >= 48 && code <= 57) counts[code - 48 + 26] = (counts[code - 48 + 26] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * False when two words are certainly more than `maxDistance` edits apart as closest() measures them: an insertion or
+ * deletion changes one character count by one, a substitution changes two counts, a transposition none, so words
+ * whose counts differ by more than 2 * maxDistance in total need more edits. Ignoring case and every character but
+ * letters and digits (closest() ignores case, `-` and `_`) can only lower the difference, so the bound still holds.
+ */
+export function mayBeWithin(a: Int32Array, b: Int32Array, maxDistance: number): boolean {
+  let difference = 0;
+  for (let i = 0; i < COUNTED; i++) difference += Math.abs((a[i] ?? 0) - (b[i] ?? 0));
+  return difference <= 2 * maxDistance;
 }

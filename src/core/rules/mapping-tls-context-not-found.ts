@@ -1,6 +1,6 @@
-import { closest } from "../util/suggest.js";
 import { describeContextError } from "./describe.js";
 import { mappingField } from "./locations.js";
+import { suggester } from "./lookups.js";
 import { text, type Rule } from "./rule.js";
 
 export const rule: Rule = {
@@ -22,7 +22,7 @@ export const rule: Rule = {
     return `Mapping ${text(data, "mapping")}: ${why}. Emissary logs "Originate-TLS context ${name} is not defined" and ${fallback}. Fix the name in tls: or the context.`;
   },
   check({ simulation }, report) {
-    const names = simulation.contexts.all.map((c) => c.registeredName);
+    let suggest: ((word: string) => string | undefined) | undefined;
     for (const route of simulation.routes) {
       if (route.contextOutcome !== "unknown" && route.contextOutcome !== "unusable") continue;
       const mapping = route.mapping;
@@ -35,7 +35,7 @@ export const rule: Rule = {
           mapping: `${mapping.namespace}/${mapping.name}`,
           context: name,
           reason: firstError ? describeContextError(firstError) : "unknown",
-          suggestion: route.contextOutcome === "unknown" ? (closest(name, names) ?? null) : null,
+          suggestion: route.contextOutcome === "unknown" ? ((suggest ??= suggester(simulation.contexts.all.map((c) => c.registeredName)))(name) ?? null) : null,
           fallback: route.originatesTls ? "null-context" : "plaintext",
           port: route.upstreamPort,
         },

@@ -1,5 +1,6 @@
 import { closest } from "../util/suggest.js";
 import { contextLocation } from "./locations.js";
+import { characterCounts, mayBeWithin, SUGGESTION_DISTANCE } from "./lookups.js";
 import { text, type Rule } from "./rule.js";
 
 export const rule: Rule = {
@@ -15,11 +16,18 @@ export const rule: Rule = {
     const used = new Set<string>();
     for (const route of simulation.routes) if (route.requestedContext) used.add(route.requestedContext.registeredName);
     for (const host of simulation.hosts) if (host.context) used.add(host.context.registeredName);
+    // Mappings whose tls: names no context: the candidates for "did it mean this one?".
+    const unknown = simulation.routes
+      .filter((route) => route.contextOutcome === "unknown" && typeof route.mapping.tls === "string")
+      .map((route) => ({ route, tls: String(route.mapping.tls), counts: characterCounts(String(route.mapping.tls)) }));
     for (const context of simulation.contexts.all) {
       if (context.definition.origin !== "TLSContext" || used.has(context.registeredName)) continue;
       // Contexts with hosts: are (legacy) termination contexts, not candidates for Mappings.
       if ((context.definition.hosts ?? []).length > 0) continue;
-      const typo = simulation.routes.find((route) => route.contextOutcome === "unknown" && typeof route.mapping.tls === "string" && closest(route.mapping.tls, [context.registeredName]) !== undefined);
+      const counts = characterCounts(context.registeredName);
+      const typo = unknown.find(
+        (u) => mayBeWithin(u.counts, counts, SUGGESTION_DISTANCE) && closest(u.tls, [context.registeredName], SUGGESTION_DISTANCE) !== undefined,
+      )?.route;
       report({
         at: contextLocation(context),
         resource: context.definition.resource,

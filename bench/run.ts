@@ -1,0 +1,474 @@
+/**
+ * `npm run bench [-- --sizes 1000,10000 --reps 3 --app-sizes 1000,10000 --out FILE --cpu-prof DIR]`
+ *
+ * For each size, a synthetic repository (bench/generate.ts) is written to a temporary directory, then measured in
+ * fresh child processes, so each peak RSS belongs to one size and one kind of work:
+ *   floor      reading the files and parsing them with `yaml` alone (parseAllDocuments + LineCounter, as the loader);
+ *   full       `mtls-gate analyze DIR --format json` through the CLI's own code (read, load, model, resolve, rules,
+ *              report), then the same after a one-file edit (there is no incremental path: a full re-analysis), then
+ *              analyzeDiff of the tree before and after the edit (what `--base` and the app run, minus git);
+ *   app        the GitHub App against the local fake GitHub: a pull request's cold check and the check after a
+ *              one-file push (API calls, writes, wall time).
+ * Prints one table and writes bench/results.json (with --sizes: a file in the temporary directory, unless --out).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { LineCounter, parseAllDocuments } from "yaml";
+import type { CheckMeasurement } from "./api-calls.js";
+import { BENCH_NOW, createCertPool } from "./cert-pool.js";
+import { DEFECTS, editOneFile, generateRepository, MIN_RESOURCES, writeRepository, type DefectKind } from "./generate.js";
+
+const DEFAULT_SIZES = [1000, 10_000, 50_000];
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+const PROJECT = join(HERE, "..", "..");
+const RESULTS = join(PROJECT, "bench", "results.json");
+
+// --- child processes --------------------------------------------------------------------------------------------
+
+interface FloorResult {
+  ms: number[];
+  files: number;
+  documents: number;
+  peakRssMb: number;
+}
+
+interface FullResult {
+  ms: number[];
+  reanalysisMs: number[];
+  diffMs: number[];
+  /** Peak RSS after the first analysis (what one `mtls-gate analyze` run costs). */
+  peakRssMb: number;
+  /** Peak RSS of the whole child, including the diff (two trees held at once). */
+  peakRssWithDiffMb: number;
+  reportBytes: number;
+  findings: number;
+  findingsByRule: Record<string, number>;
+  routes: number;
+  summary: Record<string, unknown>;
+}
+
+interface AppResult extends CheckMeasurement {
+  peakRssMb: number;
+}
+
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+const maxRssMb = (): number => process.resourceUsage().maxRSS / 1024;
+
+function yamlPaths(root: string): string[] {
+  const result: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) result.push(full);
+    }
+  };
+  walk(root);
+  return result;
+}
+
+/**
+ * The floor: read every YAML file and parse it with `yaml` as the loader does (parseAllDocuments with a LineCounter,
+ * the loader's options), nothing else. With `retain`, every file's documents are kept until the end, as the analysis
+ * keeps them (what holding the parsed trees costs in memory and garbage collection).
+ */
+function floorOnce(dir: string, retain: boolean): { files: number; documents: number } {
+  const retained: unknown[] = [];
+  let documents = 0;
+  const paths = yamlPaths(dir);
+  for (const path of paths) {
+    const text = readFileSync(path, "utf8");
+    const lineCounter = new LineCounter();
+    const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: "error" });
+    documents += Array.isArray(docs) ? docs.length : 0;
+    if (retain) retained.push(docs, lineCounter);
+  }
+  return { files: paths.length, documents };
+}
+
+function childFloor(dir: string, reps: number, retain: boolean): FloorResult {
+  const ms: number[] = [];
+  let counts = { files: 0, documents: 0 };
+  for (let i = 0; i < reps; i++) {
+    gc();
+    const started = performance.now();
+    counts = floorOnce(dir, retain);
+    ms.push(performance.now() - started);
+  }
+  return { ms, ...counts, peakRssMb: maxRssMb() };
+}
+
+async function childFull(dir: string, editTarget: string, reps: number, slowReps: number): Promise<FullResult> {
+  // Loaded here, not at the top: the floor's children never load the analyser.
+  const { main } = await import("../src/cli/main.js");
+  const { readDirectory } = await import("../src/cli/read-dir.js");
+  const { analyzeDiff, failingFindings, summarize } = await import("../src/core/analyze.js");
+  const { DEFAULT_LOAD_LIMITS } = await import("../src/core/source/load.js");
+  const { renderJson } = await import("../src/report/json.js");
+
+  const cli = async (): Promise<{ ms: number; output: string }> => {
+    const chunks: string[] = [];
+    const io = { stdout: (text: string) => void chunks.push(text), stderr: (text: string) => void process.stderr.write(text), isTty: false };
+    gc();
+    const started = performance.now();
+    const code = await main(["analyze", dir, "--format", "json", "--now", BENCH_NOW.toISOString(), "--exit-zero"], io);
+    const ms = performance.now() - started;
+    if (code !== 0) throw new Error(`bench: mtls-gate analyze exited ${code}`);
+    return { ms, output: chunks.join("") };
+  };
+
+  const ms: number[] = [];
+  const first = await cli();
+  ms.push(first.ms);
+  const peakRssMb = maxRssMb();
+  const report = JSON.parse(first.output) as { findings: { ruleId: string }[]; routes: unknown[]; summary: Record<string, unknown> };
+  const findingsByRule: Record<string, number> = {};
+  for (const finding of report.findings) findingsByRule[finding.ruleId] = (findingsByRule[finding.ruleId] ?? 0) + 1;
+  for (let i = 1; i < reps; i++) ms.push((await cli()).ms);
+
+  // A one-file edit on disk, then the same command again: no incremental path, so a full analysis.
+  const targetPath = join(dir, editTarget);
+  const original = readFileSync(targetPath, "utf8");
+  const edited = editOneFile({ path: editTarget, text: original }, "timeout");
+  const reanalysisMs: number[] = [];
+  try {
+    writeFileSync(targetPath, edited.text);
+    for (let i = 0; i < slowReps; i++) reanalysisMs.push((await cli()).ms);
+  } finally {
+    writeFileSync(targetPath, original);
+  }
+
+  // analyzeDiff of the tree before and after the edit, rendered: what `--base` and the app run (minus git reading).
+  const baseFiles = readDirectory(dir, DEFAULT_LOAD_LIMITS.maxFileBytes);
+  const headFiles = baseFiles.map((f) => (f.path === editTarget ? { ...f, text: edited.text, size: Buffer.byteLength(edited.text) } : f));
+  const diffMs: number[] = [];
+  for (let i = 0; i < slowReps; i++) {
+    gc();
+    const started = performance.now();
+    const diff = analyzeDiff(baseFiles, headFiles, { now: BENCH_NOW });
+    renderJson({
+      findings: diff.findings,
+      routes: diff.routes,
+      hosts: diff.hosts,
+      summary: summarize(diff.findings),
+      failed: failingFindings(diff.findings, diff.policy, true).length > 0,
+      removedRoutes: diff.removedRoutes,
+    });
+    diffMs.push(performance.now() - started);
+  }
+  return {
+    ms,
+    reanalysisMs,
+    diffMs,
+    peakRssMb,
+    peakRssWithDiffMb: maxRssMb(),
+    reportBytes: Buffer.byteLength(first.output),
+    findings: report.findings.length,
+    findingsByRule,
+    routes: report.routes.length,
+    summary: report.summary,
+  };
+}
+
+async function childApp(dir: string, editTarget: string): Promise<AppResult> {
+  const { measureCheck } = await import("./api-calls.js");
+  const { readDirectory } = await import("../src/cli/read-dir.js");
+  const { DEFAULT_LOAD_LIMITS } = await import("../src/core/source/load.js");
+  const files: Record<string, string> = {};
+  for (const file of readDirectory(dir, DEFAULT_LOAD_LIMITS.maxFileBytes)) files[file.path] = file.text;
+  const target = { path: editTarget, text: files[editTarget] ?? "" };
+  // The pull request misspells a tls: (one new error, annotated); the push also changes a timeout in the same file.
+  const head = editOneFile(target, "tls-typo");
+  const push = editOneFile(target, "timeout-and-typo");
+  const { cold, afterPush } = await measureCheck({ files, head: { [head.path]: head.text }, push: { [push.path]: push.text } });
+  return { cold, afterPush, peakRssMb: maxRssMb() };
+}
+
+// --- the parent ----------------------------------------------------------------------------------------------------
+
+interface Options {
+  sizes: number[];
+  appSizes: number[];
+  reps: number;
+  out: string;
+  cpuProf: string | undefined;
+}
+
+function parseSizes(value: string): number[] {
+  const sizes = value.split(",").map((s) => Number(s.trim().replace(/_/g, "")));
+  if (sizes.some((n) => !Number.isInteger(n) || n < MIN_RESOURCES)) throw new Error(`bench: --sizes takes integers >= ${MIN_RESOURCES}, got ${value}`);
+  return sizes;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  let sizes = DEFAULT_SIZES;
+  let appSizes: number[] | undefined;
+  let reps = 3;
+  let out: string | undefined;
+  let cpuProf: string | undefined;
+  let restricted = false;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`bench: ${flag} needs a value`);
+      return v;
+    };
+    if (flag === "--sizes") {
+      sizes = parseSizes(value());
+      restricted = true;
+    } else if (flag === "--app-sizes") appSizes = value() === "none" ? [] : parseSizes(value());
+    else if (flag === "--reps") reps = Math.max(1, Number(value()));
+    else if (flag === "--out") out = value();
+    else if (flag === "--cpu-prof") cpuProf = value();
+    else throw new Error(`bench: unknown option ${flag} (--sizes, --app-sizes, --reps, --out, --cpu-prof)`);
+  }
+  return { sizes, appSizes: appSizes ?? sizes, reps, out: out ?? (restricted ? "" : RESULTS), cpuProf };
+}
+
+function runChild<T>(args: string[], cpuProf?: string): T {
+  const flags = ["--expose-gc", ...(cpuProf ? ["--cpu-prof", "--cpu-prof-dir", cpuProf] : [])];
+  const result = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), "--child", ...args], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  if (result.status !== 0) throw new Error(`bench: child ${args.join(" ")} failed (${result.status ?? result.signal})`);
+  const last = result.stdout.trim().split("\n").pop() ?? "";
+  return JSON.parse(last) as T;
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+const round = (n: number, digits = 0): number => Number(n.toFixed(digits));
+
+interface SizeResult {
+  resources: number;
+  files: number;
+  megabytes: number;
+  kinds: Record<string, number>;
+  generateMs: number;
+  floor: { medianMs: number; runsMs: number[]; peakRssMb: number; documents: number; retainedMs: number; retainedPeakRssMb: number };
+  full: {
+    medianMs: number;
+    runsMs: number[];
+    ratio: number;
+    peakRssMb: number;
+    reanalysisMedianMs: number;
+    diffMedianMs: number;
+    peakRssWithDiffMb: number;
+    reportBytes: number;
+    findings: number;
+    routes: number;
+    findingsByRule: Record<string, number>;
+  };
+  defects: { seeded: Record<string, number>; missing: string[] };
+  app: AppResult | null;
+}
+
+async function parent(options: Options): Promise<void> {
+  const pool = createCertPool();
+  const work = mkdtempSync(join(tmpdir(), "mtls-gate-bench-"));
+  const results: SizeResult[] = [];
+  try {
+    for (const size of options.sizes) {
+      const dir = join(work, String(size));
+      const started = performance.now();
+      const repo = generateRepository({ resources: size, pool });
+      writeRepository(repo.files, dir);
+      const generateMs = performance.now() - started;
+      const { editTarget, kinds, bytes } = repo;
+      const seeded: Record<string, number> = {};
+      for (const defect of repo.defects) seeded[defect.kind] = (seeded[defect.kind] ?? 0) + 1;
+      const files = repo.files.length;
+      process.stderr.write(`bench: ${size} resources: ${files} files, ${(bytes / 2 ** 20).toFixed(1)} MiB; measuring floor, full analysis${options.appSizes.includes(size) ? ", app" : ""}...\n`);
+
+      const floor = runChild<FloorResult>(["floor", dir, String(options.reps), "drop"]);
+      const floorRetained = runChild<FloorResult>(["floor", dir, "1", "retain"]);
+      // The resources plus the policy file, which the analysis reads too.
+      if (floor.documents !== size + 1) throw new Error(`bench: the floor parsed ${floor.documents} documents, expected ${size + 1}`);
+      // Re-analysis and diff repeat the full analysis (the diff twice): above 10,000 resources they run once.
+      const slowReps = size > 10_000 ? 1 : options.reps;
+      const full = runChild<FullResult>(["full", dir, editTarget, String(options.reps), String(slowReps)], options.cpuProf);
+      const app = options.appSizes.includes(size) ? runChild<AppResult>(["app", dir, editTarget]) : null;
+      // Every seeded defect must be reported at least as often as it was seeded, or the generator measures nothing.
+      const missing = (Object.entries(seeded) as [DefectKind, number][])
+        .filter(([kind, count]) => (full.findingsByRule[DEFECTS[kind]] ?? 0) < count)
+        .map(([kind]) => `${kind} (${DEFECTS[kind]})`);
+      const floorMs = median(floor.ms);
+      const fullMs = median(full.ms);
+      results.push({
+        resources: size,
+        files,
+        megabytes: round(bytes / 2 ** 20, 1),
+        kinds,
+        generateMs: round(generateMs),
+        floor: {
+          medianMs: round(floorMs),
+          runsMs: floor.ms.map((n) => round(n)),
+          peakRssMb: round(floor.peakRssMb),
+          documents: floor.documents,
+          retainedMs: round(median(floorRetained.ms)),
+          retainedPeakRssMb: round(floorRetained.peakRssMb),
+        },
+        full: {
+          medianMs: round(fullMs),
+          runsMs: full.ms.map((n) => round(n)),
+          ratio: round(fullMs / floorMs, 2),
+          peakRssMb: round(full.peakRssMb),
+          reanalysisMedianMs: round(median(full.reanalysisMs)),
+          diffMedianMs: round(median(full.diffMs)),
+          peakRssWithDiffMb: round(full.peakRssWithDiffMb),
+          reportBytes: full.reportBytes,
+          findings: full.findings,
+          routes: full.routes,
+          findingsByRule: full.findingsByRule,
+        },
+        defects: { seeded, missing },
+        app: app && { ...app, cold: { ...app.cold, ms: round(app.cold.ms) }, afterPush: { ...app.afterPush, ms: round(app.afterPush.ms) }, peakRssMb: round(app.peakRssMb) },
+      });
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  const table = renderTable(results);
+  const targets = evaluateTargets(results);
+  console.log(table);
+  console.log("");
+  for (const target of targets) console.log(`${target.holds === null ? "n/a " : target.holds ? "PASS" : "FAIL"}  ${target.name}: ${target.detail}`);
+
+  const document = {
+    machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", memoryGiB: round(totalmem() / 2 ** 30, 1), platform: process.platform },
+    date: new Date().toISOString().slice(0, 10),
+    repetitions: options.reps,
+    certificatePool: { certificates: 1 + pool.clients.length + pool.servers.length + 1, generationMs: round(pool.generationMs) },
+    notes: [
+      "floor: read every YAML file and parseAllDocuments with a LineCounter (the loader's options), nothing else: each file's documents are dropped after parsing; floor.retained* keeps them all, as the analysis does",
+      "full: `mtls-gate analyze DIR --format json` through src/cli/main.ts (readDirectory, analyzeTree, renderJson)",
+      "reanalysis: the same command after a one-file edit; there is no incremental path, so it is a full analysis",
+      "diff: analyzeDiff(base, head) + renderJson for that edit, what `--base` and the app run (without git reading)",
+      "times are medians of the repetitions in one process (re-analysis and diff: one run above 10,000 resources); peak RSS is process.resourceUsage().maxRSS of a fresh child after its first analysis",
+      "app: one pull request check (cold blob cache) and the check after a one-file push, through Probot and the fake GitHub; throttling is off in the harness, on github.com each write is spaced about a second apart",
+    ],
+    sizes: results,
+    targets,
+    table: table.split("\n"),
+  };
+  if (options.out) {
+    writeFileSync(options.out, `${JSON.stringify(document, null, 2)}\n`);
+    console.log(`\nResults written to ${relative(process.cwd(), options.out) || options.out}`);
+  } else {
+    const path = join(tmpdir(), "mtls-gate-bench-results.json");
+    writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`);
+    console.log(`\n--sizes restricts the run: bench/results.json is left as is; results written to ${path} (--out FILE to choose)`);
+  }
+  const broken = results.filter((r) => r.defects.missing.length > 0);
+  if (broken.length > 0) {
+    for (const r of broken) console.error(`bench: at ${r.resources} resources the analysis missed seeded defects: ${r.defects.missing.join(", ")}`);
+    process.exitCode = 1;
+  }
+}
+
+function renderTable(results: readonly SizeResult[]): string {
+  const header = [
+    "resources",
+    "files",
+    "MiB",
+    "floor ms",
+    "full ms",
+    "full/floor",
+    "peak RSS MiB",
+    "re-analysis ms",
+    "diff ms",
+    "findings",
+    "app cold: calls (writes) ms",
+    "app push: calls (writes) ms",
+  ];
+  const rows = results.map((r) => [
+    r.resources.toLocaleString("en-US"),
+    String(r.files),
+    r.megabytes.toFixed(1),
+    String(r.floor.medianMs),
+    String(r.full.medianMs),
+    r.full.ratio.toFixed(2),
+    String(r.full.peakRssMb),
+    String(r.full.reanalysisMedianMs),
+    String(r.full.diffMedianMs),
+    String(r.full.findings),
+    r.app ? `${r.app.cold.calls} (${r.app.cold.writes}) ${r.app.cold.ms}` : "skipped",
+    r.app ? `${r.app.afterPush.calls} (${r.app.afterPush.writes}) ${r.app.afterPush.ms}` : "skipped",
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
+  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padStart(widths[i] ?? 0)).join(" | ")} |`;
+  return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+interface Target {
+  name: string;
+  holds: boolean | null;
+  detail: string;
+}
+
+function evaluateTargets(results: readonly SizeResult[]): Target[] {
+  const at = (n: number) => results.find((r) => r.resources === n);
+  const targets: Target[] = [];
+  const ten = at(10_000);
+  targets.push({
+    name: "full/floor <= 2.0 at 10,000 resources",
+    holds: ten ? ten.full.ratio <= 2.0 : null,
+    detail: ten ? `${ten.full.ratio.toFixed(2)} (${ten.full.medianMs} ms / ${ten.floor.medianMs} ms)` : "10,000 not measured",
+  });
+  const fifty = at(50_000);
+  targets.push({
+    name: "peak RSS < 400 MB at 50,000 resources",
+    holds: fifty ? fifty.full.peakRssMb * 1.048576 < 400 : null,
+    detail: fifty
+      ? `${fifty.full.peakRssMb} MiB = ${round(fifty.full.peakRssMb * 1.048576)} MB; the floor keeping every parsed document: ${fifty.floor.retainedPeakRssMb} MiB, dropping them: ${fifty.floor.peakRssMb} MiB; analyzeDiff (two trees): ${fifty.full.peakRssWithDiffMb} MiB`
+      : "50,000 not measured",
+  });
+  // Growth as the exponent k of time ~ resources^k between consecutive sizes (1: linear, 2: quadratic). The step to the
+  // largest size decides: small sizes are dominated by start-up and JIT warm-up.
+  const sorted = [...results].sort((a, b) => a.resources - b.resources);
+  const steps = sorted.slice(1).map((r, i) => {
+    const previous = sorted[i] as SizeResult;
+    return { from: previous.resources, to: r.resources, exponent: Math.log(r.full.medianMs / previous.full.medianMs) / Math.log(r.resources / previous.resources) };
+  });
+  const last = steps[steps.length - 1];
+  const perK = sorted.map((r) => `${r.resources}: ${round(r.full.medianMs / (r.resources / 1000))}`).join(", ");
+  targets.push({
+    name: "growth close to linear (time ~ resources^k, k <= 1.2 up to the largest size)",
+    holds: last ? last.exponent <= 1.2 : null,
+    detail: last ? `k = ${steps.map((st) => `${st.exponent.toFixed(2)} (${st.from} -> ${st.to})`).join(", ")}; ms per 1,000 resources: ${perK}` : "needs two sizes",
+  });
+  const withApp = sorted.filter((r) => r.app);
+  const coldCalls = new Set(withApp.map((r) => r.app?.cold.calls));
+  targets.push({
+    name: "API calls per cold check independent of repository size",
+    holds: withApp.length >= 2 ? coldCalls.size === 1 : null,
+    detail: withApp.length > 0 ? withApp.map((r) => `${r.resources}: ${r.app?.cold.calls}`).join(", ") : "app not measured",
+  });
+  return targets;
+}
+
+async function child(kind: string, args: string[]): Promise<void> {
+  const [dir = "", a = "", b = ""] = args;
+  let result: unknown;
+  if (kind === "floor") result = childFloor(dir, Number(a), b === "retain");
+  else if (kind === "full") result = await childFull(dir, a, Number(b), Number(args[3] ?? b));
+  else if (kind === "app") result = await childApp(dir, a);
+  else throw new Error(`bench: unknown child ${kind}`);
+  process.stdout.write(`\n${JSON.stringify(result)}\n`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const argv = process.argv.slice(2);
+  if (argv[0] === "--child") await child(argv[1] ?? "", argv.slice(2));
+  else await parent(parseOptions(argv));
+}
