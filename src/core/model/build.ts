@@ -151,16 +151,13 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
         }
         const name = asName(metadata.name);
         if (!name) continue;
-        const base = makeBase({
+        const base = objectBase(metadata, {
           kind,
           apiVersion,
           name,
           namespace,
-          style: "crd",
           file: file.path,
           order: nextOrder(),
-          labels: asStringRecord(metadata.labels),
-          annotations: asStringRecord(metadata.annotations),
           spec: asObject(value.spec),
           specPath: ["spec"],
           doc,
@@ -277,6 +274,11 @@ function makeBase(fields: BaseFields): ResourceBase {
   return { ...fields, id: resourceId(fields.kind, fields.namespace, fields.name) };
 }
 
+/** The base of a top-level Kubernetes object: labels and annotations come from its own metadata. */
+function objectBase(metadata: PlainObject, fields: Omit<BaseFields, "style" | "labels" | "annotations">): ResourceBase {
+  return makeBase({ ...fields, style: "crd", labels: asStringRecord(metadata.labels), annotations: asStringRecord(metadata.annotations) });
+}
+
 function typed(base: ResourceBase, version: AmbassadorVersion): ResourceBase {
   const spec = base.spec;
   switch (base.kind) {
@@ -351,16 +353,13 @@ function readSecret(
     if (text !== undefined) values.set(key, { key, raw: text, encoding: "plain", path: ["stringData", key] });
   }
   const encrypted = isObject(value.sops) || [...values.values()].some((v) => v.raw.startsWith("ENC["));
-  const base = makeBase({
+  const base = objectBase(metadata, {
     kind: "Secret",
     apiVersion: "v1",
     name,
     namespace,
-    style: "crd",
     file,
     order,
-    labels: asStringRecord(metadata.labels),
-    annotations: asStringRecord(metadata.annotations),
     spec: value,
     specPath: [],
     doc,
@@ -455,16 +454,13 @@ function readCarrier(
   const metadata = asObject(value.metadata);
   const name = asName(metadata.name);
   if ((!isService && !isIngress) || !name) return undefined;
-  const base = makeBase({
+  const base = objectBase(metadata, {
     kind,
     apiVersion,
     name,
     namespace,
-    style: "crd",
     file,
     order: nextOrder(),
-    labels: asStringRecord(metadata.labels),
-    annotations: asStringRecord(metadata.annotations),
     spec: value,
     specPath: [],
     doc,
@@ -501,16 +497,13 @@ function readWorkload(
       if (projected) mountedSecrets.push({ secretName: projected, path: [...volumesPath, index, "projected", "sources", sourceIndex, "secret", "name"] });
     });
   });
-  const base = makeBase({
+  const base = objectBase(metadata, {
     kind,
     apiVersion,
     name,
     namespace,
-    style: "crd",
     file,
     order: 0,
-    labels: asStringRecord(metadata.labels),
-    annotations: asStringRecord(metadata.annotations),
     spec: asObject(value.spec),
     specPath: ["spec"],
     doc,
@@ -532,16 +525,13 @@ function readProvider(
   const name = asName(metadata.name) ?? "";
   const base = (providerKind: SecretProvider["kind"], secretName: string | undefined, path: string[], keys: string[], type?: string) => {
     if (!secretName) return undefined;
-    const resource = makeBase({
+    const resource = objectBase(metadata, {
       kind,
       apiVersion,
       name,
       namespace,
-      style: "crd",
       file,
       order: 0,
-      labels: asStringRecord(metadata.labels),
-      annotations: asStringRecord(metadata.annotations),
       spec,
       specPath: ["spec"],
       doc,
