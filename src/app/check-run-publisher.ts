@@ -88,16 +88,16 @@ async function createCheckRun(octokit: GitHubClient, repo: RepoRef, headSha: str
   return { id: data.id, reused: false };
 }
 
-/**
- * Publishes the result: annotations go out 50 a request while the run is still in progress (every update appends),
- * and the last request carries the conclusion, so the run only turns green or red once everything is on it.
- */
 export interface CheckRunAction {
   label: string;
   description: string;
   identifier: string;
 }
 
+/**
+ * Publishes the result: annotations go out 50 a request while the run is still in progress (every update appends),
+ * and the last request carries the conclusion, so the run only turns green or red once everything is on it.
+ */
 export async function completeCheckRun(
   octokit: GitHubClient,
   repo: RepoRef,

@@ -1,16 +1,15 @@
 import { analyzeDiff, analyzeTree, failingFindings, type TreeAnalysis } from "../core/analyze.js";
-import type { Policy } from "../core/policy/policy.js";
-import type { RouteView } from "../core/views.js";
-import { isAccepted, type Acceptance } from "./commands/acceptances.js";
+import { POLICY_PATH, type Policy } from "../core/policy/policy.js";
 import { DEFAULT_LOAD_LIMITS, isManifestPath } from "../core/source/load.js";
-import { POLICY_PATH } from "../core/policy/policy.js";
+import type { RouteView } from "../core/views.js";
 import { renderCheckRun, renderInternalError, renderInvalidConfig, renderNoManifestChanges, renderSuperseded, type CheckRunReport } from "../report/check-run.js";
 import type { BlobCache } from "./blob-cache.js";
 import { completeCheckRun, type CheckRunAction } from "./check-run-publisher.js";
 import { ACTIONS } from "./check-run-actions.js";
+import { isAccepted, type Acceptance } from "./commands/acceptances.js";
 import type { CheckTarget } from "./check-target.js";
 import type { GitHubClient } from "./github-client.js";
-import { listCommit, newReadStats, readListing, type CommitSnapshot, type ReaderOptions, type ReadStats, type TreeListing } from "./github-reader.js";
+import { listCommit, newReadStats, readListing, type ReaderOptions, type ReadStats, type TreeListing } from "./github-reader.js";
 import { loadTrustedConfig, type ConfigReader } from "./trusted-config.js";
 
 export interface GateSettings {
@@ -191,4 +190,3 @@ export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name} in the analysis` : "unknown failure";
 }
 
-export type { CommitSnapshot };
