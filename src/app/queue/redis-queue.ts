@@ -28,6 +28,8 @@ export class RedisCheckQueue implements CheckQueue {
   readonly #queue: Queue<CheckJobData>;
   readonly #redis: Redis;
   readonly #worker: Worker<CheckJobData> | null;
+  /** BullMQ leaves connections it was given open: these are closed by `close()`. */
+  readonly #connections: Redis[] = [];
 
   constructor(
     private readonly options: RedisQueueOptions,
@@ -36,7 +38,11 @@ export class RedisCheckQueue implements CheckQueue {
   ) {
     const name = options.queueName ?? "mtls-gate-checks";
     // BullMQ's blocking commands need a connection that never gives up on a request.
-    const connection = () => new Redis(options.url, { maxRetriesPerRequest: null });
+    const connection = () => {
+      const redis = new Redis(options.url, { maxRetriesPerRequest: null });
+      this.#connections.push(redis);
+      return redis;
+    };
     this.#redis = connection();
     this.#queue = new Queue<CheckJobData>(name, { connection: this.#redis });
     this.#worker =
@@ -86,6 +92,6 @@ export class RedisCheckQueue implements CheckQueue {
   async close(): Promise<void> {
     await this.#worker?.close();
     await this.#queue.close();
-    await this.#redis.quit().catch(() => undefined);
+    await Promise.all(this.#connections.map((redis) => redis.quit().catch(() => undefined)));
   }
 }
