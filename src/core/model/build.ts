@@ -170,8 +170,9 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
         if (name) secrets.push(readSecret(file.path, doc, value, name, namespace, nextOrder()));
         continue;
       }
+      const object: TopLevelObject = { file: file.path, doc, value, apiVersion, kind, namespace };
       const annotation = asString(asObject(metadata.annotations)[CONFIG_ANNOTATION]);
-      const carrier = readCarrier(file.path, doc, value, apiVersion, kind, namespace, annotation !== undefined, nextOrder);
+      const carrier = readCarrier(object, annotation !== undefined, nextOrder);
       if (carrier) carriers.push(carrier);
       if (annotation !== undefined && (kind === "Service" || kind === "Ingress")) {
         const parentAnnotations = asStringRecord(metadata.annotations);
@@ -196,9 +197,9 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
           }
         }
       }
-      const workload = readWorkload(file.path, doc, value, apiVersion, kind, namespace);
+      const workload = readWorkload(object);
       if (workload) workloads.push(workload);
-      const provider = readProvider(file.path, doc, value, apiVersion, kind, namespace);
+      const provider = readProvider(object);
       if (provider) providers.push(provider);
     }
   }
@@ -438,17 +439,23 @@ function fromAnnotationDocument(inner: LocatedDocument, context: AnnotationConte
   return typed(base, version);
 }
 
+/** A top-level Kubernetes object of a manifest file, with the namespace kubectl would give it. */
+interface TopLevelObject {
+  file: string;
+  doc: LocatedDocument;
+  value: PlainObject;
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+}
+
 /** A core Service or an Ingress, as the object kubectl applies (its annotation's resources are added by the caller). */
 function readCarrier(
-  file: string,
-  doc: LocatedDocument,
-  value: PlainObject,
-  apiVersion: string,
-  kind: string,
-  namespace: string,
+  object: TopLevelObject,
   hasConfig: boolean,
   nextOrder: () => number,
 ): CarrierResource | undefined {
+  const { file, doc, value, apiVersion, kind, namespace } = object;
   const isService = kind === "Service" && apiVersion === "v1";
   const isIngress = kind === "Ingress" && /^(networking\.k8s\.io|extensions)\//.test(apiVersion);
   const metadata = asObject(value.metadata);
@@ -471,13 +478,9 @@ function readCarrier(
 
 /** A Pod or pod controller: its pods' labels and the Secrets they mount as volumes. */
 function readWorkload(
-  file: string,
-  doc: LocatedDocument,
-  value: PlainObject,
-  apiVersion: string,
-  kind: string,
-  namespace: string,
+  object: TopLevelObject,
 ): WorkloadResource | undefined {
+  const { file, doc, value, apiVersion, kind, namespace } = object;
   const templatePath = POD_TEMPLATE_PATHS[kind];
   const metadata = asObject(value.metadata);
   const name = asName(metadata.name);
@@ -512,13 +515,9 @@ function readWorkload(
 }
 
 function readProvider(
-  file: string,
-  doc: LocatedDocument,
-  value: PlainObject,
-  apiVersion: string,
-  kind: string,
-  namespace: string,
+  object: TopLevelObject,
 ): SecretProvider | undefined {
+  const { file, doc, value, apiVersion, kind, namespace } = object;
   const group = apiVersion.split("/")[0] ?? "";
   const metadata = asObject(value.metadata);
   const spec = asObject(value.spec);
