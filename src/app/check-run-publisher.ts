@@ -24,20 +24,25 @@ export async function openCheckRun(
   options: { externalId: string; fresh: boolean; appId: number | null; now: Date },
 ): Promise<OpenDecision> {
   if (!options.fresh) {
-    const { data } = await octokit.rest.checks.listForRef({
-      ...repo,
-      ref: headSha,
-      check_name: CHECK_RUN_NAME,
-      filter: "latest",
-      ...(options.appId !== null ? { app_id: options.appId } : {}),
-    });
-    const existing = data.check_runs.find((run) => run.head_sha === headSha);
+    const existing = await latestCheckRun(octokit, repo, headSha, options.appId);
     if (existing) {
       const resumed = await resumeCheckRun(octokit, repo, existing, options.now);
       if (resumed !== "replace") return resumed;
     }
   }
   return createCheckRun(octokit, repo, headSha, options);
+}
+
+/** This app's latest `mtls-gate` run on a commit (by name alone when the app's id is unknown). */
+export async function latestCheckRun(octokit: GitHubClient, repo: RepoRef, headSha: string, appId: number | null) {
+  const { data } = await octokit.rest.checks.listForRef({
+    ...repo,
+    ref: headSha,
+    check_name: CHECK_RUN_NAME,
+    filter: "latest",
+    ...(appId !== null ? { app_id: appId } : {}),
+  });
+  return data.check_runs.find((run) => run.head_sha === headSha);
 }
 
 interface ExistingRun {

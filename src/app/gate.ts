@@ -1,8 +1,8 @@
 import deepmerge from "deepmerge";
 import type { Context, Probot } from "probot";
-import { CHECK_RUN_NAME, renderInternalError } from "../report/check-run.js";
+import { renderInternalError } from "../report/check-run.js";
 import { BlobCache } from "./blob-cache.js";
-import { completeCheckRun, openCheckRun, takeOverCheckRun } from "./check-run-publisher.js";
+import { completeCheckRun, latestCheckRun, openCheckRun, takeOverCheckRun } from "./check-run-publisher.js";
 import { externalIdFor, type CheckTarget } from "./check-target.js";
 import { readAcceptances, type Acceptance } from "./commands/acceptances.js";
 import type { GitHubClient, RepoRef } from "./github-client.js";
@@ -149,15 +149,8 @@ export class Gate {
 
   /** The external id of this app's latest run on a SHA: what it compared, for a re-run whose payload does not say. */
   async lastExternalId(octokit: GitHubClient, repo: CheckTarget["repo"], headSha: string): Promise<string | null> {
-    const appId = (await this.appInfo()).id;
-    const { data } = await octokit.rest.checks.listForRef({
-      ...repo,
-      ref: headSha,
-      check_name: CHECK_RUN_NAME,
-      filter: "latest",
-      ...(appId !== null ? { app_id: appId } : {}),
-    });
-    return data.check_runs[0]?.external_id ?? null;
+    const run = await latestCheckRun(octokit, repo, headSha, (await this.appInfo()).id);
+    return run?.external_id ?? null;
   }
 
   /** The app's id (to recognise its own runs) and slug (its comments' author), looked up once; null when GitHub would not say. */
