@@ -5,9 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createHmac, generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +14,7 @@ import { after, before, describe, it } from "node:test";
 import { startFakeGitHub, type FakeGitHub } from "../helpers/fake-github.js";
 import { brokenMappings, exampleRepository } from "./fixtures.js";
 import { pullRequestEvent } from "./harness.js";
+import { freePort, sendWebhook, waitFor } from "./processes.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -56,24 +56,6 @@ function runtimeStage(dockerfile: string): RuntimeStage {
     }
   }
   return stage;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 describe("the Dockerfile's runtime stage, reproduced outside Docker", { timeout: 240_000 }, () => {
@@ -141,17 +123,8 @@ describe("the Dockerfile's runtime stage, reproduced outside Docker", { timeout:
     }, 30_000).catch((error: unknown) => assert.fail(`no /ping answer: ${String(error)}\n${output}`));
     assert.equal(pong, "PONG");
 
-    const body = JSON.stringify(pullRequestEvent(fake, repo, "opened", { number: 9, headSha: head, baseSha: base }));
-    const response = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-github-event": "pull_request",
-        "x-github-delivery": "image-test-1",
-        "x-hub-signature-256": `sha256=${createHmac("sha256", "image-test").update(body).digest("hex")}`,
-      },
-      body,
-    });
+    const payload = pullRequestEvent(fake, repo, "opened", { number: 9, headSha: head, baseSha: base });
+    const response = await sendWebhook(port, "image-test", "pull_request", "image-test-1", payload);
     assert.ok(response.status < 300, `webhook answered ${response.status}\n${output}`);
     const run = await waitFor(async () => repo.checkRuns.find((r) => r.head_sha === head && r.status === "completed"), 30_000).catch(() =>
       assert.fail(`no completed check run\n${output}`),
