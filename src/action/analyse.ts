@@ -7,7 +7,7 @@ import type { CheckTarget } from "../app/check-target.js";
 import type { Gate } from "../app/gate.js";
 import type { GitHubClient } from "../app/github-client.js";
 import { newReadStats } from "../app/github-reader.js";
-import { describeError, prepareAnalysis, reportFor } from "../app/run-check.js";
+import { describeError, NO_ACCEPTANCES, prepareAnalysis, reportFor } from "../app/run-check.js";
 import { renderActionError } from "./workflow-commands.js";
 
 /**
@@ -23,7 +23,7 @@ export async function analyseWithoutCheckRun(
 ): Promise<CheckRunReport> {
   try {
     const prepared = await prepareAnalysis(gate.analysisRequest(octokit, target), gate.settings, newReadStats(), true);
-    return reportFor(prepared, target, gate.settings, htmlUrl, []);
+    return reportFor(prepared, target, gate.settings, htmlUrl, NO_ACCEPTANCES);
   } catch (error) {
     return renderActionError(describeError(error));
   }

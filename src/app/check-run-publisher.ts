@@ -56,7 +56,12 @@ interface ExistingRun {
  * job. In progress with some annotations already sent: they would be sent twice (every update appends), so it is
  * closed as cancelled and the caller opens a new run.
  */
-async function resumeCheckRun(octokit: GitHubClient, repo: RepoRef, run: ExistingRun, now: Date): Promise<OpenDecision | "replace"> {
+async function resumeCheckRun(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  run: ExistingRun,
+  now: Date,
+): Promise<OpenDecision | "replace"> {
   if (run.status === "completed") return { skip: "completed", id: run.id };
   if (run.output.annotations_count > 0) {
     await octokit.rest.checks.update({
@@ -65,22 +70,42 @@ async function resumeCheckRun(octokit: GitHubClient, repo: RepoRef, run: Existin
       status: "completed",
       conclusion: "cancelled",
       completed_at: now.toISOString(),
-      output: { title: "Replaced by a new run", summary: "The worker analysing this commit stopped while publishing; a new run on the same commit carries the verdict." },
+      output: {
+        title: "Replaced by a new run",
+        summary:
+          "The worker analysing this commit stopped while publishing; a new run on the same commit carries the verdict.",
+      },
     });
     return "replace";
   }
-  await octokit.rest.checks.update({ ...repo, check_run_id: run.id, status: "in_progress", output: IN_PROGRESS_OUTPUT });
+  await octokit.rest.checks.update({
+    ...repo,
+    check_run_id: run.id,
+    status: "in_progress",
+    output: IN_PROGRESS_OUTPUT,
+  });
   return { id: run.id, reused: true };
 }
 
 /** A job that already opened a run (a worker took it over): finish that run, unless it is done or half-published. */
-export async function takeOverCheckRun(octokit: GitHubClient, repo: RepoRef, checkRunId: number, headSha: string, options: { externalId: string; now: Date }): Promise<OpenDecision> {
+export async function takeOverCheckRun(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  checkRunId: number,
+  headSha: string,
+  options: { externalId: string; now: Date },
+): Promise<OpenDecision> {
   const { data } = await octokit.rest.checks.get({ ...repo, check_run_id: checkRunId });
   const resumed = await resumeCheckRun(octokit, repo, data, options.now);
   return resumed === "replace" ? createCheckRun(octokit, repo, headSha, options) : resumed;
 }
 
-async function createCheckRun(octokit: GitHubClient, repo: RepoRef, headSha: string, options: { externalId: string; now: Date }): Promise<OpenedCheckRun> {
+async function createCheckRun(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  headSha: string,
+  options: { externalId: string; now: Date },
+): Promise<OpenedCheckRun> {
   const { data } = await octokit.rest.checks.create({
     ...repo,
     name: CHECK_RUN_NAME,
@@ -119,7 +144,12 @@ export async function completeCheckRun(
     ...(annotations.length > 0 ? { annotations } : {}),
   });
   for (const batch of batches.slice(0, -1)) {
-    await octokit.rest.checks.update({ ...repo, check_run_id: checkRunId, status: "in_progress", output: output(batch) });
+    await octokit.rest.checks.update({
+      ...repo,
+      check_run_id: checkRunId,
+      status: "in_progress",
+      output: output(batch),
+    });
   }
   await octokit.rest.checks.update({
     ...repo,

@@ -30,18 +30,28 @@ export function queuedPullRequest(headRef: string): number[] {
  */
 export function externalIdFor(subject: CheckSubject): string {
   if (subject.kind === "pull_request") return `pr:${subject.numbers.join(",")}`;
-  if (subject.kind === "merge_group") return `merge_group:${subject.baseSha}:${subject.baseRef}${subject.numbers.length > 0 ? `:pr:${subject.numbers.join(",")}` : ""}`;
+  if (subject.kind === "merge_group")
+    return `merge_group:${subject.baseSha}:${subject.baseRef}${subject.numbers.length > 0 ? `:pr:${subject.numbers.join(",")}` : ""}`;
   return "commit";
 }
 
-type ParsedExternalId = { kind: "pull_request"; numbers: number[] } | { kind: "merge_group"; baseSha: string; baseRef: string; numbers: number[] } | null;
+type ParsedExternalId =
+  | { kind: "pull_request"; numbers: number[] }
+  | { kind: "merge_group"; baseSha: string; baseRef: string; numbers: number[] }
+  | null;
 
 export function parseExternalId(externalId: string | null | undefined): ParsedExternalId {
   if (!externalId) return null;
   const pr = /^pr:(\d+(?:,\d+)*)$/.exec(externalId);
   if (pr?.[1]) return { kind: "pull_request", numbers: pr[1].split(",").map(Number) };
   const group = /^merge_group:([0-9a-f]{40}):(.+?)(?::pr:(\d+(?:,\d+)*))?$/.exec(externalId);
-  if (group?.[1] && group[2]) return { kind: "merge_group", baseSha: group[1], baseRef: group[2], numbers: group[3] ? group[3].split(",").map(Number) : [] };
+  if (group?.[1] && group[2])
+    return {
+      kind: "merge_group",
+      baseSha: group[1],
+      baseRef: group[2],
+      numbers: group[3] ? group[3].split(",").map(Number) : [],
+    };
   return null;
 }
 

@@ -4,7 +4,8 @@ import { renderInternalError } from "../report/check-run.js";
 import { BlobCache } from "./blob-cache.js";
 import { completeCheckRun, latestCheckRun, openCheckRun, takeOverCheckRun } from "./check-run-publisher.js";
 import { externalIdFor, type CheckTarget } from "./check-target.js";
-import { readAcceptances, type Acceptance } from "./commands/acceptances.js";
+import { randomBytes } from "node:crypto";
+import { markerKey, readAcceptances, type AcceptanceState, type BotIdentity } from "./commands/acceptances.js";
 import type { GitHubClient, RepoRef } from "./github-client.js";
 import { JobQueue } from "./job-queue.js";
 import { ruleDocsUrl } from "./links.js";
@@ -26,7 +27,14 @@ export interface GateOptions {
   reader?: Partial<GateSettings["reader"]>;
   /** Where checks wait for a worker; default: run them in this process. */
   queue?: (gate: Gate) => CheckQueue;
+  /**
+   * What acceptance markers are signed with (`MTLS_GATE_MARKER_SECRET`, else the app's private key). Without one, a
+   * random key: acceptances then count only in the process that recorded them (fail closed).
+   */
+  markerSecret?: string | Buffer;
 }
+
+const MAX_REMEMBERED_DELIVERIES = 10_000;
 
 /** The app's state shared by its handlers: the blob cache, the check queue, command jobs and the app's own identity. */
 export class Gate {
@@ -34,7 +42,11 @@ export class Gate {
   readonly jobs = new JobQueue();
   readonly settings: GateSettings;
   readonly queue: CheckQueue;
+  /** The HMAC key of acceptance markers. */
+  readonly markerKey: Buffer;
   #appInfo: Promise<AppInfo> | null = null;
+  /** Deliveries of comment commands this process has handled (the most recent ones), so a replay runs nothing. */
+  readonly #deliveries = new Set<string>();
 
   constructor(
     readonly app: Probot,
@@ -46,6 +58,7 @@ export class Gate {
       reader: { ...DEFAULT_READER, ...options.reader },
       ruleDocsUrl,
     };
+    this.markerKey = markerKey(options.markerSecret ?? randomBytes(32));
     this.queue =
       options.queue?.(this) ??
       new InProcessCheckQueue(
@@ -64,7 +77,21 @@ export class Gate {
     if (target.subject.kind === "pull_request" && !target.fresh) {
       for (const number of target.subject.numbers) await this.queue.recordHead(pullKey(target, number), target.headSha);
     }
-    await this.queue.enqueue({ installationId, target, htmlUrl: context.payload.repository?.html_url ?? "", deliveryId: context.id });
+    await this.queue.enqueue({
+      installationId,
+      target,
+      htmlUrl: context.payload.repository?.html_url ?? "",
+      deliveryId: context.id,
+    });
+  }
+
+  /** True the first time this process sees a delivery id: a redelivered or replayed command webhook is not run again. */
+  firstDelivery(deliveryId: string): boolean {
+    if (this.#deliveries.has(deliveryId)) return false;
+    this.#deliveries.add(deliveryId);
+    if (this.#deliveries.size > MAX_REMEMBERED_DELIVERIES)
+      this.#deliveries.delete(this.#deliveries.values().next().value as string);
+    return true;
   }
 
   /** A worker's side of a job: open (or take over) the run, analyse, publish. */
@@ -75,8 +102,16 @@ export class Gate {
     const externalId = externalIdFor(target.subject);
     const opened =
       data.checkRunId === undefined
-        ? await openCheckRun(octokit, target.repo, target.headSha, { externalId, fresh: target.fresh, appId: (await this.appInfo()).id, now: this.settings.now() })
-        : await takeOverCheckRun(octokit, target.repo, data.checkRunId, target.headSha, { externalId, now: this.settings.now() });
+        ? await openCheckRun(octokit, target.repo, target.headSha, {
+            externalId,
+            fresh: target.fresh,
+            appId: (await this.appInfo()).id,
+            now: this.settings.now(),
+          })
+        : await takeOverCheckRun(octokit, target.repo, data.checkRunId, target.headSha, {
+            externalId,
+            now: this.settings.now(),
+          });
     if ("skip" in opened) {
       log.info({ checkRunId: opened.id }, "check run already completed for this head");
       return;
@@ -128,17 +163,25 @@ export class Gate {
   }
 
   /** The acceptances recorded on the target's pull requests (for the merge queue: the pull request it is merging). */
-  async acceptancesFor(octokit: GitHubClient, target: CheckTarget): Promise<Acceptance[]> {
+  async acceptancesFor(octokit: GitHubClient, target: CheckTarget): Promise<AcceptanceState> {
     const numbers = target.subject.kind === "commit" ? [] : target.subject.numbers;
-    const login = await this.botLogin();
-    if (numbers.length === 0 || !login) return [];
+    const identity = await this.identity();
+    // Without its identity (the Action's workflow token) the app has no comments of its own: no acceptance counts.
+    if (numbers.length === 0 || identity.appId === null)
+      return { acceptances: [], handledCommands: new Set(), problem: null };
     try {
-      return await readAcceptances(octokit, target.repo, numbers, login);
+      return await readAcceptances(octokit, target.repo, numbers, identity, this.markerKey);
     } catch (error) {
       // A queue branch can name a pull request that is gone: no acceptances, not a failure.
-      if ((error as { status?: unknown }).status === 404) return [];
+      if ((error as { status?: unknown }).status === 404)
+        return { acceptances: [], handledCommands: new Set(), problem: null };
       throw error;
     }
+  }
+
+  /** How the app recognises its own comments: by the app id GitHub records on them. */
+  async identity(): Promise<BotIdentity> {
+    return { appId: (await this.appInfo()).id };
   }
 
   /** The login the app comments as: `<slug>[bot]`. */
@@ -176,7 +219,8 @@ async function readTrustedConfig(octokit: GitHubClient, repo: RepoRef): Promise<
   const { config, files } = await octokit.config.get({
     ...repo,
     path: `.github/${CONFIG_FILE}`,
-    defaults: (configs: Record<string, unknown>[]) => deepmerge.all<Record<string, unknown>>(configs, { arrayMerge: (_inherited: unknown[], own: unknown[]) => own }),
+    defaults: (configs: Record<string, unknown>[]) =>
+      deepmerge.all<Record<string, unknown>>(configs, { arrayMerge: (_inherited: unknown[], own: unknown[]) => own }),
   });
   return files.some((file) => file.config !== null) ? config : null;
 }

@@ -52,13 +52,19 @@ export function newReadStats(): ReadStats {
 }
 
 /** One recursive tree request: what manifests a commit has and their blob SHAs, without their content. */
-export async function listCommit(octokit: GitHubClient, repo: RepoRef, sha: string, stats: ReadStats): Promise<TreeListing> {
+export async function listCommit(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  sha: string,
+  stats: ReadStats,
+): Promise<TreeListing> {
   stats.treeRequests++;
   const { data: tree } = await octokit.rest.git.getTree({ ...repo, tree_sha: sha, recursive: "1" });
   if (tree.truncated) return { sha, entries: null };
   const entries: Entry[] = [];
   for (const item of tree.tree) {
-    if (item.type !== "blob" || item.mode === SYMLINK_MODE || !item.path || !item.sha || !isCandidate(item.path)) continue;
+    if (item.type !== "blob" || item.mode === SYMLINK_MODE || !item.path || !item.sha || !isCandidate(item.path))
+      continue;
     entries.push({ path: item.path, sha: item.sha, size: item.size ?? 0 });
   }
   return { sha, entries };
@@ -68,7 +74,13 @@ export async function listCommit(octokit: GitHubClient, repo: RepoRef, sha: stri
  * The manifests of a listed commit: the blobs not already cached, one request each, or one tarball when many are
  * missing (or when the tree was too large for GitHub to list whole).
  */
-export async function readListing(octokit: GitHubClient, repo: RepoRef, listing: TreeListing, options: ReaderOptions, stats: ReadStats): Promise<CommitSnapshot> {
+export async function readListing(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  listing: TreeListing,
+  options: ReaderOptions,
+  stats: ReadStats,
+): Promise<CommitSnapshot> {
   const { sha, entries } = listing;
   if (!entries) return readFromTarball(octokit, repo, sha, options, stats);
   const readable = entries.filter((e) => e.size <= options.maxFileBytes);
@@ -82,7 +94,12 @@ export async function readListing(octokit: GitHubClient, repo: RepoRef, listing:
     const bytes = Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8");
     options.cache.set(entry.sha, withoutPath(decodeFile(entry.path, bytes)));
   });
-  return { sha, blobs: new Map(entries.map((e) => [e.path, e.sha])), files: entries.map((e) => toSourceFile(e, options)), stats };
+  return {
+    sha,
+    blobs: new Map(entries.map((e) => [e.path, e.sha])),
+    files: entries.map((e) => toSourceFile(e, options)),
+    stats,
+  };
 }
 
 function toSourceFile(entry: Entry, options: ReaderOptions): SourceFile {
@@ -93,7 +110,13 @@ function toSourceFile(entry: Entry, options: ReaderOptions): SourceFile {
   return { path: entry.path, ...cached };
 }
 
-async function readFromTarball(octokit: GitHubClient, repo: RepoRef, sha: string, options: ReaderOptions, stats: ReadStats): Promise<CommitSnapshot> {
+async function readFromTarball(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  sha: string,
+  options: ReaderOptions,
+  stats: ReadStats,
+): Promise<CommitSnapshot> {
   stats.tarballRequests++;
   const response = await octokit.rest.repos.downloadTarballArchive({ ...repo, ref: sha });
   const archive = Buffer.from(response.data as ArrayBuffer);

@@ -1,6 +1,6 @@
 import type { ApplicationFunction, Probot } from "probot";
 import { Gate, type GateOptions } from "./gate.js";
-import { deploymentSettings, gateOptionsFor } from "./settings.js";
+import { deploymentSettings, gateOptionsFor, markerSecretFrom } from "./settings.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
 import { onIssueComment } from "./handlers/issue-comment.js";
 import { onPullRequest } from "./handlers/pull-request.js";
@@ -10,7 +10,10 @@ import { onCheckRunRerequested, onCheckSuiteRerequested } from "./handlers/rereq
 /** Registers every handler on a Probot instance; returns the gate so tests and the demo can wait for its jobs. */
 export function registerGate(app: Probot, options: GateOptions = {}): Gate {
   const gate = new Gate(app, options);
-  app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.ready_for_review"], onPullRequest(gate));
+  app.on(
+    ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.ready_for_review"],
+    onPullRequest(gate),
+  );
   app.on("check_run.rerequested", onCheckRunRerequested(gate));
   app.on("check_suite.rerequested", onCheckSuiteRerequested(gate));
   app.on("merge_group.checks_requested", onMergeGroup(gate));
@@ -21,7 +24,7 @@ export function registerGate(app: Probot, options: GateOptions = {}): Gate {
 
 /** The Probot application function (`probot run`, `npm start`), configured by the environment (see settings.ts). */
 const mtlsGate: ApplicationFunction = (app) => {
-  const gate = registerGate(app, gateOptionsFor(deploymentSettings(process.env), app));
+  const gate = registerGate(app, gateOptionsFor(deploymentSettings(process.env), app, markerSecretFrom(process.env)));
   // A stopping replica lets its running jobs finish or hands them back to the queue.
   process.once("SIGTERM", () => {
     void gate.queue.close().finally(() => process.exit(0));

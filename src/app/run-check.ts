@@ -2,14 +2,28 @@ import { analyzeDiff, analyzeTree, failingFindings, type TreeAnalysis } from "..
 import { POLICY_PATH, type Policy } from "../core/policy/policy.js";
 import { DEFAULT_LOAD_LIMITS, isManifestPath } from "../core/source/load.js";
 import type { RouteView } from "../core/views.js";
-import { renderCheckRun, renderInternalError, renderInvalidConfig, renderNoManifestChanges, renderSuperseded, type CheckRunReport } from "../report/check-run.js";
+import {
+  renderCheckRun,
+  renderInternalError,
+  renderInvalidConfig,
+  renderNoManifestChanges,
+  renderSuperseded,
+  type CheckRunReport,
+} from "../report/check-run.js";
 import type { BlobCache } from "./blob-cache.js";
 import { completeCheckRun, type CheckRunAction } from "./check-run-publisher.js";
 import { ACTIONS } from "./check-run-actions.js";
-import { isAccepted, type Acceptance } from "./commands/acceptances.js";
+import { isAccepted, type AcceptanceState } from "./commands/acceptances.js";
 import type { CheckTarget } from "./check-target.js";
 import type { GitHubClient } from "./github-client.js";
-import { listCommit, newReadStats, readListing, type ReaderOptions, type ReadStats, type TreeListing } from "./github-reader.js";
+import {
+  listCommit,
+  newReadStats,
+  readListing,
+  type ReaderOptions,
+  type ReadStats,
+  type TreeListing,
+} from "./github-reader.js";
 import { loadTrustedConfig, type ConfigReader } from "./trusted-config.js";
 
 export interface GateSettings {
@@ -30,7 +44,7 @@ export interface CheckJob extends AnalysisRequest {
   /** The repository's web address, for file links in the summary. */
   htmlUrl: string;
   /** Acceptances recorded on the pull request(s) by `/mtls-gate accept`. */
-  readAcceptances: () => Promise<Acceptance[]>;
+  readAcceptances: () => Promise<AcceptanceState>;
   /** The newer head SHA when a push superseded the one this job checks. */
   supersededBy?: () => Promise<string | null>;
   log: { info: (data: object, message: string) => void; error: (data: object, message: string) => void };
@@ -46,7 +60,9 @@ export async function runCheck(job: CheckJob, settings: GateSettings): Promise<R
   let report: CheckRunReport;
   try {
     const before = await job.supersededBy?.();
-    report = before ? renderSuperseded({ headSha: target.headSha, newerSha: before }) : await analyse(job, settings, stats);
+    report = before
+      ? renderSuperseded({ headSha: target.headSha, newerSha: before })
+      : await analyse(job, settings, stats);
     // A push during the analysis makes this verdict stale: say so rather than publish it.
     const after = before ? null : await job.supersededBy?.();
     if (after) report = renderSuperseded({ headSha: target.headSha, newerSha: after });
@@ -59,7 +75,13 @@ export async function runCheck(job: CheckJob, settings: GateSettings): Promise<R
   } catch (error) {
     job.log.error({ err: describeError(error), checkRunId }, "could not publish the check run result");
     // One last attempt with the smallest possible update: a run must never stay in progress.
-    await completeCheckRun(octokit, target.repo, checkRunId, renderInternalError({ problem: describeError(error) }), settings.now);
+    await completeCheckRun(
+      octokit,
+      target.repo,
+      checkRunId,
+      renderInternalError({ problem: describeError(error) }),
+      settings.now,
+    );
   }
   job.log.info({ checkRunId, conclusion: report.conclusion, ...stats }, "mtls-gate check completed");
   return stats;
@@ -68,7 +90,16 @@ export async function runCheck(job: CheckJob, settings: GateSettings): Promise<R
 export type Prepared =
   | { kind: "invalid-config"; report: CheckRunReport }
   | { kind: "no-manifest-changes"; baseSha: string | null }
-  | { kind: "analysed"; analysis: TreeAnalysis; removedRoutes: RouteView[]; policy: Policy; baseSha: string | null; hasBase: boolean; changes: Changes | null; headPaths: string[] };
+  | {
+      kind: "analysed";
+      analysis: TreeAnalysis;
+      removedRoutes: RouteView[];
+      policy: Policy;
+      baseSha: string | null;
+      hasBase: boolean;
+      changes: Changes | null;
+      headPaths: string[];
+    };
 
 export interface AnalysisRequest {
   octokit: GitHubClient;
@@ -80,7 +111,12 @@ export interface AnalysisRequest {
  * The trusted policy, the merge base, both trees and the differential analysis: what a check and the comment commands
  * both need. With `skipUnchanged`, a change that touches no manifest is not analysed (nor its blobs read).
  */
-export async function prepareAnalysis(request: AnalysisRequest, settings: GateSettings, stats: ReadStats, skipUnchanged: boolean): Promise<Prepared> {
+export async function prepareAnalysis(
+  request: AnalysisRequest,
+  settings: GateSettings,
+  stats: ReadStats,
+  skipUnchanged: boolean,
+): Promise<Prepared> {
   const { octokit, target } = request;
   const config = await loadTrustedConfig(request.readConfig);
   if (!config.valid) return { kind: "invalid-config", report: renderInvalidConfig(config) };
@@ -105,20 +141,47 @@ export async function prepareAnalysis(request: AnalysisRequest, settings: GateSe
   const options = { policy, now: settings.now(), validatePolicyFile: true };
   const diff = base ? analyzeDiff(base.files, head.files, options) : null;
   const analysis = diff ?? analyzeTree(head.files, options);
-  return { kind: "analysed", analysis, removedRoutes: diff?.removedRoutes ?? [], policy, baseSha, hasBase: base !== null, changes, headPaths: head.files.map((f) => f.path) };
+  return {
+    kind: "analysed",
+    analysis,
+    removedRoutes: diff?.removedRoutes ?? [],
+    policy,
+    baseSha,
+    hasBase: base !== null,
+    changes,
+    headPaths: head.files.map((f) => f.path),
+  };
 }
 
 async function analyse(job: CheckJob, settings: GateSettings, stats: ReadStats): Promise<CheckRunReport> {
   const prepared = await prepareAnalysis(job, settings, stats, true);
-  return reportFor(prepared, job.target, settings, job.htmlUrl, prepared.kind === "analysed" ? await job.readAcceptances() : []);
+  return reportFor(
+    prepared,
+    job.target,
+    settings,
+    job.htmlUrl,
+    prepared.kind === "analysed" ? await job.readAcceptances() : NO_ACCEPTANCES,
+  );
 }
 
+export const NO_ACCEPTANCES: AcceptanceState = { acceptances: [], handledCommands: new Set(), problem: null };
+
 /** The check run's output for a prepared analysis: the verdict uses the trusted policy, minus accepted findings. */
-export function reportFor(prepared: Prepared, target: CheckTarget, settings: Pick<GateSettings, "ruleDocsUrl">, htmlUrl: string, acceptances: readonly Acceptance[]): CheckRunReport {
+export function reportFor(
+  prepared: Prepared,
+  target: CheckTarget,
+  settings: Pick<GateSettings, "ruleDocsUrl">,
+  htmlUrl: string,
+  state: AcceptanceState,
+): CheckRunReport {
   if (prepared.kind === "invalid-config") return prepared.report;
-  if (prepared.kind === "no-manifest-changes") return renderNoManifestChanges({ headSha: target.headSha, baseSha: prepared.baseSha });
+  if (prepared.kind === "no-manifest-changes")
+    return renderNoManifestChanges({ headSha: target.headSha, baseSha: prepared.baseSha });
   const { analysis, policy, changes } = prepared;
-  const failing = failingFindings(analysis.findings, policy, prepared.hasBase).filter((f) => !isAccepted(f, acceptances));
+  const { acceptances } = state;
+  const failing = failingFindings(analysis.findings, policy, prepared.hasBase).filter(
+    (f) => !isAccepted(f, acceptances, policy),
+  );
   return renderCheckRun({
     findings: analysis.findings,
     failing,
@@ -137,6 +200,7 @@ export function reportFor(prepared: Prepared, target: CheckTarget, settings: Pic
     ruleDocsUrl: settings.ruleDocsUrl,
     fileUrl: fileUrlFor(htmlUrl, target.headSha),
     acceptances,
+    ...(state.problem ? { acceptanceProblem: state.problem } : {}),
   });
 }
 
@@ -155,7 +219,11 @@ async function baseOf({ octokit, target }: AnalysisRequest): Promise<string | nu
   const { subject } = target;
   if (subject.kind === "merge_group") return subject.baseSha;
   if (subject.kind !== "pull_request") return null;
-  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...target.repo, basehead: `${subject.baseSha}...${target.headSha}`, per_page: 1 });
+  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+    ...target.repo,
+    basehead: `${subject.baseSha}...${target.headSha}`,
+    per_page: 1,
+  });
   return data.merge_base_commit.sha;
 }
 
@@ -189,4 +257,3 @@ export function describeError(error: unknown): string {
   }
   return error instanceof Error ? `${error.name} in the analysis` : "unknown failure";
 }
-

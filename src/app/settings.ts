@@ -1,3 +1,5 @@
+import { createPrivateKey } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { Probot } from "probot";
 import type { Gate, GateOptions } from "./gate.js";
 import { RedisCheckQueue, type Role } from "./queue/redis-queue.js";
@@ -19,7 +21,8 @@ export interface DeploymentSettings {
  */
 export function deploymentSettings(env: Readonly<Record<string, string | undefined>>): DeploymentSettings {
   const role = env.MTLS_GATE_ROLE ?? "all";
-  if (role !== "web" && role !== "worker" && role !== "all") throw new Error(`MTLS_GATE_ROLE must be web, worker or all, not ${JSON.stringify(role)}`);
+  if (role !== "web" && role !== "worker" && role !== "all")
+    throw new Error(`MTLS_GATE_ROLE must be web, worker or all, not ${JSON.stringify(role)}`);
   return {
     role,
     redisUrl: env.REDIS_URL || null,
@@ -34,21 +37,80 @@ function positiveInteger(env: Readonly<Record<string, string | undefined>>, name
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, not ${JSON.stringify(raw)}`);
   return value;
 }
 
+/**
+ * Why this environment must not serve webhooks, or null. In production a missing, empty or `development` webhook secret
+ * (Probot's public fallback) would let anyone who reaches the URL forge deliveries: a comment that runs `accept` in a
+ * maintainer's name, or a pull request event that completes a run green.
+ */
+export function forgeableConfiguration(env: Readonly<Record<string, string | undefined>>): string | null {
+  if (env.NODE_ENV !== "production") return null;
+  const secret = env.WEBHOOK_SECRET;
+  if (secret === undefined || secret.trim() === "")
+    return "WEBHOOK_SECRET is not set: with NODE_ENV=production mtls-gate refuses to start, since anyone could forge webhooks";
+  if (secret === "development")
+    return 'WEBHOOK_SECRET is Probot\'s public default "development": with NODE_ENV=production mtls-gate refuses to start, since anyone could forge webhooks';
+  return null;
+}
+
+/**
+ * What acceptance markers are signed with: `MTLS_GATE_MARKER_SECRET` when set (the same on every replica), else the
+ * app's private key as Probot reads it (`PRIVATE_KEY`, or the file at `PRIVATE_KEY_PATH`), in one canonical encoding so
+ * replicas that hold the key in different forms sign alike. Null when there is neither.
+ */
+export function markerSecretFrom(env: Readonly<Record<string, string | undefined>>): string | Buffer | null {
+  if (env.MTLS_GATE_MARKER_SECRET) return env.MTLS_GATE_MARKER_SECRET;
+  let pem = env.PRIVATE_KEY?.replace(/\\n/g, "\n") || null;
+  if (!pem && env.PRIVATE_KEY_PATH) {
+    try {
+      pem = readFileSync(env.PRIVATE_KEY_PATH, "utf8");
+    } catch {
+      pem = null;
+    }
+  }
+  if (!pem) return null;
+  try {
+    return createPrivateKey(pem).export({ type: "pkcs8", format: "der" });
+  } catch {
+    return pem;
+  }
+}
+
 /** Gate options for a deployment: the durable Redis queue when REDIS_URL is set, else the in-process default. */
-export function gateOptionsFor(settings: DeploymentSettings, app: Probot): GateOptions {
+export function gateOptionsFor(
+  settings: DeploymentSettings,
+  app: Probot,
+  markerSecret: string | Buffer | null = null,
+): GateOptions {
+  const signing: GateOptions = markerSecret !== null ? { markerSecret } : {};
+  if (markerSecret === null)
+    app.log.warn(
+      "no MTLS_GATE_MARKER_SECRET or private key to sign acceptances with: acceptances will not survive a restart",
+    );
   if (!settings.redisUrl) {
-    if (settings.role !== "all") app.log.warn("MTLS_GATE_ROLE needs REDIS_URL (web and worker share the queue there); running both roles in-process");
-    return {};
+    if (settings.role !== "all")
+      app.log.warn(
+        "MTLS_GATE_ROLE needs REDIS_URL (web and worker share the queue there); running both roles in-process",
+      );
+    return signing;
   }
   const redisUrl = settings.redisUrl;
   return {
+    ...signing,
     queue: (gate: Gate) =>
       new RedisCheckQueue(
-        { url: redisUrl, role: settings.role, concurrency: settings.concurrency, lockMs: settings.lockMs, attempts: settings.attempts, queueName: settings.queueName },
+        {
+          url: redisUrl,
+          role: settings.role,
+          concurrency: settings.concurrency,
+          lockMs: settings.lockMs,
+          attempts: settings.attempts,
+          queueName: settings.queueName,
+        },
         (data, update) => gate.processCheck(data, update),
         (data, error) => gate.giveUp(data, error),
       ),

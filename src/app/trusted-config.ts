@@ -5,8 +5,7 @@ import type { Policy } from "../core/policy/policy.js";
 export const CONFIG_FILE = "mtls-gate.yml";
 
 export type TrustedConfig =
-  | { valid: true; policy: Policy }
-  | { valid: false; source: string; problems: { path: string; problem: string }[] };
+  { valid: true; policy: Policy } | { valid: false; source: string; problems: { path: string; problem: string }[] };
 
 /** Reads the merged configuration object (Probot's `context.config`): null when no file exists anywhere. */
 export type ConfigReader = () => Promise<unknown>;
@@ -34,7 +33,10 @@ export async function loadTrustedConfig(read: ConfigReader): Promise<TrustedConf
   return {
     valid: false,
     source: SOURCE,
-    problems: diagnostics.map((d) => ({ path: String(d.data.path), problem: String(d.data.problem) + (d.data.suggestion ? ` (did you mean "${String(d.data.suggestion)}"?)` : "") })),
+    problems: diagnostics.map((d) => ({
+      path: String(d.data.path),
+      problem: String(d.data.problem) + (d.data.suggestion ? ` (did you mean "${String(d.data.suggestion)}"?)` : ""),
+    })),
   };
 }
 

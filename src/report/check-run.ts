@@ -74,6 +74,8 @@ export interface CheckRunReportInput {
   maxAnnotations?: number;
   /** Findings accepted with `/mtls-gate accept` on this pull request (they no longer block; the caller left them out of `failing`). */
   acceptances?: readonly AcceptanceView[];
+  /** Why no acceptance counts on this run (the conversation could not be read whole): shown, never silently ignored. */
+  acceptanceProblem?: string;
 }
 
 export interface AcceptanceView {
@@ -83,6 +85,17 @@ export interface AcceptanceView {
   by: string;
   /** ISO 8601. */
   at: string;
+  /** The findings it was given for; absent: any finding of its rule on its resource. */
+  fingerprints?: readonly string[];
+}
+
+/** Whether an acceptance names this finding: its rule, its resource and (when recorded) its fingerprint. */
+function names(a: AcceptanceView, f: Finding): boolean {
+  return (
+    a.ruleId === f.ruleId &&
+    a.resource === f.resource &&
+    (a.fingerprints === undefined || a.fingerprints.includes(f.fingerprint))
+  );
 }
 
 export const IN_PROGRESS_OUTPUT: { title: string; summary: string } = {
@@ -129,13 +142,11 @@ export function renderSuperseded(input: { headSha: string; newerSha: string }): 
 export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
   const { hasBase, policy } = input;
   const blockingKeys = new Set(input.failing.map(findingKey));
-  const entries = input.findings.map(
-    (finding): Entry => ({
-      finding,
-      blocking: blockingKeys.has(findingKey(finding)),
-      preExisting: hasBase && finding.introduced === false,
-    }),
-  );
+  const entries = input.findings.map((finding): Entry => ({
+    finding,
+    blocking: blockingKeys.has(findingKey(finding)),
+    preExisting: hasBase && finding.introduced === false,
+  }));
   entries.sort(compareEntries);
 
   const active = entries.filter((e) => !e.finding.suppressed);
@@ -155,7 +166,14 @@ export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
   parts.push(fixed(verdictLine(ctx, entries)), fixed(contextLine(input)));
 
   parts.push(
-    findingsTable(ctx, 1, hasBase ? `Introduced findings (${fresh.length})` : `Findings (${fresh.length})`, [], fresh, hasBase ? "No findings introduced by this change." : "No findings."),
+    findingsTable(
+      ctx,
+      1,
+      hasBase ? `Introduced findings (${fresh.length})` : `Findings (${fresh.length})`,
+      [],
+      fresh,
+      hasBase ? "No findings introduced by this change." : "No findings.",
+    ),
   );
   if (annotated.length > cap) {
     const left = annotated.length - cap;
@@ -181,7 +199,10 @@ export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
             "elsewhere still references). They are annotated where they stand, under “Unchanged files with check annotations”.",
         ],
         head: [""],
-        rows: outside.map((e) => `- ${locationText(ctx, e.finding)} · ${escapeInline(e.finding.ruleId, MAX_NAME_CHARS)}${e.finding.resource !== null ? ` · ${escapeInline(e.finding.resource, MAX_NAME_CHARS)}` : ""}`),
+        rows: outside.map(
+          (e) =>
+            `- ${locationText(ctx, e.finding)} · ${escapeInline(e.finding.ruleId, MAX_NAME_CHARS)}${e.finding.resource !== null ? ` · ${escapeInline(e.finding.resource, MAX_NAME_CHARS)}` : ""}`,
+        ),
         more: (n) => `… and ${plural(n, "more finding")} outside this change's files`,
       });
     }
@@ -191,13 +212,21 @@ export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
       const blockingOld = preExisting.filter((e) => e.blocking);
       if (blockingOld.length > 0) {
         parts.push(
-          findingsTable(ctx, 2, `Pre-existing findings that block (${blockingOld.length})`, [`With \`scope: all\` these block too.`], blockingOld, ""),
+          findingsTable(
+            ctx,
+            2,
+            `Pre-existing findings that block (${blockingOld.length})`,
+            [`With \`scope: all\` these block too.`],
+            blockingOld,
+            "",
+          ),
         );
       }
     }
   } else {
     parts.push(fixed(["### Routes", routeCounts(input.routes)].join("\n")));
   }
+  if (input.acceptanceProblem) parts.push(fixed(`### Acceptances\n\n${escapeInline(input.acceptanceProblem)}.`));
   if ((input.acceptances ?? []).length > 0) parts.push(acceptancesSection(input.acceptances ?? [], entries));
   const counts = countsSection(ctx, preExisting, suppressed);
   if (counts) parts.push(fixed(counts));
@@ -223,7 +252,9 @@ export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
 }
 
 export function renderNoManifestChanges(input: { headSha: string; baseSha: string | null }): CheckRunReport {
-  const compared = input.baseSha ? `${shortSha(input.headSha)} compared with ${shortSha(input.baseSha)}` : shortSha(input.headSha);
+  const compared = input.baseSha
+    ? `${shortSha(input.headSha)} compared with ${shortSha(input.baseSha)}`
+    : shortSha(input.headSha);
   return {
     conclusion: "success",
     title: "No Kubernetes manifests changed",
@@ -325,11 +356,15 @@ function clampLine(line: number): number {
   return Number.isFinite(line) ? Math.max(1, Math.floor(line)) : 1;
 }
 
-function toAnnotation(entry: Entry, ruleDocsUrl: (ruleId: string) => string, acceptances: readonly AcceptanceView[]): CheckAnnotation {
+function toAnnotation(
+  entry: Entry,
+  ruleDocsUrl: (ruleId: string) => string,
+  acceptances: readonly AcceptanceView[],
+): CheckAnnotation {
   const f = entry.finding;
   const startLine = clampLine(f.line);
   const endLine = Math.max(startLine, clampLine(f.endLine));
-  const accepted = entry.blocking ? undefined : acceptances.find((a) => a.ruleId === f.ruleId && a.resource === f.resource);
+  const accepted = entry.blocking ? undefined : acceptances.find((a) => names(a, f));
   const message =
     (f.message === "" ? f.ruleId : f.message) +
     (entry.preExisting ? " (pre-existing)" : "") +
@@ -359,7 +394,12 @@ function toAnnotation(entry: Entry, ruleDocsUrl: (ruleId: string) => string, acc
   return annotation;
 }
 
-function titleOf(input: CheckRunReportInput, active: readonly Entry[], preExisting: number, suppressed: number): string {
+function titleOf(
+  input: CheckRunReportInput,
+  active: readonly Entry[],
+  preExisting: number,
+  suppressed: number,
+): string {
   const { hasBase } = input;
   const counts = SEVERITIES.map((severity) => {
     const n = active.filter((e) => !e.preExisting && e.finding.severity === severity).length;
@@ -432,13 +472,24 @@ function findingRow(ctx: Context, e: Entry): string {
   return `| ${severity} | ${rule} | ${locationText(ctx, f)} | ${resource} | ${escapeInline(f.message, MAX_CELL_CHARS)} |`;
 }
 
-function findingsTable(ctx: Context, priority: number, heading: string, intro: string[], entries: readonly Entry[], empty: string): Part {
+function findingsTable(
+  ctx: Context,
+  priority: number,
+  heading: string,
+  intro: string[],
+  entries: readonly Entry[],
+  empty: string,
+): Part {
   if (entries.length === 0) return fixed([`### ${heading}`, ...intro, ...(empty ? [empty] : [])].join("\n"));
   return {
     kind: "cut",
     priority,
     title: [`### ${heading}`, ...intro],
-    head: [...(intro.length > 0 ? [""] : []), "| Severity | Rule | Location | Resource | Message |", "| --- | --- | --- | --- | --- |"],
+    head: [
+      ...(intro.length > 0 ? [""] : []),
+      "| Severity | Rule | Location | Resource | Message |",
+      "| --- | --- | --- | --- | --- |",
+    ],
     rows: entries.map((e) => findingRow(ctx, e)),
     more: (n) => `… and ${plural(n, "more finding")} (see annotations / run the CLI)`,
   };
@@ -448,10 +499,13 @@ function acceptancesSection(acceptances: readonly AcceptanceView[], entries: rea
   return {
     kind: "cut",
     priority: 2,
-    title: [`### Accepted findings (${acceptances.length})`, "Accepted on this pull request with `/mtls-gate accept`: they do not block. `/mtls-gate revoke <rule-id> <resource>` withdraws one."],
+    title: [
+      `### Accepted findings (${acceptances.length})`,
+      "Accepted on this pull request with `/mtls-gate accept`: they do not block. `/mtls-gate revoke <rule-id> <resource>` withdraws one.",
+    ],
     head: [""],
     rows: acceptances.map((a) => {
-      const matches = entries.filter((e) => !e.preExisting && e.finding.ruleId === a.ruleId && e.finding.resource === a.resource).length;
+      const matches = entries.filter((e) => !e.preExisting && names(a, e.finding)).length;
       const status = matches > 0 ? `covers ${plural(matches, "finding")}` : "no longer matches a finding";
       return `- ${codeSpan(a.ruleId)} on ${escapeInline(a.resource, MAX_NAME_CHARS)}: accepted by @${escapeInline(a.by, MAX_NAME_CHARS)} on ${escapeInline(a.at, 40)}, ${status}. Reason: ${escapeInline(a.reason, MAX_CELL_CHARS)}`;
     }),
@@ -463,7 +517,9 @@ function countsSection(ctx: Context, preExisting: readonly Entry[], suppressed: 
   const { input, failOn } = ctx;
   const lines: string[] = [];
   if (input.hasBase) {
-    const bySeverity = SEVERITIES.map((s) => plural(preExisting.filter((e) => e.finding.severity === s).length, s)).join(", ");
+    const bySeverity = SEVERITIES.map((s) =>
+      plural(preExisting.filter((e) => e.finding.severity === s).length, s),
+    ).join(", ");
     const how =
       input.policy.scope === "all"
         ? `those at or above ${failOn} are annotated and block (\`scope: all\`)`
@@ -471,7 +527,9 @@ function countsSection(ctx: Context, preExisting: readonly Entry[], suppressed: 
     lines.push(`**Pre-existing** (the base has them too): ${bySeverity}: ${how}.`);
   }
   if (input.hasBase || suppressed > 0) {
-    lines.push(`**Suppressed** (\`mtls-gate.io/ignore\`): ${suppressed}; they never block and are listed in the full list below.`);
+    lines.push(
+      `**Suppressed** (\`mtls-gate.io/ignore\`): ${suppressed}; they never block and are listed in the full list below.`,
+    );
   }
   if (lines.length === 0) return null;
   return [input.hasBase ? "### Pre-existing and suppressed" : "### Suppressed", ...lines].join("\n\n");
@@ -494,7 +552,11 @@ function fullList(ctx: Context, entries: readonly Entry[]): string {
       {
         kind: "cut",
         priority: 1,
-        title: [`## All findings (${entries.length})`, "", "Every finding of the head tree, pre-existing and suppressed ones included."],
+        title: [
+          `## All findings (${entries.length})`,
+          "",
+          "Every finding of the head tree, pre-existing and suppressed ones included.",
+        ],
         head: [""],
         rows,
         more: (n) => `… and ${plural(n, "more finding")} (run the CLI for the full list)`,
@@ -531,10 +593,12 @@ function routesSection(input: CheckRunReportInput): Part {
     ...input.routes.filter((r) => r.change === "added" || r.change === "changed"),
     ...input.removedRoutes.map((r): RouteView => ({ ...r, change: "removed" })),
   ];
-  const rank = (r: RouteView) => (r.change !== "removed" && (isDowngrade(r) || r.rejected !== null) ? 0 : (CHANGE_ORDER[r.change ?? "added"] ?? 2));
+  const rank = (r: RouteView) =>
+    r.change !== "removed" && (isDowngrade(r) || r.rejected !== null) ? 0 : (CHANGE_ORDER[r.change ?? "added"] ?? 2);
   routes.sort((a, b) => rank(a) - rank(b) || compareStrings(a.mapping, b.mapping) || compareStrings(a.kind, b.kind));
   const title = [`### Changed routes (${routes.length})`, routeCounts(input.routes)];
-  if (routes.length === 0) return fixed([...title, "No route changes: every route keeps its upstream and TLS settings."].join("\n"));
+  if (routes.length === 0)
+    return fixed([...title, "No route changes: every route keeps its upstream and TLS settings."].join("\n"));
   return {
     kind: "cut",
     priority: 2,
@@ -558,7 +622,9 @@ function routeCounts(routes: readonly RouteView[]): string {
 
 function deletedSection(input: CheckRunReportInput): Part {
   const rows = [
-    ...[...input.deletedFiles].sort(compareStrings).map((path) => `- ${codeSpan(truncateChars(path, MAX_NAME_CHARS))} deleted`),
+    ...[...input.deletedFiles]
+      .sort(compareStrings)
+      .map((path) => `- ${codeSpan(truncateChars(path, MAX_NAME_CHARS))} deleted`),
     ...input.removedRoutes.map((r) => {
       const prefix = r.prefix !== null ? `, prefix ${codeSpan(truncateChars(r.prefix, MAX_NAME_CHARS))}` : "";
       return `- route ${codeSpan(truncateChars(r.mapping, MAX_NAME_CHARS))}${r.kind === "TCPMapping" ? " (tcp)" : ""} removed (was ${r.mode}${prefix})`;

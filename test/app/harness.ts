@@ -7,12 +7,20 @@ import { registerGate } from "../../src/app/index.js";
 import type { Gate } from "../../src/app/gate.js";
 import { BlobCache } from "../../src/app/blob-cache.js";
 import { startFakeGitHub, type FakeGitHub, type FakeRepo } from "../helpers/fake-github.js";
+import { userId } from "../helpers/fake-github/objects.js";
 
 // The package is one JSON file, which Node 20 only imports with an import attribute; require reads it plainly.
-const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as { name: string; examples: Payload[] }[];
+const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as {
+  name: string;
+  examples: Payload[];
+}[];
 
 export const NOW = new Date("2026-06-01T12:00:00Z");
-const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
 
 export interface Harness {
   fake: FakeGitHub;
@@ -38,7 +46,9 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const fake = options.fake ?? (await startFakeGitHub());
   const repoName = options.repo ?? "acme/platform";
-  const repo = options.fake ? fake.repo(repoName) : fake.createRepo(repoName, { defaultBranch: "main", installationId: 1 });
+  const repo = options.fake
+    ? fake.repo(repoName)
+    : fake.createRepo(repoName, { defaultBranch: "main", installationId: 1 });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -60,6 +70,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     })),
   });
   const gate = registerGate(probot, {
+    markerSecret: privateKey,
     now: () => NOW,
     cache: options.cache ?? new BlobCache(),
     reader: options.tarballThreshold !== undefined ? { tarballThreshold: options.tarballThreshold } : {},
@@ -116,11 +127,24 @@ export function pullRequestEvent(
   const payload = examplePayload("pull_request", action);
   const repository = repositoryPayload(repo, fake.url);
   const pull = payload.pull_request as Payload;
-  const headRepo = pr.fork ? { ...repository, full_name: `contributor/${repo.name}`, owner: { login: "contributor", id: 2, type: "User" }, fork: true } : repository;
+  const headRepo = pr.fork
+    ? {
+        ...repository,
+        full_name: `contributor/${repo.name}`,
+        owner: { login: "contributor", id: 2, type: "User" },
+        fork: true,
+      }
+    : repository;
   Object.assign(pull, {
     number: pr.number,
     state: "open",
-    head: { ...(pull.head as Payload), sha: pr.headSha, ref: pr.fork ? "patch-1" : `feature-${pr.number}`, repo: headRepo, label: "x:y" },
+    head: {
+      ...(pull.head as Payload),
+      sha: pr.headSha,
+      ref: pr.fork ? "patch-1" : `feature-${pr.number}`,
+      repo: headRepo,
+      label: "x:y",
+    },
     base: { ...(pull.base as Payload), sha: pr.baseSha, ref: pr.baseRef ?? repo.defaultBranch, repo: repository },
   });
   payload.number = pr.number;
@@ -129,7 +153,11 @@ export function pullRequestEvent(
   return payload;
 }
 
-export function mergeGroupEvent(fake: FakeGitHub, repo: FakeRepo, group: { headSha: string; baseSha: string; baseRef?: string }): Payload {
+export function mergeGroupEvent(
+  fake: FakeGitHub,
+  repo: FakeRepo,
+  group: { headSha: string; baseSha: string; baseRef?: string },
+): Payload {
   const payload = examplePayload("merge_group", "checks_requested");
   const mergeGroup = payload.merge_group as Payload;
   Object.assign(mergeGroup, {
@@ -143,7 +171,11 @@ export function mergeGroupEvent(fake: FakeGitHub, repo: FakeRepo, group: { headS
   return payload;
 }
 
-export function checkRunRerequestedEvent(fake: FakeGitHub, repo: FakeRepo, run: { id: number; headSha: string; externalId: string | null; pullNumbers: number[] }): Payload {
+export function checkRunRerequestedEvent(
+  fake: FakeGitHub,
+  repo: FakeRepo,
+  run: { id: number; headSha: string; externalId: string | null; pullNumbers: number[] },
+): Payload {
   const payload = examplePayload("check_run", "rerequested");
   const checkRun = payload.check_run as Payload;
   Object.assign(checkRun, {
@@ -151,20 +183,36 @@ export function checkRunRerequestedEvent(fake: FakeGitHub, repo: FakeRepo, run: 
     name: "mtls-gate",
     head_sha: run.headSha,
     external_id: run.externalId,
-    pull_requests: run.pullNumbers.map((number) => ({ number, id: number, url: `${fake.url}/repos/${repo.fullName}/pulls/${number}`, head: { ref: "x", sha: run.headSha, repo: { id: 1, name: repo.name, url: "" } }, base: { ref: "main", sha: "0".repeat(40), repo: { id: 1, name: repo.name, url: "" } } })),
+    pull_requests: run.pullNumbers.map((number) => ({
+      number,
+      id: number,
+      url: `${fake.url}/repos/${repo.fullName}/pulls/${number}`,
+      head: { ref: "x", sha: run.headSha, repo: { id: 1, name: repo.name, url: "" } },
+      base: { ref: "main", sha: "0".repeat(40), repo: { id: 1, name: repo.name, url: "" } },
+    })),
   });
   payload.repository = repositoryPayload(repo, fake.url);
   payload.installation = { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };
   return payload;
 }
 
-export function checkSuiteRerequestedEvent(fake: FakeGitHub, repo: FakeRepo, suite: { headSha: string; pullNumbers: number[] }): Payload {
+export function checkSuiteRerequestedEvent(
+  fake: FakeGitHub,
+  repo: FakeRepo,
+  suite: { headSha: string; pullNumbers: number[] },
+): Payload {
   const payload = examplePayload("check_suite", "rerequested");
   const checkSuite = payload.check_suite as Payload;
   Object.assign(checkSuite, {
     head_sha: suite.headSha,
     head_branch: suite.pullNumbers.length > 0 ? "feature" : null,
-    pull_requests: suite.pullNumbers.map((number) => ({ number, id: number, url: "", head: { ref: "x", sha: suite.headSha, repo: { id: 1, name: repo.name, url: "" } }, base: { ref: "main", sha: "0".repeat(40), repo: { id: 1, name: repo.name, url: "" } } })),
+    pull_requests: suite.pullNumbers.map((number) => ({
+      number,
+      id: number,
+      url: "",
+      head: { ref: "x", sha: suite.headSha, repo: { id: 1, name: repo.name, url: "" } },
+      base: { ref: "main", sha: "0".repeat(40), repo: { id: 1, name: repo.name, url: "" } },
+    })),
   });
   payload.repository = repositoryPayload(repo, fake.url);
   payload.installation = { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };
@@ -179,25 +227,60 @@ export function annotationsOf(repo: FakeRepo, runId: number): Record<string, unk
 export function issueCommentEvent(
   fake: FakeGitHub,
   repo: FakeRepo,
-  comment: { id: number; body: string; user: string; userType?: "User" | "Bot"; issueNumber: number; onPullRequest?: boolean },
+  comment: {
+    id: number;
+    body: string;
+    user: string;
+    userType?: "User" | "Bot";
+    issueNumber: number;
+    onPullRequest?: boolean;
+    createdAt?: string;
+  },
   action: "created" | "edited" = "created",
 ): Payload {
   const payload = examplePayload("issue_comment", action);
-  const user = { login: comment.user, id: 5, type: comment.userType ?? "User" };
+  const user = { login: comment.user, id: userId(comment.user), type: comment.userType ?? "User" };
   const issue = payload.issue as Payload;
   Object.assign(issue, { number: comment.issueNumber, user, state: "open" });
   if (comment.onPullRequest === false) delete issue.pull_request;
-  else issue.pull_request = { url: `${fake.url}/repos/${repo.fullName}/pulls/${comment.issueNumber}`, html_url: "", diff_url: "", patch_url: "", merged_at: null };
-  Object.assign(payload.comment as Payload, { id: comment.id, body: comment.body, user, author_association: "MEMBER" });
+  else
+    issue.pull_request = {
+      url: `${fake.url}/repos/${repo.fullName}/pulls/${comment.issueNumber}`,
+      html_url: "",
+      diff_url: "",
+      patch_url: "",
+      merged_at: null,
+    };
+  const createdAt = comment.createdAt ?? NOW.toISOString();
+  Object.assign(payload.comment as Payload, {
+    id: comment.id,
+    body: comment.body,
+    user,
+    author_association: "MEMBER",
+    created_at: createdAt,
+    updated_at: createdAt,
+  });
   payload.sender = user;
   payload.repository = repositoryPayload(repo, fake.url);
   payload.installation = { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };
   return payload;
 }
 
-export function requestedActionEvent(fake: FakeGitHub, repo: FakeRepo, run: { id: number; headSha: string; externalId: string | null }, identifier: string, user: string): Payload {
+export function requestedActionEvent(
+  fake: FakeGitHub,
+  repo: FakeRepo,
+  run: { id: number; headSha: string; externalId: string | null },
+  identifier: string,
+  user: string,
+): Payload {
   const payload = examplePayload("check_run", "requested_action");
-  Object.assign(payload.check_run as Payload, { id: run.id, name: "mtls-gate", head_sha: run.headSha, external_id: run.externalId, pull_requests: [] });
+  Object.assign(payload.check_run as Payload, {
+    id: run.id,
+    name: "mtls-gate",
+    head_sha: run.headSha,
+    external_id: run.externalId,
+    pull_requests: [],
+  });
   payload.requested_action = { identifier };
   payload.sender = { login: user, id: 6, type: "User" };
   payload.repository = repositoryPayload(repo, fake.url);

@@ -6,7 +6,7 @@ import type { CheckTarget } from "../check-target.js";
 import type { EventContext, Gate } from "../gate.js";
 import { newReadStats } from "../github-reader.js";
 import { fileUrlFor, prepareAnalysis, type Prepared } from "../run-check.js";
-import { acceptanceMarker, readAcceptances, type Acceptance } from "./acceptances.js";
+import { acceptanceMarker, readAcceptances, repoName, type Acceptance, type AcceptanceState } from "./acceptances.js";
 import { allUsage, type Command } from "./parse.js";
 import { atLeast, type Permission } from "./permission.js";
 
@@ -17,6 +17,8 @@ export interface CommandOutcome {
   markers: string[];
   /** Work that must follow the reply (a re-check that reads the acceptance the reply records). */
   after?: () => Promise<void>;
+  /** Nothing to post: the command was already carried out, and its reply (with its marker) must stay as it is. */
+  alreadyDone?: boolean;
 }
 
 export interface CommandContext {
@@ -24,6 +26,10 @@ export interface CommandContext {
   context: EventContext;
   pullNumber: number;
   user: string;
+  /** The user's GitHub id: recorded in acceptances with the login. */
+  userId: number;
+  /** The comment that carries the command (null for a button): an accept or revoke is carried out once per comment. */
+  commandCommentId: number | null;
   permission: Permission;
   now: Date;
 }
@@ -50,7 +56,16 @@ export async function executeCommand(command: Command, cc: CommandContext): Prom
       const prepared = await analyse(cc, target);
       if (prepared.kind !== "analysed") return { ok: false, reply: notAnalysed(prepared), markers: [] };
       if (command.name === "routes") {
-        return { ok: true, reply: renderRoutes({ routes: prepared.analysis.routes, removedRoutes: prepared.removedRoutes, all: command.all, headSha: target.headSha }), markers: [] };
+        return {
+          ok: true,
+          reply: renderRoutes({
+            routes: prepared.analysis.routes,
+            removedRoutes: prepared.removedRoutes,
+            all: command.all,
+            headSha: target.headSha,
+          }),
+          markers: [],
+        };
       }
       const result = explain(prepared.analysis, command.target);
       return { ok: result.kind === "found", reply: renderExplain(result, links(cc, target)), markers: [] };
@@ -64,18 +79,25 @@ export async function executeCommand(command: Command, cc: CommandContext): Prom
 
 async function accept(command: Extract<Command, { name: "accept" }>, cc: CommandContext): Promise<CommandOutcome> {
   const target = await pullTarget(cc);
+  const state = await recorded(cc, target);
+  const refused = notRecordable(cc, state);
+  if (refused) return refused;
   const prepared = await analyse(cc, target);
   if (prepared.kind !== "analysed") return { ok: false, reply: notAnalysed(prepared), markers: [] };
   const introduced = prepared.analysis.findings.filter((f) => f.introduced !== false && !f.suppressed);
   const matching = introduced.filter((f) => f.ruleId === command.ruleId && f.resource === command.resource);
   if (matching.length === 0) {
-    const listed = introduced.slice(0, MAX_LISTED).map((f) => `- ${codeSpan(`${f.ruleId} ${f.resource ?? ""}`.trim())}`);
+    const listed = introduced
+      .slice(0, MAX_LISTED)
+      .map((f) => `- ${codeSpan(`${f.ruleId} ${f.resource ?? ""}`.trim())}`);
     const more = introduced.length > MAX_LISTED ? [`- … and ${introduced.length - MAX_LISTED} more`] : [];
     return {
       ok: false,
       reply: [
         `No finding ${codeSpan(command.ruleId)} on ${codeSpan(command.resource)} is introduced by this pull request, so there is nothing to accept.`,
-        ...(introduced.length > 0 ? ["", "Introduced findings (rule and resource, as `accept` takes them):", ...listed, ...more] : []),
+        ...(introduced.length > 0
+          ? ["", "Introduced findings (rule and resource, as `accept` takes them):", ...listed, ...more]
+          : []),
       ].join("\n"),
       markers: [],
     };
@@ -84,46 +106,105 @@ async function accept(command: Extract<Command, { name: "accept" }>, cc: Command
   if (matching.some((f) => f.severity === "error") && !atLeast(cc.permission, needed)) {
     return { ok: false, reply: renderRefusal(cc.user, `${needed} (to accept an error)`, cc.permission), markers: [] };
   }
-  const acceptance: Acceptance = { ruleId: command.ruleId, resource: command.resource, reason: command.reason, by: cc.user, at: cc.now.toISOString() };
+  const acceptance: Acceptance = {
+    ruleId: command.ruleId,
+    resource: command.resource,
+    reason: command.reason,
+    by: cc.user,
+    byId: cc.userId,
+    permission: cc.permission,
+    at: cc.now.toISOString(),
+    fingerprints: [...new Set(matching.map((f) => f.fingerprint))].sort(),
+    repo: repoName(target.repo),
+    pullNumber: cc.pullNumber,
+    commandCommentId: cc.commandCommentId ?? 0,
+  };
   return {
     ok: true,
     reply: [
       `Accepted ${codeSpan(command.ruleId)} on ${codeSpan(command.resource)} for this pull request (${describe(matching)}), by @${escapeInline(cc.user)}.`,
       `Reason: ${escapeInline(command.reason)}`,
       "",
-      "The check runs again and lists this acceptance; `/mtls-gate revoke " + `${command.ruleId} ${command.resource}` + "` withdraws it.",
+      "The check runs again and lists this acceptance; `/mtls-gate revoke " +
+        `${command.ruleId} ${command.resource}` +
+        "` withdraws it.",
     ].join("\n"),
-    markers: [acceptanceMarker("accept", acceptance)],
+    markers: [acceptanceMarker("accept", acceptance, cc.gate.markerKey)],
     after: () => cc.gate.startCheck(cc.context, target),
   };
 }
 
 async function revoke(command: Extract<Command, { name: "revoke" }>, cc: CommandContext): Promise<CommandOutcome> {
   const target = await pullTarget(cc);
-  const login = await cc.gate.botLogin();
-  const active = login ? await readAcceptances(cc.context.octokit, target.repo, [cc.pullNumber], login) : [];
+  const state = await recorded(cc, target);
+  const refused = notRecordable(cc, state);
+  if (refused) return refused;
+  const active = state.acceptances;
   const existing = active.find((a) => a.ruleId === command.ruleId && a.resource === command.resource);
   if (!existing) {
     const listed = active.map((a) => `- ${codeSpan(`${a.ruleId} ${a.resource}`)} (by @${escapeInline(a.by)})`);
     return {
       ok: false,
-      reply: [`No acceptance of ${codeSpan(command.ruleId)} on ${codeSpan(command.resource)} is in force on this pull request.`, ...(listed.length > 0 ? ["", "In force:", ...listed] : [])].join("\n"),
+      reply: [
+        `No acceptance of ${codeSpan(command.ruleId)} on ${codeSpan(command.resource)} is in force on this pull request.`,
+        ...(listed.length > 0 ? ["", "In force:", ...listed] : []),
+      ].join("\n"),
       markers: [],
     };
   }
   return {
     ok: true,
     reply: `Revoked the acceptance of ${codeSpan(command.ruleId)} on ${codeSpan(command.resource)} (given by @${escapeInline(existing.by)}). The check runs again.`,
-    markers: [acceptanceMarker("revoke", { ...existing, by: cc.user, at: cc.now.toISOString() })],
+    markers: [
+      acceptanceMarker(
+        "revoke",
+        {
+          ...existing,
+          by: cc.user,
+          byId: cc.userId,
+          permission: cc.permission,
+          at: cc.now.toISOString(),
+          commandCommentId: cc.commandCommentId ?? 0,
+        },
+        cc.gate.markerKey,
+      ),
+    ],
     after: () => cc.gate.startCheck(cc.context, target),
   };
+}
+
+/** The acceptances and revokes already recorded on the pull request, read whole or not at all. */
+function recorded(cc: CommandContext, target: CheckTarget): Promise<AcceptanceState> {
+  return cc.gate
+    .identity()
+    .then((identity) => readAcceptances(cc.context.octokit, target.repo, [cc.pullNumber], identity, cc.gate.markerKey));
+}
+
+/**
+ * Why an accept or revoke cannot be recorded now: it comes from no comment (a button), its comment was already carried
+ * out (a redelivered or replayed webhook must not undo a later revoke), or the conversation cannot be read whole.
+ */
+function notRecordable(cc: CommandContext, state: AcceptanceState): CommandOutcome | null {
+  if (cc.commandCommentId === null)
+    return { ok: false, reply: "Acceptances are recorded from comment commands only.", markers: [] };
+  if (state.handledCommands.has(cc.commandCommentId)) {
+    return { ok: false, reply: "", markers: [], alreadyDone: true };
+  }
+  if (state.problem)
+    return { ok: false, reply: `mtls-gate cannot record this now: ${escapeInline(state.problem)}.`, markers: [] };
+  return null;
 }
 
 /** The pull request's current head against its base: what every command looks at. */
 async function pullTarget(cc: CommandContext): Promise<CheckTarget> {
   const repo = cc.context.repo();
   const { data: pull } = await cc.context.octokit.rest.pulls.get({ ...repo, pull_number: cc.pullNumber });
-  return { repo, headSha: pull.head.sha, subject: { kind: "pull_request", numbers: [pull.number], baseRef: pull.base.ref, baseSha: pull.base.sha }, fresh: true };
+  return {
+    repo,
+    headSha: pull.head.sha,
+    subject: { kind: "pull_request", numbers: [pull.number], baseRef: pull.base.ref, baseSha: pull.base.sha },
+    fresh: true,
+  };
 }
 
 function analyse(cc: CommandContext, target: CheckTarget): Promise<Prepared> {
@@ -131,11 +212,16 @@ function analyse(cc: CommandContext, target: CheckTarget): Promise<Prepared> {
 }
 
 function notAnalysed(prepared: Exclude<Prepared, { kind: "analysed" }>): string {
-  return prepared.kind === "invalid-config" ? `${prepared.report.title}.\n\n${prepared.report.summary}` : "This pull request touches no Kubernetes manifests.";
+  return prepared.kind === "invalid-config"
+    ? `${prepared.report.title}.\n\n${prepared.report.summary}`
+    : "This pull request touches no Kubernetes manifests.";
 }
 
 function links(cc: CommandContext, target: CheckTarget) {
-  return { ruleDocsUrl: cc.gate.settings.ruleDocsUrl, fileUrl: fileUrlFor(cc.context.payload.repository?.html_url ?? "", target.headSha) };
+  return {
+    ruleDocsUrl: cc.gate.settings.ruleDocsUrl,
+    fileUrl: fileUrlFor(cc.context.payload.repository?.html_url ?? "", target.headSha),
+  };
 }
 
 function describe(findings: readonly Finding[]): string {

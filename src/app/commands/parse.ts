@@ -56,7 +56,13 @@ function commandText(line: string, appSlug: string | null): string | null {
 function parseCommand(text: string, line: string): ParsedComment {
   const separator = text.search(/(^|\s)--(\s|$)/);
   const head = separator >= 0 ? text.slice(0, separator) : text;
-  const reason = separator >= 0 ? text.slice(separator).replace(/^\s*--/, "").trim() : "";
+  const reason =
+    separator >= 0
+      ? text
+          .slice(separator)
+          .replace(/^\s*--/, "")
+          .trim()
+      : "";
   const [name = "", ...args] = head.split(/\s+/).filter(Boolean);
   const invalid = (problem: string, usage: string): ParsedComment => ({ kind: "invalid", line, problem, usage });
   const command = (c: Command): ParsedComment => ({ kind: "command", command: c, line });
@@ -78,13 +84,15 @@ function parseCommand(text: string, line: string): ParsedComment {
     }
     case "accept": {
       const [ruleId, resource, ...extra] = args;
-      if (!ruleId || !resource || extra.length > 0) return invalid("accept needs a rule id and a resource", USAGE.accept);
+      if (!ruleId || !resource || extra.length > 0)
+        return invalid("accept needs a rule id and a resource", USAGE.accept);
       if (!reason) return invalid("accept needs a reason after --", USAGE.accept);
       return command({ name: "accept", ruleId, resource, reason });
     }
     case "revoke": {
       const [ruleId, resource, ...extra] = args;
-      if (!ruleId || !resource || extra.length > 0) return invalid("revoke needs a rule id and a resource", USAGE.revoke);
+      if (!ruleId || !resource || extra.length > 0)
+        return invalid("revoke needs a rule id and a resource", USAGE.revoke);
       return command({ name: "revoke", ruleId, resource });
     }
     default:

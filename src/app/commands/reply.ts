@@ -1,6 +1,6 @@
 import { limitComment } from "../../report/comments.js";
 import type { GitHubClient, RepoRef } from "../github-client.js";
-import { readBotComments, repliesTo, replyMarker } from "./acceptances.js";
+import { readBotComments, repliesTo, replyMarker, type BotIdentity } from "./acceptances.js";
 
 export type ReactionContent = "eyes" | "rocket" | "confused";
 
@@ -15,12 +15,14 @@ export async function postReply(
   commandCommentId: number | null,
   visible: string,
   markers: readonly string[],
-  botLogin: string | null,
+  identity: BotIdentity,
 ): Promise<void> {
   const hidden = [...(commandCommentId !== null ? [replyMarker(commandCommentId)] : []), ...markers].join("\n");
   const body = `${limitComment(visible, hidden.length + 2)}\n\n${hidden}`.trimEnd();
-  if (commandCommentId !== null && botLogin) {
-    const earlier = (await readBotComments(octokit, repo, issueNumber, botLogin)).find((c) => repliesTo(c.body) === commandCommentId);
+  if (commandCommentId !== null && identity.appId !== null) {
+    const earlier = (await readBotComments(octokit, repo, issueNumber, identity)).comments.find(
+      (c) => repliesTo(c.body) === commandCommentId,
+    );
     if (earlier) {
       await octokit.rest.issues.updateComment({ ...repo, comment_id: earlier.id, body });
       return;
@@ -29,11 +31,21 @@ export async function postReply(
   await octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body });
 }
 
-export async function react(octokit: GitHubClient, repo: RepoRef, commentId: number, content: ReactionContent): Promise<number> {
+export async function react(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  commentId: number,
+  content: ReactionContent,
+): Promise<number> {
   const { data } = await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: commentId, content });
   return data.id;
 }
 
-export async function unreact(octokit: GitHubClient, repo: RepoRef, commentId: number, reactionId: number): Promise<void> {
+export async function unreact(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  commentId: number,
+  reactionId: number,
+): Promise<void> {
   await octokit.rest.reactions.deleteForIssueComment({ ...repo, comment_id: commentId, reaction_id: reactionId });
 }

@@ -9,7 +9,12 @@ export function onMergeGroup(gate: Gate) {
     await gate.startCheck(context, {
       repo: context.repo(),
       headSha: group.head_sha,
-      subject: { kind: "merge_group", baseRef: group.base_ref.replace(/^refs\/heads\//, ""), baseSha: group.base_sha, numbers: queuedPullRequest(group.head_ref) },
+      subject: {
+        kind: "merge_group",
+        baseRef: group.base_ref.replace(/^refs\/heads\//, ""),
+        baseSha: group.base_sha,
+        numbers: queuedPullRequest(group.head_ref),
+      },
       fresh: false,
     });
   };

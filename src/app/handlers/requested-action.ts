@@ -25,13 +25,30 @@ export function onRequestedAction(gate: Gate) {
     gate.jobs.start(
       `action:${run.id}:${action.identifier}:${sender.login}`,
       async () => {
-        const login = await gate.botLogin();
+        const login = await gate.identity();
         const permission = await permissionOf(context.octokit, repo, sender.login);
         if (!atLeast(permission, "write")) {
-          await postReply(context.octokit, repo, pullNumber, null, renderRefusal(sender.login, "write", permission), [], login);
+          await postReply(
+            context.octokit,
+            repo,
+            pullNumber,
+            null,
+            renderRefusal(sender.login, "write", permission),
+            [],
+            login,
+          );
           return;
         }
-        const command = { gate, context, pullNumber, user: sender.login, permission, now: gate.settings.now() };
+        const command = {
+          gate,
+          context,
+          pullNumber,
+          user: sender.login,
+          userId: sender.id,
+          commandCommentId: null,
+          permission,
+          now: gate.settings.now(),
+        };
         try {
           if (action.identifier === ACTIONS.recheck.identifier) {
             const outcome = await executeCommand({ name: "recheck" }, command);
@@ -40,33 +57,75 @@ export function onRequestedAction(gate: Gate) {
             const outcome = await executeCommand({ name: "routes", all: false }, command);
             await postReply(context.octokit, repo, pullNumber, null, outcome.reply, [], login);
           } else if (action.identifier === ACTIONS.explainFailures.identifier) {
-            await postReply(context.octokit, repo, pullNumber, null, await explainFailures(gate, context, pullNumber, run.head_sha), [], login);
+            await postReply(
+              context.octokit,
+              repo,
+              pullNumber,
+              null,
+              await explainFailures(gate, context, pullNumber, run.head_sha),
+              [],
+              login,
+            );
           }
         } catch (error) {
           context.log.error({ err: describeError(error), checkRunId: run.id }, "mtls-gate button failed");
-          await postReply(context.octokit, repo, pullNumber, null, `mtls-gate could not complete "${action.identifier}" (${describeError(error)}).`, [], login);
+          await postReply(
+            context.octokit,
+            repo,
+            pullNumber,
+            null,
+            `mtls-gate could not complete "${action.identifier}" (${describeError(error)}).`,
+            [],
+            login,
+          );
         }
       },
-      (error) => context.log.error({ err: describeError(error), checkRunId: run.id }, "mtls-gate button could not be answered"),
+      (error) =>
+        context.log.error({ err: describeError(error), checkRunId: run.id }, "mtls-gate button could not be answered"),
     );
   };
 }
 
 /** The explain reply for every route that carries an introduced error, in one comment. */
-async function explainFailures(gate: Gate, context: Context<"check_run.requested_action">, pullNumber: number, headSha: string): Promise<string> {
+async function explainFailures(
+  gate: Gate,
+  context: Context<"check_run.requested_action">,
+  pullNumber: number,
+  headSha: string,
+): Promise<string> {
   const repo = context.repo();
   const { data: pull } = await context.octokit.rest.pulls.get({ ...repo, pull_number: pullNumber });
-  const target = { repo, headSha, subject: { kind: "pull_request" as const, numbers: [pullNumber], baseRef: pull.base.ref, baseSha: pull.base.sha }, fresh: true };
-  const prepared = await prepareAnalysis(gate.analysisRequest(context.octokit, target), gate.settings, newReadStats(), false);
+  const target = {
+    repo,
+    headSha,
+    subject: { kind: "pull_request" as const, numbers: [pullNumber], baseRef: pull.base.ref, baseSha: pull.base.sha },
+    fresh: true,
+  };
+  const prepared = await prepareAnalysis(
+    gate.analysisRequest(context.octokit, target),
+    gate.settings,
+    newReadStats(),
+    false,
+  );
   if (prepared.kind !== "analysed") return "Nothing to explain: this commit was not analysed.";
   const failingRoutes = new Set(
     prepared.analysis.findings
-      .filter((f) => f.introduced !== false && !f.suppressed && f.severity === "error" && f.resource?.match(/^(TCP)?Mapping\//))
+      .filter(
+        (f) =>
+          f.introduced !== false && !f.suppressed && f.severity === "error" && f.resource?.match(/^(TCP)?Mapping\//),
+      )
       .map((f) => (f.resource ?? "").split("/").slice(1).join("/")),
   );
-  if (failingRoutes.size === 0) return "No route carries an introduced error: the failures are about other resources (see the check run's annotations).";
-  const links = { ruleDocsUrl: gate.settings.ruleDocsUrl, fileUrl: fileUrlFor(context.payload.repository.html_url, headSha) };
-  const parts = [...failingRoutes].slice(0, MAX_EXPLAINED).map((mapping) => renderExplain(explain(prepared.analysis, mapping), links));
-  if (failingRoutes.size > MAX_EXPLAINED) parts.push(`… and ${failingRoutes.size - MAX_EXPLAINED} more failing routes.`);
+  if (failingRoutes.size === 0)
+    return "No route carries an introduced error: the failures are about other resources (see the check run's annotations).";
+  const links = {
+    ruleDocsUrl: gate.settings.ruleDocsUrl,
+    fileUrl: fileUrlFor(context.payload.repository.html_url, headSha),
+  };
+  const parts = [...failingRoutes]
+    .slice(0, MAX_EXPLAINED)
+    .map((mapping) => renderExplain(explain(prepared.analysis, mapping), links));
+  if (failingRoutes.size > MAX_EXPLAINED)
+    parts.push(`… and ${failingRoutes.size - MAX_EXPLAINED} more failing routes.`);
   return parts.join("\n\n---\n\n");
 }

@@ -48,13 +48,17 @@ export class RedisCheckQueue implements CheckQueue {
     this.#worker =
       options.role === "web"
         ? null
-        : new Worker<CheckJobData>(name, (job: Job<CheckJobData>) => process(job.data, (data) => job.updateData(data)), {
-            connection: connection(),
-            concurrency: options.concurrency,
-            lockDuration: options.lockMs,
-            stalledInterval: Math.max(500, Math.floor(options.lockMs / 2)),
-            maxStalledCount: 2,
-          });
+        : new Worker<CheckJobData>(
+            name,
+            (job: Job<CheckJobData>) => process(job.data, (data) => job.updateData(data)),
+            {
+              connection: connection(),
+              concurrency: options.concurrency,
+              lockDuration: options.lockMs,
+              stalledInterval: Math.max(500, Math.floor(options.lockMs / 2)),
+              maxStalledCount: 2,
+            },
+          );
     this.#worker?.on("failed", (job, error) => {
       if (!job) return;
       const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled more than/i.test(error.message);
