@@ -24,7 +24,10 @@ export async function openCheckRun(
   options: { externalId: string; fresh: boolean; appId: number | null; now: Date },
 ): Promise<OpenDecision> {
   if (!options.fresh) {
-    const existing = await latestCheckRun(octokit, repo, headSha, options.appId);
+    // Only a run that compared the same thing (pull request and base) is this event's run; another base is another check.
+    const existing = (await ourRuns(octokit, repo, headSha, options.appId)).find(
+      (run) => run.external_id === options.externalId,
+    );
     if (existing) {
       const resumed = await resumeCheckRun(octokit, repo, existing, options.now);
       if (resumed !== "replace") return resumed;
@@ -43,6 +46,27 @@ export async function latestCheckRun(octokit: GitHubClient, repo: RepoRef, headS
     ...(appId !== null ? { app_id: appId } : {}),
   });
   return data.check_runs.find((run) => run.head_sha === headSha);
+}
+
+const MAX_RUN_PAGES = 5;
+
+/** This app's `mtls-gate` runs on a commit, newest first (every run, not only the latest of the name). */
+export async function ourRuns(octokit: GitHubClient, repo: RepoRef, headSha: string, appId: number | null) {
+  const runs = [];
+  for (let page = 1; page <= MAX_RUN_PAGES; page++) {
+    const { data } = await octokit.rest.checks.listForRef({
+      ...repo,
+      ref: headSha,
+      check_name: CHECK_RUN_NAME,
+      filter: "all",
+      per_page: 100,
+      page,
+      ...(appId !== null ? { app_id: appId } : {}),
+    });
+    runs.push(...data.check_runs.filter((run) => run.head_sha === headSha));
+    if (data.check_runs.length < 100) break;
+  }
+  return runs.sort((a, b) => b.id - a.id);
 }
 
 interface ExistingRun {

@@ -29,21 +29,23 @@ export function queuedPullRequest(headRef: string): number[] {
  * or of a merge-queue run finds its subject again without any state of ours.
  */
 export function externalIdFor(subject: CheckSubject): string {
-  if (subject.kind === "pull_request") return `pr:${subject.numbers.join(",")}`;
+  // The base is part of what was checked: one head against two bases is two verdicts, never one shared by both.
+  if (subject.kind === "pull_request") return `pr:${subject.numbers.join(",")}@${subject.baseSha}`;
   if (subject.kind === "merge_group")
     return `merge_group:${subject.baseSha}:${subject.baseRef}${subject.numbers.length > 0 ? `:pr:${subject.numbers.join(",")}` : ""}`;
   return "commit";
 }
 
 type ParsedExternalId =
-  | { kind: "pull_request"; numbers: number[] }
+  | { kind: "pull_request"; numbers: number[]; baseSha: string | null }
   | { kind: "merge_group"; baseSha: string; baseRef: string; numbers: number[] }
   | null;
 
 export function parseExternalId(externalId: string | null | undefined): ParsedExternalId {
   if (!externalId) return null;
-  const pr = /^pr:(\d+(?:,\d+)*)$/.exec(externalId);
-  if (pr?.[1]) return { kind: "pull_request", numbers: pr[1].split(",").map(Number) };
+  // `pr:<n>` without `@<base>`: a run written before the base was recorded.
+  const pr = /^pr:(\d+(?:,\d+)*)(?:@([0-9a-f]{40}))?$/.exec(externalId);
+  if (pr?.[1]) return { kind: "pull_request", numbers: pr[1].split(",").map(Number), baseSha: pr[2] ?? null };
   const group = /^merge_group:([0-9a-f]{40}):(.+?)(?::pr:(\d+(?:,\d+)*))?$/.exec(externalId);
   if (group?.[1] && group[2])
     return {

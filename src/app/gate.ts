@@ -126,6 +126,7 @@ export class Gate {
         log,
         readAcceptances: () => this.acceptancesFor(octokit, target),
         supersededBy: () => this.supersededBy(target),
+        appId: (await this.appInfo()).id,
       },
       this.settings,
     );

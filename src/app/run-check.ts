@@ -25,6 +25,7 @@ import {
   type TreeListing,
 } from "./github-reader.js";
 import { loadTrustedConfig, type ConfigReader } from "./trusted-config.js";
+import { failSiblings, reportWithSiblings, siblingRuns, type SiblingRun } from "./head-verdicts.js";
 
 export interface GateSettings {
   cache: BlobCache;
@@ -47,6 +48,8 @@ export interface CheckJob extends AnalysisRequest {
   readAcceptances: () => Promise<AcceptanceState>;
   /** The newer head SHA when a push superseded the one this job checks. */
   supersededBy?: () => Promise<string | null>;
+  /** This app's id, to find its runs for other pull requests with the same head (null: unknown, none are read). */
+  appId?: number | null;
   log: { info: (data: object, message: string) => void; error: (data: object, message: string) => void };
 }
 
@@ -70,8 +73,22 @@ export async function runCheck(job: CheckJob, settings: GateSettings): Promise<R
     job.log.error({ err: describeError(error), headSha: target.headSha }, "mtls-gate analysis failed");
     report = renderInternalError({ problem: describeError(error) });
   }
+  let siblings: SiblingRun[] = [];
+  if (report.conclusion !== "cancelled") {
+    try {
+      siblings = await siblingRuns(octokit, target.repo, target, job.appId ?? null);
+    } catch (error) {
+      job.log.error(
+        { err: describeError(error), checkRunId },
+        "could not read the runs of other pull requests with this head",
+      );
+    }
+  }
+  const own = report;
+  report = reportWithSiblings(report, target, siblings);
   try {
     await completeCheckRun(octokit, target.repo, checkRunId, report, settings.now, actionsFor(target, report));
+    await failSiblings(octokit, target.repo, target, own, siblings, settings.now());
   } catch (error) {
     job.log.error({ err: describeError(error), checkRunId }, "could not publish the check run result");
     // One last attempt with the smallest possible update: a run must never stay in progress.

@@ -27,7 +27,10 @@ interface Step {
 function docsBlocks(): Yaml[] {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
   // The README's CI section only: the policy example earlier in the README is YAML too.
-  const text = readme.slice(readme.indexOf("## Running in CI"), readme.indexOf("\n## ", readme.indexOf("## Running in CI") + 1));
+  const text = readme.slice(
+    readme.indexOf("## Running in CI"),
+    readme.indexOf("\n## ", readme.indexOf("## Running in CI") + 1),
+  );
   return [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1] ?? "") as Yaml);
 }
 

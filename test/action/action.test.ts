@@ -150,7 +150,7 @@ describe("the GitHub Action", () => {
     assert.ok(run);
     assert.deepEqual(
       [run.name, run.head_sha, run.status, run.conclusion, run.external_id],
-      ["mtls-gate", head, "completed", "failure", "pr:2"],
+      ["mtls-gate", head, "completed", "failure", `pr:2@${base}`],
     );
     const broken = run.annotations.find((a) => a.title === "mapping-tls-context-not-found");
     assert.ok(broken, JSON.stringify(run.annotations));

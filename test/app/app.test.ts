@@ -44,17 +44,23 @@ describe("pull_request", () => {
   it("passes a clean change and lists the changed route", async () => {
     const base = h.repo.commit(cleanBase(), { branch: "main" });
     const files = cleanBase();
-    files["payments/mappings.yaml"] = (files["payments/mappings.yaml"] ?? "").replace("prefix: /payments/healthz", "prefix: /payments/health");
+    files["payments/mappings.yaml"] = (files["payments/mappings.yaml"] ?? "").replace(
+      "prefix: /payments/healthz",
+      "prefix: /payments/health",
+    );
     const head = h.repo.commit(files, { parents: [base] });
     h.repo.addPullRequest({ number: 1, headSha: head });
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 1, headSha: head, baseSha: base }));
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 1, headSha: head, baseSha: base }),
+    );
 
     const run = lastRun(h);
     assert.equal(run.name, "mtls-gate");
     assert.equal(run.head_sha, head);
     assert.equal(run.status, "completed");
     assert.equal(run.conclusion, "success");
-    assert.equal(run.external_id, "pr:1");
+    assert.equal(run.external_id, `pr:1@${base}`, "the run records what it compared: pull request and base");
     assert.deepEqual(annotationsOf(h.repo, run.id), []);
     assert.match(run.output.summary ?? "", /payments\/payments-health/);
   });
@@ -62,10 +68,16 @@ describe("pull_request", () => {
   it("fails a change that breaks a TLS reference, with the annotation on the tls: line", async () => {
     const base = h.repo.commit(cleanBase(), { branch: "main" });
     const files = cleanBase();
-    files["payments/mappings.yaml"] = (files["payments/mappings.yaml"] ?? "").replace("tls: upstream-context", "tls: upstream-contxt");
+    files["payments/mappings.yaml"] = (files["payments/mappings.yaml"] ?? "").replace(
+      "tls: upstream-context",
+      "tls: upstream-contxt",
+    );
     const head = h.repo.commit(files, { parents: [base] });
     h.repo.addPullRequest({ number: 2, headSha: head });
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 2, headSha: head, baseSha: base }));
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 2, headSha: head, baseSha: base }),
+    );
 
     const run = lastRun(h);
     assert.equal(run.conclusion, "failure");
@@ -76,17 +88,26 @@ describe("pull_request", () => {
     assert.equal(broken.start_line, 11);
     assert.equal(broken.annotation_level, "failure");
     // The downgrade of the route that now sends cleartext is annotated and shown in the route table.
-    assert.ok(annotations.some((a) => a.title === "mtls-downgrade" || a.title === "mtls-required"), JSON.stringify(annotations.map((a) => a.title)));
+    assert.ok(
+      annotations.some((a) => a.title === "mtls-downgrade" || a.title === "mtls-required"),
+      JSON.stringify(annotations.map((a) => a.title)),
+    );
     assert.match(run.output.summary ?? "", /mtls.*plaintext/);
   });
 
   it("does not block on a pre-existing error, and counts it", async () => {
     const base = h.repo.commit(exampleRepository(), { branch: "main" });
     const files = exampleRepository();
-    files["payments/mappings.yaml"] = (files["payments/mappings.yaml"] ?? "").replace("rewrite: /healthz", "rewrite: /health");
+    files["payments/mappings.yaml"] = (files["payments/mappings.yaml"] ?? "").replace(
+      "rewrite: /healthz",
+      "rewrite: /health",
+    );
     const head = h.repo.commit(files, { parents: [base] });
     h.repo.addPullRequest({ number: 3, headSha: head });
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "synchronize", { number: 3, headSha: head, baseSha: base }));
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "synchronize", { number: 3, headSha: head, baseSha: base }),
+    );
 
     const run = lastRun(h);
     assert.equal(run.conclusion, "success");
@@ -98,7 +119,10 @@ describe("pull_request", () => {
     const base = h.repo.commit(cleanBase(), { branch: "main" });
     const head = h.repo.commitChanges(base, { "payments/secret-upstream-certs.yaml": null });
     h.repo.addPullRequest({ number: 4, headSha: head });
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 4, headSha: head, baseSha: base }));
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 4, headSha: head, baseSha: base }),
+    );
 
     const run = lastRun(h);
     assert.equal(run.conclusion, "failure");
@@ -106,7 +130,11 @@ describe("pull_request", () => {
     assert.ok(notFound);
     assert.equal(notFound.path, "payments/tlscontext.yaml");
     assert.equal(notFound.start_line, 9);
-    assert.match(run.output.summary ?? "", /payments\/secret-upstream-certs\.yaml/, "the deleted file is named in the summary");
+    assert.match(
+      run.output.summary ?? "",
+      /payments\/secret-upstream-certs\.yaml/,
+      "the deleted file is named in the summary",
+    );
     assert.match(run.output.summary ?? "", /outside/i);
   });
 
@@ -115,7 +143,10 @@ describe("pull_request", () => {
     const head = h.repo.commitChanges(base, { "payments/broken.yaml": brokenMappings(120) });
     h.repo.addPullRequest({ number: 5, headSha: head });
     h.fake.reset();
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 5, headSha: head, baseSha: base }));
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 5, headSha: head, baseSha: base }),
+    );
 
     const run = lastRun(h);
     assert.equal(run.conclusion, "failure");
@@ -136,7 +167,10 @@ describe("pull_request", () => {
     const head = h.repo.commitChanges(base, { "docs/README.md": "# hello\n" });
     h.repo.addPullRequest({ number: 6, headSha: head });
     h.fake.reset();
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 6, headSha: head, baseSha: base }));
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 6, headSha: head, baseSha: base }),
+    );
 
     const run = lastRun(h);
     assert.equal(run.conclusion, "success");
@@ -147,15 +181,25 @@ describe("pull_request", () => {
   it("checks a fork's pull request through the base repository", async () => {
     const base = h.repo.commit(cleanBase(), { branch: "main" });
     const files = cleanBase();
-    files["edge/tlscontexts.yaml"] = (files["edge/tlscontexts.yaml"] ?? "").replace("name: reports-context", "name: reports-ctx");
+    files["edge/tlscontexts.yaml"] = (files["edge/tlscontexts.yaml"] ?? "").replace(
+      "name: reports-context",
+      "name: reports-ctx",
+    );
     const head = h.repo.commit(files, { parents: [base] });
     h.repo.addPullRequest({ number: 7, headSha: head, fork: true });
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 7, headSha: head, baseSha: base, fork: true }));
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 7, headSha: head, baseSha: base, fork: true }),
+    );
 
     const run = lastRun(h);
     assert.equal(run.head_sha, head);
     assert.equal(run.conclusion, "failure");
-    assert.ok(annotationsOf(h.repo, run.id).some((a) => a.title === "mapping-tls-context-not-found" && a.path === "edge/mappings.yaml"));
+    assert.ok(
+      annotationsOf(h.repo, run.id).some(
+        (a) => a.title === "mapping-tls-context-not-found" && a.path === "edge/mappings.yaml",
+      ),
+    );
   });
 
   it("completes a superseded head's run as cancelled when a push replaces it", async () => {
@@ -164,8 +208,16 @@ describe("pull_request", () => {
     const second = h.repo.commitChanges(first, { "payments/extra.yaml": brokenMappings(2) });
     h.repo.addPullRequest({ number: 13, headSha: second });
     // Both pushes arrive before the first analysis ends.
-    await h.probot.receive({ id: "push-1", name: "pull_request", payload: pullRequestEvent(h.fake, h.repo, "opened", { number: 13, headSha: first, baseSha: base }) } as Parameters<typeof h.probot.receive>[0]);
-    await h.probot.receive({ id: "push-2", name: "pull_request", payload: pullRequestEvent(h.fake, h.repo, "synchronize", { number: 13, headSha: second, baseSha: base }) } as Parameters<typeof h.probot.receive>[0]);
+    await h.probot.receive({
+      id: "push-1",
+      name: "pull_request",
+      payload: pullRequestEvent(h.fake, h.repo, "opened", { number: 13, headSha: first, baseSha: base }),
+    } as Parameters<typeof h.probot.receive>[0]);
+    await h.probot.receive({
+      id: "push-2",
+      name: "pull_request",
+      payload: pullRequestEvent(h.fake, h.repo, "synchronize", { number: 13, headSha: second, baseSha: base }),
+    } as Parameters<typeof h.probot.receive>[0]);
     await h.gate.idle();
 
     const old = h.repo.checkRuns.find((r) => r.head_sha === first);
@@ -188,9 +240,26 @@ describe("pull_request", () => {
       name: "mtls-gate",
       head_sha: head,
       status: "in_progress",
-      output: { title: "Analysing", summary: "…", annotations: [{ path: "payments/extra.yaml", start_line: 9, end_line: 9, annotation_level: "failure", message: "x", title: "mapping-tls-context-not-found" }] },
+      external_id: `pr:14@${base}`,
+      output: {
+        title: "Analysing",
+        summary: "…",
+        annotations: [
+          {
+            path: "payments/extra.yaml",
+            start_line: 9,
+            end_line: 9,
+            annotation_level: "failure",
+            message: "x",
+            title: "mapping-tls-context-not-found",
+          },
+        ],
+      },
     });
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 14, headSha: head, baseSha: base }));
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 14, headSha: head, baseSha: base }),
+    );
 
     const runs = h.repo.checkRuns.filter((r) => r.head_sha === head);
     assert.equal(runs.length, 2);
@@ -211,7 +280,11 @@ describe("pull_request", () => {
 
     const runs = h.repo.checkRuns.filter((r) => r.head_sha === head);
     assert.equal(runs.length, 1);
-    assert.equal(runs[0]?.annotations.filter((a) => a.title === "mapping-tls-context-not-found").length, 1, "annotations are not appended twice");
+    assert.equal(
+      runs[0]?.annotations.filter((a) => a.title === "mapping-tls-context-not-found").length,
+      1,
+      "annotations are not appended twice",
+    );
   });
 });
 
@@ -229,14 +302,25 @@ describe("re-runs and the merge queue", () => {
     const base = h.repo.commit(cleanBase(), { branch: "main" });
     const head = h.repo.commitChanges(base, { "payments/extra.yaml": brokenMappings(2) });
     h.repo.addPullRequest({ number: 11, headSha: head, fork: true });
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 11, headSha: head, baseSha: base, fork: true }));
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 11, headSha: head, baseSha: base, fork: true }),
+    );
     const first = lastRun(h);
 
-    await h.deliver("check_run", checkRunRerequestedEvent(h.fake, h.repo, { id: first.id, headSha: head, externalId: first.external_id, pullNumbers: [] }));
+    await h.deliver(
+      "check_run",
+      checkRunRerequestedEvent(h.fake, h.repo, {
+        id: first.id,
+        headSha: head,
+        externalId: first.external_id,
+        pullNumbers: [],
+      }),
+    );
     const second = lastRun(h);
     assert.notEqual(second.id, first.id);
     assert.equal(second.conclusion, "failure");
-    assert.equal(second.external_id, "pr:11");
+    assert.equal(second.external_id, `pr:11@${base}`);
     assert.equal(annotationsOf(h.repo, second.id).length, annotationsOf(h.repo, first.id).length);
   });
 
@@ -248,7 +332,7 @@ describe("re-runs and the merge queue", () => {
 
     const run = lastRun(h);
     assert.equal(run.head_sha, head);
-    assert.equal(run.external_id, "pr:12");
+    assert.equal(run.external_id, `pr:12@${base}`);
     assert.equal(run.conclusion, "failure");
   });
 
@@ -280,7 +364,10 @@ describe("configuration", () => {
     files[".github/mtls-gate.yml"] = "failOn: errors\nscope: introduced\n";
     const base = h.repo.commit(files, { branch: "main" });
     const head = h.repo.commitChanges(base, { "payments/extra.yaml": "# nothing yet\n" });
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 21, headSha: head, baseSha: base }));
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 21, headSha: head, baseSha: base }),
+    );
 
     const run = lastRun(h);
     assert.equal(run.conclusion, "failure");
@@ -292,8 +379,16 @@ describe("configuration", () => {
     const files = exampleRepository();
     files[".github/mtls-gate.yml"] = (files[".github/mtls-gate.yml"] ?? "").replace("scope: introduced", "scope: all");
     const base = h.repo.commit(files, { branch: "main" });
-    const head = h.repo.commitChanges(base, { "payments/mappings.yaml": (files["payments/mappings.yaml"] ?? "").replace("rewrite: /healthz", "rewrite: /health") });
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 23, headSha: head, baseSha: base }));
+    const head = h.repo.commitChanges(base, {
+      "payments/mappings.yaml": (files["payments/mappings.yaml"] ?? "").replace(
+        "rewrite: /healthz",
+        "rewrite: /health",
+      ),
+    });
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 23, headSha: head, baseSha: base }),
+    );
 
     const run = lastRun(h);
     assert.equal(run.conclusion, "failure");
@@ -308,8 +403,15 @@ describe("configuration", () => {
     delete files[".github/mtls-gate.yml"];
     const base = h.repo.commit(files, { branch: "main" });
     // A plain Secret with a private key: a warning, which blocks only under the organisation's failOn: warning.
-    const head = h.repo.commitChanges(base, { "payments/another-secret.yaml": (files["payments/secret-upstream-certs.yaml"] ?? "").replace(/name: upstream-certs/, "name: another-certs").replace(/\n {2}annotations:\n {4}mtls-gate\.io\/ignore:.*\n/, "\n") });
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 24, headSha: head, baseSha: base }));
+    const head = h.repo.commitChanges(base, {
+      "payments/another-secret.yaml": (files["payments/secret-upstream-certs.yaml"] ?? "")
+        .replace(/name: upstream-certs/, "name: another-certs")
+        .replace(/\n {2}annotations:\n {4}mtls-gate\.io\/ignore:.*\n/, "\n"),
+    });
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 24, headSha: head, baseSha: base }),
+    );
 
     const run = lastRun(h);
     const warning = annotationsOf(h.repo, run.id).find((a) => a.title === "secret-private-key-in-git");
@@ -321,10 +423,19 @@ describe("configuration", () => {
     const base = h.repo.commit(cleanBase(), { branch: "main" });
     const files = cleanBase();
     // The pull request tries to switch the gate off and misspells a key on the way.
-    files[".github/mtls-gate.yml"] = (files[".github/mtls-gate.yml"] ?? "").replace("failOn: error", "failOn: warning\nfail_on: never");
-    files["payments/mappings.yaml"] = (files["payments/mappings.yaml"] ?? "").replace("tls: upstream-context", "tls: nope");
+    files[".github/mtls-gate.yml"] = (files[".github/mtls-gate.yml"] ?? "").replace(
+      "failOn: error",
+      "failOn: warning\nfail_on: never",
+    );
+    files["payments/mappings.yaml"] = (files["payments/mappings.yaml"] ?? "").replace(
+      "tls: upstream-context",
+      "tls: nope",
+    );
     const head = h.repo.commit(files, { parents: [base] });
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 22, headSha: head, baseSha: base }));
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 22, headSha: head, baseSha: base }),
+    );
 
     const run = lastRun(h);
     assert.equal(run.conclusion, "failure");
@@ -351,7 +462,10 @@ describe("GitHub failures", () => {
     const base = h.repo.commit(cleanBase(), { branch: "main" });
     const head = h.repo.commitChanges(base, { "payments/extra.yaml": brokenMappings(1) });
     h.fake.failNext({ method: "GET", path: /\/git\/trees\// }, 502);
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 31, headSha: head, baseSha: base }));
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 31, headSha: head, baseSha: base }),
+    );
 
     const run = lastRun(h);
     assert.equal(run.conclusion, "failure");
@@ -363,7 +477,10 @@ describe("GitHub failures", () => {
     const base = h.repo.commit(cleanBase(), { branch: "main" });
     const head = h.repo.commitChanges(base, { "payments/extra.yaml": "# x\n" });
     h.fake.failNext({ method: "GET", path: /\/git\/trees\// }, 503, 100);
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 32, headSha: head, baseSha: base }));
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 32, headSha: head, baseSha: base }),
+    );
 
     const run = lastRun(h);
     assert.equal(run.status, "completed");

@@ -29,7 +29,11 @@ interface RuntimeStage {
 /** The last stage of the Dockerfile: what it copies from the build context, installs, sets and runs. */
 function runtimeStage(dockerfile: string): RuntimeStage {
   const lines = dockerfile.replace(/\\\n/g, " ").split("\n");
-  const start = lines.map((l, i) => (/^FROM\s/i.test(l) ? i : -1)).filter((i) => i >= 0).at(-1) ?? 0;
+  const start =
+    lines
+      .map((l, i) => (/^FROM\s/i.test(l) ? i : -1))
+      .filter((i) => i >= 0)
+      .at(-1) ?? 0;
   const stage: RuntimeStage = { env: {}, installCommands: [], copies: [], cmd: [], user: null };
   for (const line of lines.slice(start)) {
     const [instruction = "", ...rest] = line.trim().split(/\s+/);
@@ -42,7 +46,8 @@ function runtimeStage(dockerfile: string): RuntimeStage {
         }
         break;
       case "RUN":
-        for (const command of args.split("&&").map((c) => c.trim().split(/\s+/))) if (command[0] === "npm" && command[1] === "ci") stage.installCommands.push(command);
+        for (const command of args.split("&&").map((c) => c.trim().split(/\s+/)))
+          if (command[0] === "npm" && command[1] === "ci") stage.installCommands.push(command);
         break;
       case "COPY":
         if (!args.startsWith("--from")) stage.copies.push(...rest.slice(0, -1));
@@ -84,10 +89,17 @@ describe("the Dockerfile's runtime stage, reproduced outside Docker", { timeout:
     for (const path of [...stage.copies, "dist/src"]) cpSync(join(ROOT, path), join(dir, path), { recursive: true });
     for (const [command = "npm", ...args] of stage.installCommands) {
       // Offline first: CI's own `npm ci` has just filled the cache with the same lockfile's packages.
-      const result = spawnSync(command, args, { cwd: dir, encoding: "utf8", env: { ...process.env, npm_config_prefer_offline: "true" } });
+      const result = spawnSync(command, args, {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, npm_config_prefer_offline: "true" },
+      });
       assert.equal(result.status, 0, result.stderr);
     }
-    assert.throws(() => readFileSync(join(dir, "node_modules/typescript/package.json")), "dev dependencies are not installed");
+    assert.throws(
+      () => readFileSync(join(dir, "node_modules/typescript/package.json")),
+      "dev dependencies are not installed",
+    );
 
     fake = await startFakeGitHub();
     const repo = fake.createRepo("acme/platform", { defaultBranch: "main" });
@@ -96,7 +108,11 @@ describe("the Dockerfile's runtime stage, reproduced outside Docker", { timeout:
     repo.addPullRequest({ number: 9, headSha: head });
 
     const port = await freePort();
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    const { privateKey } = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
     const fakeHost = new URL(fake.url).host;
     const [command = "node", ...args] = stage.cmd;
     app = spawn(command, args, {
@@ -126,12 +142,16 @@ describe("the Dockerfile's runtime stage, reproduced outside Docker", { timeout:
     const payload = pullRequestEvent(fake, repo, "opened", { number: 9, headSha: head, baseSha: base });
     const response = await sendWebhook(port, "image-test", "pull_request", "image-test-1", payload);
     assert.ok(response.status < 300, `webhook answered ${response.status}\n${output}`);
-    const run = await waitFor(async () => repo.checkRuns.find((r) => r.head_sha === head && r.status === "completed"), 30_000).catch(() =>
-      assert.fail(`no completed check run\n${output}`),
-    );
+    const run = await waitFor(
+      async () => repo.checkRuns.find((r) => r.head_sha === head && r.status === "completed"),
+      30_000,
+    ).catch(() => assert.fail(`no completed check run\n${output}`));
     assert.equal(run.conclusion, "failure");
     assert.ok(run.annotations.some((a) => a.title === "mapping-tls-context-not-found"));
-    assert.ok(fake.apiCalls().length > 0 && fake.apiCalls().every((r) => r.apiPrefix === "/api/v3"), "every API call went to the GHE_HOST address");
+    assert.ok(
+      fake.apiCalls().length > 0 && fake.apiCalls().every((r) => r.apiPrefix === "/api/v3"),
+      "every API call went to the GHE_HOST address",
+    );
     assert.deepEqual(fake.violations, []);
   });
 });

@@ -10,7 +10,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await Promise.resolve()
@@ -23,7 +27,13 @@ export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undef
 }
 
 /** POSTs a webhook the way GitHub does (signed with the secret); resolves with the status and how long the answer took. */
-export async function sendWebhook(port: number, secret: string, event: string, delivery: string, payload: object): Promise<{ status: number; ms: number }> {
+export async function sendWebhook(
+  port: number,
+  secret: string,
+  event: string,
+  delivery: string,
+  payload: object,
+): Promise<{ status: number; ms: number }> {
   const body = JSON.stringify(payload);
   const started = performance.now();
   const response = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
@@ -46,7 +56,11 @@ export interface RunningProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function startProcess(command: string, args: string[], options: { cwd?: string; env: Record<string, string> }): RunningProcess {
+export function startProcess(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env: Record<string, string> },
+): RunningProcess {
   const child = spawn(command, args, { cwd: options.cwd, env: options.env });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -69,7 +83,11 @@ export async function startRedis(): Promise<{ url: string; stop: () => Promise<v
   if (given) return { url: given, stop: async () => undefined };
   if (spawnSync("redis-server", ["--version"]).status !== 0) return null;
   const port = await freePort();
-  const server = startProcess("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { env: { PATH: process.env.PATH ?? "" } });
+  const server = startProcess(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { env: { PATH: process.env.PATH ?? "" } },
+  );
   await waitFor(() => (server.output().includes("Ready to accept connections") ? true : undefined), 10_000, 50);
   return { url: `redis://127.0.0.1:${port}`, stop: () => server.stop("SIGTERM") };
 }

@@ -23,10 +23,13 @@ describe("reading the repository", () => {
       const head = slow.repo.commitChanges(base, { "payments/extra.yaml": brokenMappings(1) });
       slow.fake.failNext({ method: "GET", path: /\/git\/trees\// }, 502);
       const payload = pullRequestEvent(slow.fake, slow.repo, "opened", { number: 1, headSha: head, baseSha: base });
-      await slow.probot.receive({ id: "fast-ack", name: "pull_request", payload } as Parameters<typeof slow.probot.receive>[0]);
+      await slow.probot.receive({ id: "fast-ack", name: "pull_request", payload } as Parameters<
+        typeof slow.probot.receive
+      >[0]);
       // The webhook is answered before the analysis ends: nothing is completed yet.
       assert.ok(!slow.repo.checkRuns.some((r) => r.head_sha === head && r.status === "completed"));
-      for (let i = 0; i < 100 && !slow.repo.checkRuns.some((r) => r.head_sha === head); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (let i = 0; i < 100 && !slow.repo.checkRuns.some((r) => r.head_sha === head); i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       const run = slow.repo.checkRuns.find((r) => r.head_sha === head);
       assert.equal(run?.status, "in_progress", "the run shows in progress while the analysis waits");
       await slow.gate.idle();
@@ -44,13 +47,19 @@ describe("reading the repository", () => {
     h.fake.treeEntryLimit = 5;
     try {
       h.fake.reset();
-      await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 2, headSha: head, baseSha: base }));
+      await h.deliver(
+        "pull_request",
+        pullRequestEvent(h.fake, h.repo, "opened", { number: 2, headSha: head, baseSha: base }),
+      );
     } finally {
       h.fake.treeEntryLimit = 100000;
     }
     const run = h.repo.checkRuns.find((r) => r.head_sha === head);
     assert.equal(run?.conclusion, "failure");
-    assert.equal(annotationsOf(h.repo, run?.id ?? 0).filter((a) => a.title === "mapping-tls-context-not-found").length, 3);
+    assert.equal(
+      annotationsOf(h.repo, run?.id ?? 0).filter((a) => a.title === "mapping-tls-context-not-found").length,
+      3,
+    );
     assert.equal(h.fake.apiCalls({ path: /\/tarball\// }).length, 2, "both commits came from their tarballs");
   });
 
@@ -59,7 +68,10 @@ describe("reading the repository", () => {
     const huge = "# padding\n".repeat(120_000);
     const head = h.repo.commitChanges(base, { "payments/huge.yaml": huge });
     h.fake.reset();
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 3, headSha: head, baseSha: base }));
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 3, headSha: head, baseSha: base }),
+    );
     const run = h.repo.checkRuns.find((r) => r.head_sha === head);
     const tooLarge = annotationsOf(h.repo, run?.id ?? 0).find((a) => a.title === "file-too-large");
     assert.ok(tooLarge, "the file is reported");
@@ -71,12 +83,22 @@ describe("reading the repository", () => {
     const files = exampleRepository();
     const secretValues = Object.entries(files)
       .filter(([path]) => /secret/.test(path))
-      .flatMap(([, text]) => [...text.matchAll(/^\s+[\w.-]+:\s+([A-Za-z0-9+/=]{40,})\s*$/gm)].map((m) => (m[1] ?? "").slice(0, 32)));
+      .flatMap(([, text]) =>
+        [...text.matchAll(/^\s+[\w.-]+:\s+([A-Za-z0-9+/=]{40,})\s*$/gm)].map((m) => (m[1] ?? "").slice(0, 32)),
+      );
     assert.ok(secretValues.length >= 3, "the example holds Secret data to look for");
     const base = h.repo.commit(files, { branch: "main" });
     // Break every Secret's use: key material is everywhere in the findings' neighbourhood.
-    const head = h.repo.commitChanges(base, { "payments/tlscontext.yaml": (files["payments/tlscontext.yaml"] ?? "").replace("secret: upstream-certs", "secret: upstream-cert") });
-    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 4, headSha: head, baseSha: base }));
+    const head = h.repo.commitChanges(base, {
+      "payments/tlscontext.yaml": (files["payments/tlscontext.yaml"] ?? "").replace(
+        "secret: upstream-certs",
+        "secret: upstream-cert",
+      ),
+    });
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 4, headSha: head, baseSha: base }),
+    );
     const sent = h.fake.requests.filter((r) => r.method !== "GET").map((r) => JSON.stringify(r.body));
     const everything = [...sent, ...h.logs].join("\n");
     assert.doesNotMatch(everything, /PRIVATE KEY|BEGIN CERTIFICATE/);

@@ -10,7 +10,12 @@ const redis = await startRedis();
 function job(headSha: string, fresh = false, deliveryId = "d-1"): CheckJobData {
   return {
     installationId: 1,
-    target: { repo: { owner: "acme", repo: "queue" }, headSha, subject: { kind: "pull_request", numbers: [1], baseRef: "main", baseSha: "b".repeat(40) }, fresh },
+    target: {
+      repo: { owner: "acme", repo: "queue" },
+      headSha,
+      subject: { kind: "pull_request", numbers: [1], baseRef: "main", baseSha: "b".repeat(40) },
+      fresh,
+    },
     htmlUrl: "https://github.example/acme/queue",
     deliveryId,
   };
@@ -49,7 +54,11 @@ describe("RedisCheckQueue", { skip: redis ? false : "no redis-server on this mac
   it("joins a second event for the same head SHA to the waiting job; a re-run is its own job", async () => {
     assert.ok(redis);
     const processed: string[] = [];
-    const web = new RedisCheckQueue({ url: redis.url, role: "web", concurrency: 1, lockMs: 2000, attempts: 1, queueName: "join-test" }, async () => undefined, async () => undefined);
+    const web = new RedisCheckQueue(
+      { url: redis.url, role: "web", concurrency: 1, lockMs: 2000, attempts: 1, queueName: "join-test" },
+      async () => undefined,
+      async () => undefined,
+    );
     queues.push(web);
     await web.enqueue(job("c".repeat(40)));
     await web.enqueue(job("c".repeat(40), false, "d-2"));

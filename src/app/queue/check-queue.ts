@@ -13,7 +13,7 @@ export interface CheckJobData {
 }
 
 /**
- * Where checks wait for a worker. One job per repository + head SHA (+ the delivery, for re-runs): a redelivery or a
+ * Where checks wait for a worker. One job per repository + head SHA + base SHA (+ the delivery, for re-runs): a redelivery or a
  * second event for the same SHA joins the job already there. It also remembers each pull request's latest head, so a
  * job whose SHA was superseded by a push ends as `cancelled` instead of publishing a stale verdict.
  */
@@ -31,8 +31,11 @@ export type CheckProcessor = (data: CheckJobData, update: (data: CheckJobData) =
 
 export function jobKey(data: CheckJobData): string {
   const { owner, repo } = data.target.repo;
-  const base = `check__${owner}__${repo}__${data.target.headSha}`;
-  return data.target.fresh ? `${base}__${data.deliveryId}` : base;
+  const { subject } = data.target;
+  // The base is part of the key: the same head opened against another base is another check, not a redelivery.
+  const against = subject.kind === "commit" ? "" : `__${subject.baseSha}`;
+  const key = `check__${owner}__${repo}__${data.target.headSha}${against}`;
+  return data.target.fresh ? `${key}__${data.deliveryId}` : key;
 }
 
 export function pullKey(target: CheckTarget, number: number): string {
