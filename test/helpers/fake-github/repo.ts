@@ -126,6 +126,13 @@ export class FakeRepoImpl implements FakeRepo {
     });
   }
 
+  setPullRequestHead(number: number, headSha: string): void {
+    const pr = this.pulls.get(number);
+    if (!pr) throw new Error(`fake-github: ${this.fullName} has no pull request #${number}`);
+    this.store.commit(headSha);
+    pr.headSha = headSha;
+  }
+
   addComment(issueNumber: number, body: string, user: { login: string; type: "User" | "Bot" }): StoredComment {
     const now = this.services.now();
     const comment: StoredComment = { id: this.services.nextId("comment"), issue_number: issueNumber, body, user, reactions: [] };

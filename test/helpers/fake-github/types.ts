@@ -78,6 +78,8 @@ export interface FakeRepo {
     /** The author's login, default "octocat". */
     user?: string;
   }): void;
+  /** A push to a pull request's branch: its head moves to `headSha`. */
+  setPullRequestHead(number: number, headSha: string): void;
   readonly checkRuns: StoredCheckRun[];
   /** Issue comments. */
   readonly comments: StoredComment[];
