@@ -6,6 +6,7 @@ import {
   fencedBlock,
   flatten,
   link,
+  mention,
   plural,
   truncateChars,
   truncateUtf8,
@@ -507,7 +508,7 @@ function acceptancesSection(acceptances: readonly AcceptanceView[], entries: rea
     rows: acceptances.map((a) => {
       const matches = entries.filter((e) => !e.preExisting && names(a, e.finding)).length;
       const status = matches > 0 ? `covers ${plural(matches, "finding")}` : "no longer matches a finding";
-      return `- ${codeSpan(a.ruleId)} on ${escapeInline(a.resource, MAX_NAME_CHARS)}: accepted by @${escapeInline(a.by, MAX_NAME_CHARS)} on ${escapeInline(a.at, 40)}, ${status}. Reason: ${escapeInline(a.reason, MAX_CELL_CHARS)}`;
+      return `- ${codeSpan(a.ruleId)} on ${escapeInline(a.resource, MAX_NAME_CHARS)}: accepted by ${mention(truncateChars(a.by, MAX_NAME_CHARS))} on ${escapeInline(a.at, 40)}, ${status}. Reason: ${escapeInline(a.reason, MAX_CELL_CHARS)}`;
     }),
     more: (n) => `… and ${plural(n, "more acceptance")}`,
   };

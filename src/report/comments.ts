@@ -1,7 +1,7 @@
 import type { ExplainResult } from "../core/explain.js";
 import type { Finding } from "../core/types.js";
 import type { RouteView } from "../core/views.js";
-import { codeSpan, escapeInline, link, plural } from "./markdown.js";
+import { codeSpan, escapeInline, link, mention, plural } from "./markdown.js";
 
 /** GitHub refuses issue comments longer than this many characters. */
 export const MAX_COMMENT_CHARS = 65536;
@@ -43,7 +43,7 @@ export function renderUsage(problem: string, usage: string): string {
 }
 
 export function renderRefusal(user: string, needed: string, has: string): string {
-  return `Sorry @${escapeInline(user)}, mtls-gate commands need ${needed} permission on this repository (you have ${has}). Nothing was done.`;
+  return `Sorry ${mention(user)}, mtls-gate commands need ${escapeInline(needed)} permission on this repository (you have ${escapeInline(has)}). Nothing was done.`;
 }
 
 function modeChange(route: RouteView): string {

@@ -1,42 +1,105 @@
-/** GitHub-flavoured Markdown helpers for check run output. Pure string functions. */
+/**
+ * GitHub-flavoured Markdown helpers for check run output and pull request comments. Pure string functions.
+ *
+ * Everything the app writes to GitHub that came from a repository, a comment or a payload goes through `escapeInline`
+ * (directly, or through `codeSpan`, `fencedBlock` and `mention`), so that no such text can open an HTML comment, a tag,
+ * a link, a mention or a table cell, wherever it lands: the app reads its own comments back for hidden markers
+ * (`<!-- mtls-gate:… -->`), so echoed text must be inert in the raw body too, not only once rendered.
+ */
 
-/** Line breaks and control characters: in a table cell or list item any of them would end the row or the item. */
-// eslint-disable-next-line no-control-regex
-const BREAKS_AND_CONTROLS = /\r\n|[\u0000-\u001f\u007f\u0085\u2028\u2029]/g;
+/**
+ * Line breaks, control characters and bidirectional-text controls: in a table cell or list item a line break would end
+ * the row or the item; the bidi controls would make echoed text read differently from what it is.
+ */
+const BREAKS_AND_CONTROLS =
+  // eslint-disable-next-line no-control-regex
+  /\r\n|[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** Half of a surrogate pair without its other half: not text, and GitHub's JSON parser may reject it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
 
 /**
- * Text that renders as itself inline, in a paragraph, a list item or a table cell: no line breaks (a newline would end
- * a table row), no HTML (`<`, `>`, `&` become entities), and the characters that start Markdown syntax backslash-escaped,
- * the pipe included (GFM reads `\|` as a literal pipe inside a cell, even inside a link's text). Longer text is cut at
- * `maxChars` with an ellipsis.
+ * An invisible break (ZERO WIDTH SPACE, as an entity so the raw text shows it) that GitHub keeps: after `@` no mention
+ * forms, after `#` no issue reference, between `:` and `//` or after `www` no autolink.
+ */
+const NO_LINK = "&#8203;";
+
+/**
+ * What escapeInline rewrites, in one pass so that nothing it writes is rewritten again:
+ * - `&`, `<`, `>`: HTML (tags, comments, entities, `<url>` autolinks) becomes entities;
+ * - `\`, backtick, `*`, `_`, `[`, `]`, `|`, `~`, `$`: Markdown syntax (code, emphasis, links, images, footnotes, table
+ *   cells, strikethrough, math) is backslash-escaped;
+ * - `@` and its full-width and small lookalikes: no (team) mention and no e-mail autolink;
+ * - `#` before a digit: no issue or pull request reference;
+ * - `:` before `//` and the `.` after `www`: no URL autolink.
+ */
+const INLINE_SYNTAX = /[&<>]|[\\`*_[\]|~$]|[@\uff20\ufe6b]|#(?=[0-9])|:(?=\/\/)|(?<=www)\./gi;
+
+/**
+ * Text that renders as itself inline, in a paragraph, a list item, a heading, a link's text or a table cell: one line
+ * (line breaks and control characters become spaces), no HTML, no Markdown syntax, no mention, reference or autolink
+ * (see INLINE_SYNTAX), and no list, heading or setext marker at its start. The pipe is escaped as `\|`, which GFM
+ * reads as a literal pipe inside a cell, even inside a link's text or `<code>`. Unicode lookalikes (`＜`, `﹤`, `｜`) are
+ * left as they are: GitHub gives them no meaning, and nothing here normalises them. Longer text is cut at `maxChars`
+ * (before escaping) with an ellipsis.
  */
 export function escapeInline(text: string, maxChars = Number.POSITIVE_INFINITY): string {
   return truncateChars(flatten(text), maxChars)
-    .replace(/[&<>]/g, (c) => ENTITIES[c] ?? c)
-    .replace(/[\\`*_[\]|~$]/g, "\\$&");
+    .replace(INLINE_SYNTAX, (c) => {
+      if (c === "&" || c === "<" || c === ">") return ENTITIES[c] ?? c;
+      if (c === "#" || c === ":" || c === "@" || c === "\uff20" || c === "\ufe6b") return c + NO_LINK;
+      if (c === ".") return NO_LINK + c;
+      return `\\${c}`;
+    })
+    .replace(/^( *)([-+=#])/, "$1\\$2")
+    .replace(/^( *[0-9]{1,9})([.)])/, "$1\\$2");
 }
 
-/** One line: line breaks and control characters become spaces. */
+/** One line: line breaks and control characters become spaces, halves of surrogate pairs U+FFFD. */
 export function flatten(text: string): string {
-  return text.replace(BREAKS_AND_CONTROLS, " ");
+  return text.replace(BREAKS_AND_CONTROLS, " ").replace(LONE_SURROGATE, "\ufffd");
 }
 
-/** A code span that holds any text: its fence is longer than any run of backticks inside. Not for table cells. */
+/**
+ * Printable ASCII that means nothing inside a backtick code span nor to anything reading the raw text: no backtick (it
+ * would end the span), no `<`, `>`, `&` (raw HTML for whatever reads the body unrendered), no pipe (it would end a
+ * table cell even inside the span), no `@`, no backslash, no `$` (GitHub's `` $`…`$ `` math), no brackets (a link's
+ * text around the span would read them); no space at either end.
+ */
+const PLAIN_CODE = /^(?![\s\S]*[`<>&|@\\$[\]])[!-~](?:[ -~]*[!-~])?$/;
+
+/**
+ * Text in code font that holds anything, table cells included. Plain text (rule ids, SHAs, ordinary paths and
+ * prefixes such as `/api/v1/`) becomes a backtick code span, readable in the raw Markdown; anything else becomes
+ * `<code>` with escapeInline text inside, because GFM decodes entities and backslash escapes inside inline HTML but not
+ * inside a code span, where `<` could only be written raw.
+ */
 export function codeSpan(text: string): string {
-  const flat = flatten(text);
-  if (flat === "") return "` `";
-  const fence = "`".repeat(longestRun(flat, "`") + 1);
-  const pad = flat.startsWith("`") || flat.endsWith("`") || (flat.startsWith(" ") && flat.endsWith(" ")) ? " " : "";
-  return `${fence}${pad}${flat}${pad}${fence}`;
+  if (text === "") return "` `";
+  if (PLAIN_CODE.test(text)) return `\`${text}\``;
+  return `<code>${escapeInline(text)}</code>`;
 }
 
-/** A fenced code block that holds any text: the fence is longer than any run of backticks inside. */
+/** Whatever breaks a preformatted block apart or hides in it: control characters other than tab and newline. */
+const BLOCK_CONTROLS =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A preformatted block that holds any text. Without `<`, `>`, `&` or `@` it is a fenced code block whose fence is
+ * longer than any run of backticks inside; otherwise an HTML `<pre>` block with those characters as entities (and no
+ * mention), since a fenced block would keep them raw in the body.
+ */
 export function fencedBlock(text: string): string {
-  const body = text.replace(/\r\n?/g, "\n");
-  const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
-  return `${fence}text\n${body}\n${fence}`;
+  const body = text.replace(/\r\n?/g, "\n").replace(BLOCK_CONTROLS, " ").replace(LONE_SURROGATE, "\ufffd");
+  if (!/[<>&@\uff20\ufe6b]/.test(body)) {
+    const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
+    return `${fence}text\n${body}\n${fence}`;
+  }
+  const escaped = body.replace(/[&<>]|[@\uff20\ufe6b]/g, (c) => ENTITIES[c] ?? `${c}${NO_LINK}`);
+  // The newline after <pre> is the one HTML drops, so a body that starts with a blank line keeps it.
+  return `<pre>\n${escaped}</pre>`;
 }
 
 /** A link; `label` must already be Markdown (escaped text). Characters that would end the destination are encoded. */
@@ -44,12 +107,27 @@ export function link(label: string, url: string): string {
   return `[${label}](${safeUrl(url)})`;
 }
 
-/** Percent-encodes what would end a Markdown link destination or a table cell: whitespace, `()<>|"\` and backticks. */
+/**
+ * Percent-encodes what would end a Markdown link destination or a table cell or open HTML: whitespace and control
+ * characters, `()<>|"\` and backticks.
+ */
 export function safeUrl(url: string): string {
-  return url.replace(/[\s()<>|"\\`]/g, (c) => {
+  // eslint-disable-next-line no-control-regex
+  return url.replace(/[\s\u0000-\u001f\u007f-\u009f()<>|"\\`]/g, (c) => {
     const code = c.charCodeAt(0);
     return code < 0x80 ? `%${code.toString(16).toUpperCase().padStart(2, "0")}` : encodeURIComponent(c);
   });
+}
+
+/** A GitHub login: letters, digits and single inner hyphens, at most 39 characters. */
+const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+
+/**
+ * `@login`, a mention, when `login` is a GitHub login; anything else (a bot's `name[bot]`, text from a forged marker)
+ * is written as escaped text that mentions nobody.
+ */
+export function mention(login: string): string {
+  return GITHUB_LOGIN.test(login) ? `@${login}` : escapeInline(`@${login}`);
 }
 
 /** `1 error`, `2 errors`. */

@@ -153,17 +153,11 @@ describe("comment commands", () => {
     setUpPullRequest(h, 6);
     await comment(h, 6, "/mtls-gate routes");
     const changed = botReplies(h, 6)[0]?.body ?? "";
-    assert.match(
-      changed,
-      /\| payments\/upstream-mapping \| `\/upstream\/` \| http:\/\/upstream-service\.payments:80 \| mtls → plaintext ⚠️ downgrade \|/,
-    );
+    assert.match(changed, /\| payments\/upstream-mapping \| `\/upstream\/` \| http:&#8203;\/\/upstream-service\.payments:80 \| mtls → plaintext ⚠️ downgrade \|/);
     assert.doesNotMatch(changed, /orders\/orders-mapping/);
     await comment(h, 6, "/mtls-gate routes --all");
     const all = botReplies(h, 6)[1]?.body ?? "";
-    assert.match(
-      all,
-      /\| orders\/orders-mapping \| `\/orders\/` \| https:\/\/orders\.orders:443 \| mtls \| orders\/orders-client-certs \| \d+ \|/,
-    );
+    assert.match(all, /\| orders\/orders-mapping \| `\/orders\/` \| https:&#8203;\/\/orders\.orders:443 \| mtls \| orders\/orders-client-certs \| \d+ \|/);
   });
 
   it("explain shows the resolution chain and the findings with their fix; unknown names get close matches", async () => {

@@ -245,11 +245,11 @@ describe("renderCheckRun: summary sections", () => {
     const removed = [route({ mapping: "edge/f-gone", change: "removed", mode: "tls", baseMode: undefined })];
     const report = renderCheckRun(input({ routes, removedRoutes: removed }));
     assert.deepEqual(tableRows(report.summary, "Changed routes (5)"), [
-      "| edge/c-down | /reports/ | http://c.edge:80 | changed | mtls → plaintext ⚠️ downgrade |",
-      "| edge/e-rejected | /reports/ | https://reports.edge:443 | changed | tls → tls ⛔ rejected: no service |",
-      "| edge/d-up | /reports/ | https://reports.edge:443 | changed | tls → mtls |",
-      "| edge/b-added | /reports/ | https://reports.edge:443 | added | — → tls |",
-      "| edge/f-gone | /reports/ | https://reports.edge:443 | removed | tls → removed |",
+      "| edge/c-down | /reports/ | http:&#8203;//c.edge:80 | changed | mtls → plaintext ⚠️ downgrade |",
+      "| edge/e-rejected | /reports/ | https:&#8203;//reports.edge:443 | changed | tls → tls ⛔ rejected: no service |",
+      "| edge/d-up | /reports/ | https:&#8203;//reports.edge:443 | changed | tls → mtls |",
+      "| edge/b-added | /reports/ | https:&#8203;//reports.edge:443 | added | — → tls |",
+      "| edge/f-gone | /reports/ | https:&#8203;//reports.edge:443 | removed | tls → removed |",
     ]);
     assert.match(report.summary, /- route `edge\/f-gone` removed \(was tls, prefix `\/reports\/`\)/);
     assert.doesNotMatch(report.summary, /a-same/, "unchanged routes are not listed");
@@ -425,10 +425,10 @@ describe("renderCheckRun: GitHub's size limit", () => {
 });
 
 describe("markdown helpers", () => {
-  it("escape pipes, line breaks and HTML; code spans and fences hold backticks", () => {
+  it("escape pipes, line breaks and HTML; code spans hold backticks as <code>, fences with a longer fence", () => {
     assert.equal(escapeInline("a|b\r\nc\nd<e>&"), "a\\|b c d&lt;e&gt;&amp;");
-    assert.equal(codeSpan("a`b"), "``a`b``");
-    assert.equal(codeSpan("`x`"), "`` `x` ``");
+    assert.equal(codeSpan("a`b"), "<code>a\\`b</code>");
+    assert.equal(codeSpan("`x`"), "<code>\\`x\\`</code>");
     assert.equal(fencedBlock("x ``` y"), "````text\nx ``` y\n````");
     assert.equal(truncateUtf8("ab€", 4), "a…");
   });
