@@ -1,6 +1,6 @@
 import picomatch from "picomatch";
 import { buildModel, type Model, type ModelInput } from "./model/build.js";
-import { readSuppressions, sortAndDedupe, toFinding } from "./findings.js";
+import { sortAndDedupe, toFinding } from "./findings.js";
 import { loadPolicy, type LoadedPolicy } from "./policy/load.js";
 import { POLICY_PATH, type Policy } from "./policy/policy.js";
 import { simulate, type Simulation } from "./resolve/simulate.js";
@@ -8,13 +8,14 @@ import type { Route } from "./resolve/routes.js";
 import { RULES, RULES_BY_ID } from "./rules/index.js";
 import type { Report, RuleContext } from "./rules/rule.js";
 import { DEFAULT_LOAD_LIMITS, isManifestPath, parseManifestFile, type LoadLimits, type SourceDiagnostic } from "./source/load.js";
+import { activeSuppressionKeys, readSuppressions, SUPPRESSION_OUTCOME_RULES, suppressionOutcomes, type Suppressions } from "./suppressions.js";
 import { hostViews, routeViews, type HostView, type RouteView } from "./views.js";
 import { SEVERITY_RANK, type Finding, type RouteMode, type SourceFile } from "./types.js";
 
 export interface AnalysisOptions {
   /** The policy to apply. When absent, the tree's own `.github/mtls-gate.yml` is read (the CLI's behaviour). */
   policy?: Policy;
-  /** The clock for certificate rules, injected so results are reproducible. */
+  /** The clock for certificate rules and suppression expiry, injected so results are reproducible. */
   now?: Date;
   limits?: LoadLimits;
   /**
@@ -50,15 +51,20 @@ function resolvePolicy(files: readonly SourceFile[], options: AnalysisOptions): 
 
 /** Analyses one tree: load, model, simulate, run every rule. Never throws on bad input. */
 export function analyzeTree(files: readonly SourceFile[], options: AnalysisOptions = {}, baseRoutes?: readonly Route[]): TreeAnalysis {
-  return analyzeWithPolicy(files, resolvePolicy(files, options), options, baseRoutes);
+  return analyzeWithPolicy(files, resolvePolicy(files, options), options, baseRoutes, undefined).analysis;
 }
 
+/**
+ * `carriedSuppressions`: with a base, the keys of the base's suppressions that count there; a head suppression outside
+ * it was added by the change (see suppressions.ts). Undefined: every unexpired suppression counts.
+ */
 function analyzeWithPolicy(
   files: readonly SourceFile[],
   { policy, diagnostics: policyDiagnostics }: LoadedPolicy,
   options: AnalysisOptions,
   baseRoutes: readonly Route[] | undefined,
-): TreeAnalysis {
+  carriedSuppressions: ReadonlySet<string> | undefined,
+): { analysis: TreeAnalysis; suppressions: Suppressions } {
   const include = picomatch(policy.paths.include, { dot: true });
   const exclude = policy.paths.exclude.length > 0 ? picomatch(policy.paths.exclude, { dot: true }) : () => false;
   const limits = options.limits ?? DEFAULT_LOAD_LIMITS;
@@ -76,10 +82,11 @@ function analyzeWithPolicy(
   const model = buildModel(inputs, policy);
   diagnostics.push(...model.diagnostics);
   const simulation = simulate(model, policy);
-  const suppressions = readSuppressions(
-    [...model.allAmbassadorResources, ...model.secrets.values()],
-    new Set(RULES_BY_ID.keys()),
-  );
+  const now = options.now ?? new Date();
+  const suppressions: Suppressions = {
+    ...readSuppressions([...model.allAmbassadorResources, ...model.secrets.values()], new Set(RULES_BY_ID.keys()), now),
+    ...(carriedSuppressions ? { carried: carriedSuppressions } : {}),
+  };
   diagnostics.push(...suppressions.diagnostics);
 
   const context: RuleContext = {
@@ -88,7 +95,7 @@ function analyzeWithPolicy(
     policy,
     sourceDiagnostics: diagnostics,
     baseRoutes,
-    now: options.now ?? new Date(),
+    now,
   };
   const findings: Finding[] = [];
   const internalErrors: Report[] = [];
@@ -112,9 +119,17 @@ function analyzeWithPolicy(
     const finding = internal && toFinding(internal, report, policy, suppressions);
     if (finding) findings.push(finding);
   }
+  // What the ignore annotations did is known only now: the rules reporting it run last, on these diagnostics.
+  const outcomes: RuleContext = { ...context, sourceDiagnostics: suppressionOutcomes(findings, policy, suppressions) };
+  for (const rule of RULES.filter((r) => SUPPRESSION_OUTCOME_RULES.has(r.meta.id))) {
+    rule.check(outcomes, (report) => {
+      const finding = toFinding(rule, report, policy, suppressions);
+      if (finding) findings.push(finding);
+    });
+  }
 
   const resources = model.mappings.length + model.tlsContexts.length + model.hosts.length + model.modules.length + model.secrets.size;
-  return {
+  const analysis: TreeAnalysis = {
     findings: sortAndDedupe(findings),
     routes: routeViews(simulation.routes, context.now),
     hosts: hostViews(simulation.hosts),
@@ -123,6 +138,7 @@ function analyzeWithPolicy(
     policy,
     stats: { files: inputs.length, documents, resources, rules: RULES.length },
   };
+  return { analysis, suppressions };
 }
 
 export interface DiffAnalysis extends TreeAnalysis {
@@ -133,15 +149,20 @@ export interface DiffAnalysis extends TreeAnalysis {
 
 /**
  * Analyses base and head with one policy: a head finding is `introduced` when the base had no finding with its
- * fingerprint; each head route says whether it is new or changed from the base.
+ * fingerprint; each head route says whether it is new or changed from the base. A suppression the base does not carry
+ * does not clear a blocking head finding unless the policy allows it (suppressions.ts).
  */
-export function analyzeDiff(baseFiles: readonly SourceFile[], headFiles: readonly SourceFile[], options: AnalysisOptions = {}): DiffAnalysis {
+export function analyzeDiff(baseFiles: readonly SourceFile[], headFiles: readonly SourceFile[], given: AnalysisOptions = {}): DiffAnalysis {
+  // One clock for both trees, so a suppression cannot expire between the two analyses.
+  const options: AnalysisOptions = { ...given, now: given.now ?? new Date() };
   // One policy (the caller's, else the head's) for both trees.
   const headPolicy = resolvePolicy(headFiles, options);
   // With a trusted policy the base's own file is validated too, so its unchanged problems count as pre-existing.
   const baseDiagnostics = options.policy && options.validatePolicyFile ? resolvePolicy(baseFiles, options).diagnostics : [];
-  const base = analyzeWithPolicy(baseFiles, { policy: headPolicy.policy, diagnostics: baseDiagnostics }, options, undefined);
-  const head = analyzeWithPolicy(headFiles, headPolicy, options, base.simulation.routes);
+  const analysed = analyzeWithPolicy(baseFiles, { policy: headPolicy.policy, diagnostics: baseDiagnostics }, options, undefined, undefined);
+  const base = analysed.analysis;
+  const carried = activeSuppressionKeys(analysed.suppressions);
+  const head = analyzeWithPolicy(headFiles, headPolicy, options, base.simulation.routes, carried).analysis;
   const baseFingerprints = new Set(base.findings.map((f) => f.fingerprint));
   for (const finding of head.findings) finding.introduced = !baseFingerprints.has(finding.fingerprint);
 

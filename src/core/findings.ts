@@ -1,55 +1,13 @@
 import { createHash } from "node:crypto";
-import { documentLocation, type ResourceBase } from "./model/resources.js";
 import type { Policy } from "./policy/policy.js";
 import type { Report, Rule } from "./rules/rule.js";
-import type { SourceDiagnostic } from "./source/load.js";
-import { closest } from "./util/suggest.js";
+import { applySuppression, type Suppressions } from "./suppressions.js";
 import type { Finding, MessageData } from "./types.js";
-
-export const IGNORE_ANNOTATION = "mtls-gate.io/ignore";
 
 /** Identity of a finding: rule, resource and message data, never line numbers, so edits elsewhere keep it stable. */
 export function fingerprint(ruleId: string, resource: string | null, data: MessageData): string {
   const stable = JSON.stringify(Object.keys(data).sort().map((key) => [key, data[key]]));
   return createHash("sha256").update(`${ruleId}\u0000${resource ?? ""}\u0000${stable}`).digest("hex").slice(0, 16);
-}
-
-export interface Suppressions {
-  /** Rule ids suppressed per resource id, with the reason. */
-  byResource: Map<string, Map<string, string>>;
-  diagnostics: SourceDiagnostic[];
-}
-
-/** Reads `mtls-gate.io/ignore: "rule-a,rule-b -- reason"` from every resource; a missing reason is itself a finding. */
-export function readSuppressions(resources: Iterable<ResourceBase>, knownRules: ReadonlySet<string>): Suppressions {
-  const byResource = new Map<string, Map<string, string>>();
-  const diagnostics: SourceDiagnostic[] = [];
-  for (const resource of resources) {
-    const value = resource.annotations[IGNORE_ANNOTATION];
-    if (value === undefined) continue;
-    const location =
-      resource.style === "crd"
-        ? documentLocation(resource, ["metadata", "annotations", IGNORE_ANNOTATION])
-        : documentLocation(resource, ["name"]);
-    const separator = value.indexOf("--");
-    const rulesPart = separator >= 0 ? value.slice(0, separator) : value;
-    const reason = separator >= 0 ? value.slice(separator + 2).trim() : "";
-    const rules = rulesPart.split(",").map((r) => r.trim()).filter(Boolean);
-    if (!reason) {
-      diagnostics.push({ ruleId: "invalid-suppression", location, resource: resource.id, data: { problem: "no-reason", rules: rules.join(",") } });
-      continue;
-    }
-    const map = byResource.get(resource.id) ?? new Map<string, string>();
-    for (const rule of rules) {
-      if (!knownRules.has(rule)) {
-        diagnostics.push({ ruleId: "invalid-suppression", location, resource: resource.id, data: { problem: "unknown-rule", rule, suggestion: closest(rule, knownRules) ?? null } });
-        continue;
-      }
-      map.set(rule, reason);
-    }
-    byResource.set(resource.id, map);
-  }
-  return { byResource, diagnostics };
 }
 
 /** Turns one rule's report into a finding: policy severity, message, fingerprint, suppression. */
@@ -71,8 +29,7 @@ export function toFinding(rule: Rule, report: Report, policy: Policy, suppressio
     data: report.data,
     fingerprint: fingerprint(rule.meta.id, resource, report.data),
   };
-  const reason = resource ? suppressions.byResource.get(resource)?.get(rule.meta.id) : undefined;
-  if (reason !== undefined) finding.suppressed = { reason };
+  applySuppression(finding, report, policy, suppressions);
   return finding;
 }
 

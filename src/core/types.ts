@@ -33,6 +33,22 @@ export interface Suppression {
   reason: string;
 }
 
+/**
+ * What an `mtls-gate.io/ignore` annotation naming a finding's rule did to it. `active`: it is suppressed (`suppressed`
+ * is set); otherwise it is not: `pending` (added by the change for a blocking finding, not yet accepted), `expired`
+ * (past its `until` date), `not-allowed` (the finding enforces a `require.*` policy rule).
+ */
+export interface SuppressionState {
+  status: "active" | "pending" | "expired" | "not-allowed";
+  reason: string;
+  /** The last day (UTC, `YYYY-MM-DD`) the annotation counts, when it has one. */
+  until?: string;
+  /** Set only when a base was analysed: true if the base tree does not carry this suppression (same rule, resource). */
+  addedInChange?: boolean;
+  /** For `not-allowed`: the policy key the finding enforces (`require.mtls`, `require.verifiedUpstream`). */
+  requirement?: string;
+}
+
 export interface Finding extends Location {
   ruleId: string;
   severity: Severity;
@@ -43,7 +59,10 @@ export interface Finding extends Location {
   fingerprint: string;
   /** Set only when a base was analysed: true if the base analysis did not have this fingerprint. */
   introduced?: boolean;
+  /** Set only when the finding is suppressed and does not block. */
   suppressed?: Suppression;
+  /** Set when an ignore annotation names this finding's rule on its resource, whether or not it suppresses it. */
+  suppression?: SuppressionState;
 }
 
 /** Where a finding should point: the file and range, and the resource it belongs to. */

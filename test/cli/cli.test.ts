@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import AjvDraft04Module from "ajv-draft-04";
 import { main } from "../../src/cli/main.js";
 import type { JsonReport } from "../../src/report/json.js";
+import { ANNOTATION_LINE, baseTree, brokenHead, ignore, TLS_LINE } from "../helpers/suppression-fixtures.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const example = join(repoRoot, "examples/gitops");
@@ -120,6 +121,52 @@ test("--base: findings are introduced or pre-existing, routes changed, exit code
     assert.equal((JSON.parse(same.stdout) as JsonReport).findings.filter((f) => f.introduced).length, 0);
     const badRef = await cli(["analyze", ".", "--base", "no-such-ref"], dir);
     assert.equal(badRef.code, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("--base: a suppression the change adds does not clear its own error (exit 1); one the base carries does (exit 0)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mtls-gate-git-"));
+  try {
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
+    const commit = (message: string) => {
+      git("-c", "user.name=t", "-c", "user.email=t@example.com", "add", "-A");
+      git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", message);
+    };
+    const write = (files: Record<string, string>) => {
+      for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
+    };
+    const IGNORE = ignore("mapping-tls-context-not-found -- billing moves in OPS-7");
+    git("init", "-q", "-b", "main");
+    write(baseTree());
+    commit("base: mTLS, no suppression");
+    write(brokenHead("the change breaks tls: and suppresses the error", IGNORE));
+
+    const added = await cli(["analyze", ".", "--base", "main", "--format", "json"], dir);
+    assert.equal(added.code, 1);
+    const report = JSON.parse(added.stdout) as JsonReport;
+    const error = report.findings.find((f) => f.ruleId === "mapping-tls-context-not-found");
+    assert.deepEqual([error?.file, error?.line, error?.severity, error?.introduced, error?.suppressed], ["mapping.yaml", TLS_LINE, "error", true, undefined]);
+    const pending = report.findings.find((f) => f.ruleId === "suppression-pending");
+    assert.deepEqual([pending?.file, pending?.line, pending?.severity], ["mapping.yaml", ANNOTATION_LINE, "notice"]);
+
+    // Without --base every suppression counts.
+    const alone = await cli(["analyze", ".", "--format", "json"], dir);
+    const aloneReport = JSON.parse(alone.stdout) as JsonReport;
+    assert.equal(aloneReport.findings.find((f) => f.ruleId === "mapping-tls-context-not-found")?.suppressed, true);
+    assert.equal(aloneReport.findings.some((f) => f.ruleId === "suppression-pending"), false);
+
+    // A base that already carries the annotation (merged earlier, reviewed then): the same change passes.
+    git("checkout", "-q", "--", ".");
+    write(baseTree(IGNORE));
+    commit("base: the suppression, reviewed");
+    write(brokenHead("the change breaks tls:", IGNORE));
+    const carried = await cli(["analyze", ".", "--base", "HEAD", "--format", "json"], dir);
+    assert.equal(carried.code, 0, carried.stdout);
+    const carriedReport = JSON.parse(carried.stdout) as JsonReport;
+    const suppressed = carriedReport.findings.find((f) => f.ruleId === "mapping-tls-context-not-found");
+    assert.deepEqual([suppressed?.suppressed, suppressed?.suppressionReason], [true, "billing moves in OPS-7"]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { analyzeTree, type TreeAnalysis } from "../../src/core/analyze.js";
+import { analyzeDiff, analyzeTree, type TreeAnalysis } from "../../src/core/analyze.js";
 import { loadPolicy } from "../../src/core/policy/load.js";
 import { RULES_BY_ID } from "../../src/core/rules/index.js";
 import type { Finding, Severity, SourceFile } from "../../src/core/types.js";
@@ -22,6 +22,8 @@ export interface RuleCase {
   files: Record<string, string>;
   /** The policy file's YAML text, if any. */
   policy?: string;
+  /** The base tree (path -> YAML text): the case is analysed as a change from it (analyzeDiff), as in a pull request. */
+  base?: Record<string, string>;
   now?: Date;
   /** Exactly the findings of this rule, in file/line order; [] for a clean case. */
   expect: ExpectedFinding[];
@@ -29,9 +31,10 @@ export interface RuleCase {
 
 export const FIXED_NOW = new Date("2026-06-01T00:00:00Z");
 
-export function analyzeFiles(files: Record<string, string>, policy?: string, now: Date = FIXED_NOW): TreeAnalysis {
-  const sources: SourceFile[] = Object.entries(files).map(([path, text]) => ({ path, text }));
-  return analyzeTree(sources, { policy: loadPolicy(policy).policy, now });
+export function analyzeFiles(files: Record<string, string>, policy?: string, now: Date = FIXED_NOW, base?: Record<string, string>): TreeAnalysis {
+  const sources = (tree: Record<string, string>): SourceFile[] => Object.entries(tree).map(([path, text]) => ({ path, text }));
+  const options = { policy: loadPolicy(policy).policy, now };
+  return base ? analyzeDiff(sources(base), sources(files), options) : analyzeTree(sources(files), options);
 }
 
 /** Runs a literal table of cases for one rule: every case asserts the exact findings of that rule, no more, no fewer. */
@@ -42,7 +45,7 @@ export function ruleTester(ruleId: string, cases: readonly RuleCase[]): void {
   assert.ok(cases.some((c) => c.expect.length > 0), `${ruleId} has a failing case`);
   for (const testCase of cases) {
     test(`${ruleId}: ${testCase.name}`, () => {
-      const analysis = analyzeFiles(testCase.files, testCase.policy, testCase.now ?? FIXED_NOW);
+      const analysis = analyzeFiles(testCase.files, testCase.policy, testCase.now ?? FIXED_NOW, testCase.base);
       const actual = analysis.findings.filter((f) => f.ruleId === ruleId);
       const defaultFile = Object.keys(testCase.files)[0] ?? "";
       const describe = (f: Finding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message}`;

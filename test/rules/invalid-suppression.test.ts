@@ -46,6 +46,34 @@ ruleTester("invalid-suppression", [
     expect: [{ line: 8, severity: "warning", data: { problem: "no-reason", rules: "upstream-unverified,weak-tls-protocol" } }],
   },
   {
+    name: "clean: rules, an until date and a reason",
+    files: { "mapping.yaml": mapping("a valid suppression with an expiry", "upstream-unverified, weak-tls-protocol until 2027-03-31 -- partner gateway pins our cert") },
+    expect: [],
+  },
+  {
+    name: "an until date that is not a real date: nothing is suppressed",
+    files: { "mapping.yaml": mapping("fails: there is no 30 February", "upstream-unverified until 2027-02-30 -- partner gateway pins our cert") },
+    expect: [
+      {
+        line: 8,
+        column: 5,
+        severity: "warning",
+        resource: "Mapping/default/partner",
+        data: { problem: "invalid-until", rules: "upstream-unverified", until: "2027-02-30" },
+      },
+    ],
+  },
+  {
+    name: "an until that is not YYYY-MM-DD",
+    files: { "mapping.yaml": mapping("fails: a date is YYYY-MM-DD", "upstream-unverified until next sprint -- partner gateway pins our cert") },
+    expect: [{ line: 8, severity: "warning", data: { problem: "invalid-until", until: "next sprint" } }],
+  },
+  {
+    name: "until without a date",
+    files: { "mapping.yaml": mapping("fails: until needs a date", "upstream-unverified, weak-tls-protocol until -- partner gateway pins our cert") },
+    expect: [{ line: 8, severity: "warning", data: { problem: "invalid-until", rules: "upstream-unverified,weak-tls-protocol", until: "" } }],
+  },
+  {
     name: "an unknown rule id, with a suggestion",
     files: { "mapping.yaml": mapping("fails: upstream-unverifed is a typo", "upstream-unverifed -- partner gateway pins our cert") },
     expect: [{ line: 8, column: 5, severity: "warning", data: { problem: "unknown-rule", rule: "upstream-unverifed", suggestion: "upstream-unverified" } }],
@@ -103,6 +131,23 @@ test("invalid-suppression: with a reason the named finding is suppressed, carryi
   assert.equal(unverified.length, 1);
   assert.deepEqual(unverified[0]?.suppressed, { reason: "partner gateway pins our cert" });
   assert.equal(unverified[0]?.line, 11);
+});
+
+test("invalid-suppression: with a bad until date the named finding stays unsuppressed", () => {
+  const analysis = analyzeFiles({ "mapping.yaml": mapping("bad date", "upstream-unverified until 31/03/2027 -- partner gateway pins our cert") });
+  const unverified = analysis.findings.find((f) => f.ruleId === "upstream-unverified");
+  assert.equal(unverified?.suppressed, undefined);
+  assert.match(analysis.findings.find((f) => f.ruleId === "invalid-suppression")?.message ?? "", /until YYYY-MM-DD/);
+});
+
+test("invalid-suppression: a rule id that merely contains until is not an expiry", () => {
+  const analysis = analyzeFiles({ "mapping.yaml": mapping("no expiry here", "upstream-unverified,valid-until-x -- partner gateway pins our cert") });
+  const invalid = analysis.findings.filter((f) => f.ruleId === "invalid-suppression");
+  assert.deepEqual(
+    invalid.map((f) => [f.data.problem, f.data.rule]),
+    [["unknown-rule", "valid-until-x"]],
+  );
+  assert.deepEqual(analysis.findings.find((f) => f.ruleId === "upstream-unverified")?.suppressed, { reason: "partner gateway pins our cert" });
 });
 
 test("invalid-suppression: an unknown id next to a known one still suppresses the known one", () => {

@@ -51,9 +51,11 @@ require:
 rules: {tls-context-unused: off, weak-tls-protocol: error, upstream-unverified: false}
 certificates: {expiryWarningDays: 14, minRsaBits: 2048, preferredRsaBits: 4096, minEcBits: 256}
 commands: {acceptErrors: admin}
+suppressions: {newInPullRequest: allow}
 `);
   assert.deepEqual(policyFindings(analysis), []);
   assert.equal(analysis.policy.commands.acceptErrors, "admin");
+  assert.equal(analysis.policy.suppressions.newInPullRequest, "allow");
   assert.equal(analysis.policy.failOn, "warning");
   assert.equal(analysis.policy.rules["upstream-unverified"], "off");
   assert.equal(analysis.policy.certificates.preferredRsaBits, 4096);
@@ -125,6 +127,20 @@ commands:
 `);
   assert.deepEqual(policyFindings(analysis).map(summary), [{ file: POLICY, line: 3, column: 3, severity: "error", path: "commands.acceptErrors", suggestion: null }]);
   assert.equal(analysis.policy.commands.acceptErrors, "maintain");
+});
+
+test("policy-invalid: suppressions.newInPullRequest must be require-accept or allow; the default stays require-accept", () => {
+  const analysis = analyze(`# fails: "yes" is neither require-accept nor allow
+suppressions:
+  newInPullRequest: "yes"
+  newInPullReqest: allow
+`);
+  assert.deepEqual(policyFindings(analysis).map(summary), [
+    { file: POLICY, line: 3, column: 3, severity: "error", path: "suppressions.newInPullRequest", suggestion: null },
+    { file: POLICY, line: 4, column: 3, severity: "error", path: "suppressions.newInPullReqest", suggestion: "newInPullRequest" },
+  ]);
+  assert.match(policyFindings(analysis)[0]?.message ?? "", /require-accept, allow/);
+  assert.equal(analysis.policy.suppressions.newInPullRequest, "require-accept");
 });
 
 test("policy-invalid: a bad rule setting", () => {

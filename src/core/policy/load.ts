@@ -126,6 +126,10 @@ function merge(policy: Policy, value: Record<string, unknown>): void {
     const accept = value.commands.acceptErrors;
     if (accept === "write" || accept === "maintain" || accept === "admin") policy.commands.acceptErrors = accept;
   }
+  if (isObject(value.suppressions)) {
+    const added = value.suppressions.newInPullRequest;
+    if (added === "require-accept" || added === "allow") policy.suppressions.newInPullRequest = added;
+  }
   if (value.failOn === "error" || value.failOn === "warning") policy.failOn = value.failOn;
   if (value.scope === "introduced" || value.scope === "all") policy.scope = value.scope;
   if (isObject(value.paths)) {

@@ -24,7 +24,15 @@ export interface Policy {
   certificates: { expiryWarningDays: number; minRsaBits: number; preferredRsaBits: number; minEcBits: number };
   /** Comment commands (the GitHub App): the repository permission needed to accept an `error` finding. */
   commands: { acceptErrors: RepositoryPermission };
+  /**
+   * `newInPullRequest`: whether an ignore annotation the change adds (the base tree lacks it for that rule and resource)
+   * clears a finding that would block. `require-accept`: no, it needs `/mtls-gate accept`; `allow`: yes, reported.
+   */
+  suppressions: { newInPullRequest: NewSuppressionPolicy };
 }
+
+export const NEW_SUPPRESSION_POLICIES = ["require-accept", "allow"] as const;
+export type NewSuppressionPolicy = (typeof NEW_SUPPRESSION_POLICIES)[number];
 
 /** GitHub's repository roles, weakest first. */
 export const REPOSITORY_PERMISSIONS = ["read", "triage", "write", "maintain", "admin"] as const;
@@ -44,6 +52,7 @@ export function defaultPolicy(): Policy {
     rules: {},
     certificates: { expiryWarningDays: 30, minRsaBits: 2048, preferredRsaBits: 3072, minEcBits: 256 },
     commands: { acceptErrors: "maintain" },
+    suppressions: { newInPullRequest: "require-accept" },
   };
 }
 

@@ -56,6 +56,11 @@ export const POLICY_SCHEMA = {
       additionalProperties: false,
       properties: { acceptErrors: { enum: ["write", "maintain", "admin"] } },
     },
+    suppressions: {
+      type: "object",
+      additionalProperties: false,
+      properties: { newInPullRequest: { enum: ["require-accept", "allow"] } },
+    },
     _extends: { type: "string" },
   },
 } as const;

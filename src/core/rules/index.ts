@@ -40,6 +40,10 @@ import { rule as secretMissingPrivateKey } from "./secret-missing-private-key.js
 import { rule as secretPrivateKeyInGit } from "./secret-private-key-in-git.js";
 import { rule as secretSopsEncrypted } from "./secret-sops-encrypted.js";
 import { rule as secretUnsupportedType } from "./secret-unsupported-type.js";
+import { rule as suppressionAdded } from "./suppression-added.js";
+import { rule as suppressionExpired } from "./suppression-expired.js";
+import { rule as suppressionNotAllowed } from "./suppression-not-allowed.js";
+import { rule as suppressionPending } from "./suppression-pending.js";
 import { rule as tlsContextCaSecretNotFound } from "./tls-context-ca-secret-not-found.js";
 import { rule as tlsContextCaWithoutCertificate } from "./tls-context-ca-without-certificate.js";
 import { rule as tlsContextCertAndSecret } from "./tls-context-cert-and-secret.js";
@@ -98,6 +102,10 @@ export const RULES: readonly Rule[] = [
   secretPrivateKeyInGit,
   secretSopsEncrypted,
   secretUnsupportedType,
+  suppressionAdded,
+  suppressionExpired,
+  suppressionNotAllowed,
+  suppressionPending,
   tlsContextCaSecretNotFound,
   tlsContextCaWithoutCertificate,
   tlsContextCertAndSecret,

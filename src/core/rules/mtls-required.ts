@@ -21,6 +21,7 @@ export const rule: Rule = {
       report({
         at: mappingTlsOrService(mapping),
         resource: mapping,
+        requirement: "require.mtls",
         data: { mapping: `${mapping.namespace}/${mapping.name}`, mode: route.rejected ? "rejected" : route.mode, selector },
       });
     }

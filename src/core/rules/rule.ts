@@ -32,6 +32,8 @@ export interface Report {
   data: MessageData;
   /** Overrides the rule's default severity for this finding (the policy's `rules:` still wins). */
   severity?: Severity;
+  /** The `require.*` policy key this finding enforces: an ignore annotation never suppresses it. */
+  requirement?: "require.mtls" | "require.verifiedUpstream";
 }
 
 export interface Rule {

@@ -21,6 +21,7 @@ export const rule: Rule = {
         at: mappingTlsOrService(mapping),
         resource: mapping,
         severity: required ? "error" : undefined,
+        requirement: required ? "require.verifiedUpstream" : undefined,
         data: {
           mapping: `${mapping.namespace}/${mapping.name}`,
           upstream: `${route.upstreamHost}:${route.upstreamPort}`,
