@@ -175,11 +175,15 @@ describe("attacks on the gate (issue 12)", () => {
 
     const accept = accepts.at(-1);
     assert.ok(accept);
+    const runsBefore = h.repo.checkRuns.length;
+    const writesBefore = h.fake.apiCalls({ method: "PATCH" }).length + h.fake.apiCalls({ method: "POST" }).length;
     const payload = issueCommentEvent(h.fake, h.repo, { id: accept.id, body: accept.body, user: "maria", issueNumber: 48 });
     await h.deliver("issue_comment", payload);
     // The same comment an hour later (a replay of a captured, validly signed delivery).
     const late = issueCommentEvent(h.fake, h.repo, { id: accept.id, body: accept.body, user: "maria", issueNumber: 48, createdAt: new Date(NOW.getTime() - 3_600_000).toISOString() });
     await h.deliver("issue_comment", late);
+    assert.equal(h.repo.checkRuns.length, runsBefore, "the accept was not carried out again: no re-check started");
+    assert.equal(h.fake.apiCalls({ method: "PATCH" }).length + h.fake.apiCalls({ method: "POST" }).length, writesBefore + 1, "one write: the eyes reaction of the redelivery, then nothing");
     await comment(h, 48, "/mtls-gate recheck", "alice");
     assert.equal(lastRunOn(h, head).conclusion, "failure", "the revoke stands");
     assert.deepEqual(
@@ -189,6 +193,23 @@ describe("attacks on the gate (issue 12)", () => {
       repliesBefore,
       "the earlier replies (and their markers) are untouched",
     );
+  });
+
+  it("a suppression a fork's pull request adds to its own Mapping does not clear the errors it introduces", async () => {
+    const { base, head } = breakingPullRequest(h, 51, (changed) => {
+      changed["payments/mappings.yaml"] = (changed["payments/mappings.yaml"] ?? "").replace(
+        "  name: upstream-mapping\n",
+        `  name: upstream-mapping\n  annotations:\n    mtls-gate.io/ignore: "${INTRODUCED.join(",")} -- trust me"\n`,
+      );
+    });
+    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 51, headSha: head, baseSha: base, fork: true }));
+    const run = lastRunOn(h, head);
+    assert.equal(run.conclusion, "failure", "the pull request cannot switch its own gate off");
+    const annotations = h.repo.checkRuns.find((r) => r.id === run.id)?.annotations ?? [];
+    const blocking = annotations.filter((a) => a.annotation_level === "failure").map((a) => `${String(a.title)}@${String(a.path)}:${String(a.start_line)}`);
+    assert.deepEqual(blocking.sort(), INTRODUCED.map((rule) => `${rule}@payments/mappings.yaml:13`).sort(), "every introduced error still blocks, on the tls: line");
+    assert.match(run.output.summary ?? "", /suppression-pending/);
+    assert.match(run.output.summary ?? "", /suppression-not-allowed/, "mtls-required enforces require.mtls: never suppressible");
   });
 
   it("the same head opened against a second base is analysed, and the commit carries the strictest verdict", async () => {

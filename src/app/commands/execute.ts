@@ -1,7 +1,7 @@
 import { explain } from "../../core/explain.js";
 import type { Finding } from "../../core/types.js";
 import { renderExplain, renderHelp, renderRefusal, renderRoutes } from "../../report/comments.js";
-import { codeSpan, escapeInline } from "../../report/markdown.js";
+import { codeSpan, escapeInline, mention } from "../../report/markdown.js";
 import type { CheckTarget } from "../check-target.js";
 import type { EventContext, Gate } from "../gate.js";
 import { newReadStats } from "../github-reader.js";
@@ -122,12 +122,10 @@ async function accept(command: Extract<Command, { name: "accept" }>, cc: Command
   return {
     ok: true,
     reply: [
-      `Accepted ${codeSpan(command.ruleId)} on ${codeSpan(command.resource)} for this pull request (${describe(matching)}), by @${escapeInline(cc.user)}.`,
+      `Accepted ${codeSpan(command.ruleId)} on ${codeSpan(command.resource)} for this pull request (${describe(matching)}), by ${mention(cc.user)}.`,
       `Reason: ${escapeInline(command.reason)}`,
       "",
-      "The check runs again and lists this acceptance; `/mtls-gate revoke " +
-        `${command.ruleId} ${command.resource}` +
-        "` withdraws it.",
+      `The check runs again and lists this acceptance; ${codeSpan(`/mtls-gate revoke ${command.ruleId} ${command.resource}`)} withdraws it.`,
     ].join("\n"),
     markers: [acceptanceMarker("accept", acceptance, cc.gate.markerKey)],
     after: () => cc.gate.startCheck(cc.context, target),
@@ -142,7 +140,7 @@ async function revoke(command: Extract<Command, { name: "revoke" }>, cc: Command
   const active = state.acceptances;
   const existing = active.find((a) => a.ruleId === command.ruleId && a.resource === command.resource);
   if (!existing) {
-    const listed = active.map((a) => `- ${codeSpan(`${a.ruleId} ${a.resource}`)} (by @${escapeInline(a.by)})`);
+    const listed = active.map((a) => `- ${codeSpan(`${a.ruleId} ${a.resource}`)} (by ${mention(a.by)})`);
     return {
       ok: false,
       reply: [
@@ -154,7 +152,7 @@ async function revoke(command: Extract<Command, { name: "revoke" }>, cc: Command
   }
   return {
     ok: true,
-    reply: `Revoked the acceptance of ${codeSpan(command.ruleId)} on ${codeSpan(command.resource)} (given by @${escapeInline(existing.by)}). The check runs again.`,
+    reply: `Revoked the acceptance of ${codeSpan(command.ruleId)} on ${codeSpan(command.resource)} (given by ${mention(existing.by)}). The check runs again.`,
     markers: [
       acceptanceMarker(
         "revoke",

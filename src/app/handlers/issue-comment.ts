@@ -1,5 +1,6 @@
 import type { Context } from "probot";
 import { renderRefusal, renderUsage } from "../../report/comments.js";
+import { escapeInline } from "../../report/markdown.js";
 import { parseComment } from "../commands/parse.js";
 import { atLeast, permissionOf } from "../commands/permission.js";
 import { executeCommand, type CommandOutcome } from "../commands/execute.js";
@@ -64,7 +65,7 @@ export function onIssueComment(gate: Gate) {
           context.log.error({ err: describeError(error), commentId: comment.id }, "mtls-gate command failed");
           outcome = {
             ok: false,
-            reply: `mtls-gate could not complete that command (${describeError(error)}). Post it again to retry.`,
+            reply: `mtls-gate could not complete that command (${escapeInline(describeError(error))}). Post it again to retry.`,
             markers: [],
           };
         }

@@ -2,6 +2,7 @@ import type { Context } from "probot";
 import { explain } from "../../core/explain.js";
 import { renderExplain, renderRefusal } from "../../report/comments.js";
 import { CHECK_RUN_NAME } from "../../report/check-run.js";
+import { codeSpan, escapeInline } from "../../report/markdown.js";
 import { ACTIONS } from "../check-run-actions.js";
 import { parseExternalId } from "../check-target.js";
 import { executeCommand } from "../commands/execute.js";
@@ -74,7 +75,7 @@ export function onRequestedAction(gate: Gate) {
             repo,
             pullNumber,
             null,
-            `mtls-gate could not complete "${action.identifier}" (${describeError(error)}).`,
+            `mtls-gate could not complete ${codeSpan(action.identifier ?? "")} (${escapeInline(describeError(error))}).`,
             [],
             login,
           );
