@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   if (commentText !== null) {
     repo.setPermission(COMMENTER, "write");
     const comment = repo.addComment(42, commentText, { login: COMMENTER, type: "User" });
-    const commentStatus = await send("issue_comment", "demo-delivery-2", issueCommentEvent(fake, repo, { id: comment.id, body: commentText, user: COMMENTER, issueNumber: 42 }));
+    const commentStatus = await send("issue_comment", "demo-delivery-2", issueCommentEvent(fake, repo, { id: comment.id, body: commentText, user: COMMENTER, issueNumber: 42, createdAt: new Date().toISOString() }));
     console.log(`\n@${COMMENTER} commented on PR #42: ${JSON.stringify(commentText)} -> ${commentStatus}`);
     const replies = repo.comments.filter((c) => c.issue_number === 42 && c.user.type === "Bot");
     for (const reply of replies) console.log(`\n@${reply.user.login} replied:\n\n${reply.body.replace(/\n*<!-- mtls-gate:[^>]*-->/g, "")}`);
