@@ -170,6 +170,35 @@ test("(e) src/core and src/report import nothing from src/app, src/cli, probot o
   assert.deepEqual(problems, []);
 });
 
+/** The layers: each source folder may not import from these folders or modules. */
+const LAYERS: readonly { folder: string; forbiddenFolders: string[]; forbiddenModules: string[] }[] = [
+  {
+    folder: "core",
+    forbiddenFolders: ["report", "app", "cli", "action"],
+    forbiddenModules: ["fs", "child_process", "worker_threads", "net", "http", "https"],
+  },
+  { folder: "report", forbiddenFolders: ["app", "cli", "action"], forbiddenModules: ["fs", "child_process"] },
+];
+
+test("(e2) layers: src/core is pure (no report, app, cli, action, fs, child_process); src/report imports no adapter", () => {
+  const problems: string[] = [];
+  for (const layer of LAYERS) {
+    const forbiddenDirs = layer.forbiddenFolders.map((f) => join(ROOT, "src", f));
+    for (const file of listTs(join(ROOT, "src", layer.folder))) {
+      for (const specifier of importSpecifiers(readFileSync(file, "utf8"))) {
+        const module = specifier.replace(/^node:/, "").split("/")[0] ?? "";
+        if (layer.forbiddenModules.includes(module) && !specifier.startsWith("."))
+          problems.push(`${rel(file)} imports ${specifier}`);
+        if (!specifier.startsWith(".")) continue;
+        const target = resolve(dirname(file), specifier);
+        if (forbiddenDirs.some((dir) => target === dir || target.startsWith(dir + sep)))
+          problems.push(`${rel(file)} imports ${specifier} (${rel(target)})`);
+      }
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
 test("(f) every rule's description is one line under 200 characters and its severity is error|warning|notice", () => {
   const problems: string[] = [];
   for (const { meta } of RULES) {
