@@ -1,17 +1,20 @@
 import { createHash } from "node:crypto";
 import { documentLocation, type ResourceBase } from "./model/resources.js";
 import type { Policy } from "./policy/policy.js";
-import type { Report, Rule } from "./rules/rule.js";
+import type { MessageTemplate, Report, Rule } from "./rules/rule.js";
 import type { SourceDiagnostic } from "./source/load.js";
 import { closest } from "./util/suggest.js";
 import type { Finding, MessageData } from "./types.js";
 
 export const IGNORE_ANNOTATION = "mtls-gate.io/ignore";
 
-/** Identity of a finding: rule, resource and message data, never line numbers, so edits elsewhere keep it stable. */
-export function fingerprint(ruleId: string, resource: string | null, data: MessageData): string {
-  const stable = JSON.stringify(Object.keys(data).sort().map((key) => [key, data[key]]));
-  return createHash("sha256").update(`${ruleId}\u0000${resource ?? ""}\u0000${stable}`).digest("hex").slice(0, 16);
+/**
+ * Identity of a finding: rule, resource, message id and identity data, never line numbers nor display data (counts,
+ * days, affected Mappings), so edits elsewhere and the passing of time keep it stable.
+ */
+export function fingerprint(ruleId: string, resource: string | null, messageId: string, identity: MessageData): string {
+  const stable = JSON.stringify(Object.keys(identity).sort().map((key) => [key, identity[key]]));
+  return createHash("sha256").update(`${ruleId}\u0000${resource ?? ""}\u0000${messageId}\u0000${stable}`).digest("hex").slice(0, 16);
 }
 
 export interface Suppressions {
@@ -36,13 +39,13 @@ export function readSuppressions(resources: Iterable<ResourceBase>, knownRules: 
     const reason = separator >= 0 ? value.slice(separator + 2).trim() : "";
     const rules = rulesPart.split(",").map((r) => r.trim()).filter(Boolean);
     if (!reason) {
-      diagnostics.push({ ruleId: "invalid-suppression", location, resource: resource.id, data: { problem: "no-reason", rules: rules.join(",") } });
+      diagnostics.push({ kind: "suppression-without-reason", location, resource: resource.id, data: { problem: "no-reason", rules: rules.join(",") } });
       continue;
     }
     const map = byResource.get(resource.id) ?? new Map<string, string>();
     for (const rule of rules) {
       if (!knownRules.has(rule)) {
-        diagnostics.push({ ruleId: "invalid-suppression", location, resource: resource.id, data: { problem: "unknown-rule", rule, suggestion: closest(rule, knownRules) ?? null } });
+        diagnostics.push({ kind: "suppression-unknown-rule", location, resource: resource.id, data: { problem: "unknown-rule", rule, suggestion: closest(rule, knownRules) ?? null } });
         continue;
       }
       map.set(rule, reason);
@@ -58,22 +61,35 @@ export function toFinding(rule: Rule, report: Report, policy: Policy, suppressio
   if (setting === "off") return undefined;
   const severity = setting ?? report.severity ?? rule.meta.severity;
   const resource = report.resource === null ? null : typeof report.resource === "string" ? report.resource : report.resource.id;
+  const data = messageData(rule, report);
   const finding: Finding = {
     ruleId: rule.meta.id,
+    messageId: report.messageId,
     severity,
-    message: rule.message(report.data),
+    message: (rule.meta.messages[report.messageId] as MessageTemplate)(data),
     file: report.at.file,
     line: report.at.line,
     column: report.at.column,
     endLine: report.at.endLine,
     endColumn: report.at.endColumn,
     resource,
-    data: report.data,
-    fingerprint: fingerprint(rule.meta.id, resource, report.data),
+    data,
+    fingerprint: fingerprint(rule.meta.id, resource, report.messageId, report.identity),
   };
   const reason = resource ? suppressions.byResource.get(resource)?.get(rule.meta.id) : undefined;
   if (reason !== undefined) finding.suppressed = { reason };
   return finding;
+}
+
+/** A report's data, identity and display merged; a message the rule does not declare, or a key in both, is a bug. */
+function messageData(rule: Rule, report: Report): MessageData {
+  if (!Object.hasOwn(rule.meta.messages, report.messageId)) {
+    throw new Error(`rule ${rule.meta.id} reports message "${report.messageId}", which its meta.messages does not declare`);
+  }
+  const display = report.display ?? {};
+  const both = Object.keys(display).filter((key) => Object.hasOwn(report.identity, key));
+  if (both.length > 0) throw new Error(`rule ${rule.meta.id} reports ${both.join(", ")} as both identity and display`);
+  return { ...report.identity, ...display };
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

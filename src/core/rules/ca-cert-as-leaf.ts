@@ -1,7 +1,7 @@
 import { inspectReferencedSecrets, leafOf } from "../secret-certs.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "ca-cert-as-leaf",
     severity: "warning",
@@ -19,4 +19,4 @@ export const rule: Rule = {
       report({ at: secret.chain.at, resource: secret.secret, data: { secret: secret.name, key: secret.chain.key, subject: leaf.subject, usedAs: uses.join(" and ") } });
     }
   },
-};
+});

@@ -1,7 +1,7 @@
 import { certificateData, certificateLabel, inspectReferencedSecrets } from "../secret-certs.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "ca-not-a-ca",
     severity: "warning",
@@ -33,4 +33,4 @@ export const rule: Rule = {
       }
     }
   },
-};
+});

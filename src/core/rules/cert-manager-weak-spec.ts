@@ -3,7 +3,7 @@ import { isObject } from "../model/values.js";
 import { originationClientSecrets } from "../secret-certs.js";
 import type { Location, MessageData, Severity } from "../types.js";
 import { secretReferences } from "./lookups.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -54,7 +54,7 @@ function field(resource: ResourceBase, ...paths: string[][]): Location {
   return documentLocation(resource, ["spec", "secretName"]);
 }
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "cert-manager-weak-spec",
     severity: "error",
@@ -145,4 +145,4 @@ export const rule: Rule = {
       }
     }
   },
-};
+});

@@ -1,7 +1,7 @@
 import { inspectReferencedSecrets, leafOf, originationClientSecrets } from "../secret-certs.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "cert-missing-client-auth",
     severity: "error",
@@ -29,4 +29,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

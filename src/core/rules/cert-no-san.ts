@@ -1,8 +1,8 @@
 import { matchHostname } from "../certs/index.js";
 import { hostLeaves, inspectReferencedSecrets } from "../secret-certs.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "cert-no-san",
     severity: "warning",
@@ -22,4 +22,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

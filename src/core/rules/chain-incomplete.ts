@@ -1,8 +1,8 @@
 import { checkChainOrder, findIssuer } from "../certs/index.js";
 import { inspectReferencedSecrets, repositoryCertificates } from "../secret-certs.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "chain-incomplete",
     severity: "warning",
@@ -25,4 +25,4 @@ export const rule: Rule = {
       report({ at: secret.chain.at, resource: secret.secret, data: { secret: secret.name, key: secret.chain.key, subject: leaf.subject, issuer: leaf.issuer } });
     }
   },
-};
+});

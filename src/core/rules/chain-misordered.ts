@@ -1,8 +1,8 @@
 import { checkChainOrder } from "../certs/index.js";
 import { inspectReferencedSecrets } from "../secret-certs.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "chain-misordered",
     severity: "error",
@@ -33,4 +33,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

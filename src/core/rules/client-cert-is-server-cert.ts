@@ -7,7 +7,7 @@ import { resolverKind, type Route } from "../resolve/routes.js";
 import { checkableHostname, inspectReferencedSecrets, leafOf, originationClientSecrets } from "../secret-certs.js";
 import { groupBy } from "../util/group.js";
 import { contextField } from "./locations.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
 /**
  * The routes that can present a Secret to their upstream, by `namespace/name` of that Secret (routes in simulation
@@ -59,7 +59,7 @@ function upstreamOwningSecret(
   return undefined;
 }
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "client-cert-is-server-cert",
     severity: "warning",
@@ -118,4 +118,4 @@ export const rule: Rule = {
       report({ at, resource, data: { ...base, problem: "public-identity", host: `${publicHost.host.namespace}/${publicHost.host.name}`, hostname: publicHost.host.hostname ?? "" } });
     }
   },
-};
+});

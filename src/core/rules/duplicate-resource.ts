@@ -1,5 +1,5 @@
 import { resourceLocation, type CarrierResource, type ResourceBase } from "../model/resources.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
 function sameContent(a: ResourceBase, b: ResourceBase): boolean {
   return JSON.stringify(a.spec) === JSON.stringify(b.spec);
@@ -61,7 +61,7 @@ function lost(resource: ResourceBase, winner: ResourceBase): string {
   }
 }
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "duplicate-resource",
     severity: "warning",
@@ -89,4 +89,4 @@ export const rule: Rule = {
       }
     }
   },
-};
+});

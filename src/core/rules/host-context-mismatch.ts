@@ -1,7 +1,7 @@
 import { specFieldLocation } from "../model/resources.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "host-context-mismatch",
     severity: "error",
@@ -39,4 +39,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,8 +1,8 @@
 import { specFieldLocation } from "../model/resources.js";
 import { describeLookup } from "./describe.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "host-tls-secret-not-found",
     severity: "error",
@@ -22,4 +22,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,18 +1,16 @@
-import { reportDiagnostics, text, type Rule } from "./rule.js";
+import { defineRule, reportDiagnostics, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: "invalid-suppression",
     severity: "warning",
     description: "An mtls-gate.io/ignore annotation without a reason (or naming unknown rules) does not suppress anything.",
-  },
-  message(data) {
-    if (data.problem === "no-reason") {
-      return `mtls-gate.io/ignore needs a reason: write "${text(data, "rules")} -- <why this is acceptable>". Nothing is suppressed until it has one.`;
-    }
-    return `mtls-gate.io/ignore names unknown rule ${text(data, "rule")}${data.suggestion ? ` (did you mean ${text(data, "suggestion")}?)` : ""}.`;
+    messages: {
+      "no-reason": (data) => `mtls-gate.io/ignore needs a reason: write "${text(data, "rules")} -- <why this is acceptable>". Nothing is suppressed until it has one.`,
+      "unknown-rule": (data) => `mtls-gate.io/ignore names unknown rule ${text(data, "rule")}${data.suggestion ? ` (did you mean ${text(data, "suggestion")}?)` : ""}.`,
+    },
   },
   check(context, report) {
     reportDiagnostics("invalid-suppression", context, report);
   },
-};
+});

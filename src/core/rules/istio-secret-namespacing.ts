@@ -1,7 +1,7 @@
 import { contextField } from "./locations.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "istio-secret-namespacing",
     severity: "error",
@@ -23,4 +23,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

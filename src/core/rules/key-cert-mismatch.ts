@@ -1,8 +1,8 @@
 import { keyMatchesCertificate } from "../certs/index.js";
 import { inspectReferencedSecrets, leafOf } from "../secret-certs.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "key-cert-mismatch",
     severity: "error",
@@ -25,4 +25,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

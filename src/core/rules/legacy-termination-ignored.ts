@@ -1,7 +1,7 @@
 import { contextLocation } from "./locations.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "legacy-termination-ignored",
     severity: "error",
@@ -30,4 +30,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

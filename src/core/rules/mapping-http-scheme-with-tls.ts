@@ -1,7 +1,7 @@
 import { mappingField } from "./locations.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "mapping-http-scheme-with-tls",
     severity: "warning",
@@ -21,4 +21,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,5 +1,5 @@
 import { mappingField } from "./locations.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 import type { RejectReason } from "../resolve/routes.js";
 
 const REASONS: Readonly<Record<RejectReason, { field: string; why: string }>> = {
@@ -9,7 +9,7 @@ const REASONS: Readonly<Record<RejectReason, { field: string; why: string }>> = 
   "unknown-resolver": { field: "resolver", why: "its resolver is not defined" },
 };
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "mapping-rejected",
     severity: "error",
@@ -34,4 +34,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

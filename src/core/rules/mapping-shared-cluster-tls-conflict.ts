@@ -1,7 +1,7 @@
 import { mappingTlsOrService } from "./locations.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "mapping-shared-cluster-tls-conflict",
     severity: "error",
@@ -32,4 +32,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

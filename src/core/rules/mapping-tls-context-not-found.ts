@@ -1,9 +1,9 @@
 import { describeContextError } from "./describe.js";
 import { mappingField } from "./locations.js";
 import { suggester } from "./lookups.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "mapping-tls-context-not-found",
     severity: "error",
@@ -42,4 +42,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

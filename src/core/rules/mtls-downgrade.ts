@@ -1,10 +1,10 @@
 import { mappingTlsOrService } from "./locations.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 import type { RouteMode } from "../types.js";
 
 const STRENGTH: Readonly<Record<RouteMode, number>> = { mtls: 2, tls: 1, plaintext: 0 };
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "mtls-downgrade",
     severity: "error",
@@ -28,4 +28,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,6 +1,6 @@
 import { documentLocation } from "../model/resources.js";
 import { KEY_KEYS } from "../resolve/secrets.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
 const PRIVATE_KEY_MARKER = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 
@@ -11,7 +11,7 @@ function holdsPrivateKey(raw: string, encoding: "base64" | "plain"): boolean {
   return PRIVATE_KEY_MARKER.test(Buffer.from(head, "base64").toString("latin1"));
 }
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "secret-private-key-in-git",
     severity: "warning",
@@ -30,4 +30,4 @@ export const rule: Rule = {
       }
     }
   },
-};
+});

@@ -1,8 +1,8 @@
 import { resourceLocation, type SecretResource } from "../model/resources.js";
 import { secretReferences } from "./lookups.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "secret-sops-encrypted",
     severity: "notice",
@@ -28,4 +28,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

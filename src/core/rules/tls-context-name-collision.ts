@@ -1,7 +1,7 @@
 import { contextLocation } from "./locations.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "tls-context-name-collision",
     severity: "warning",
@@ -34,4 +34,4 @@ export const rule: Rule = {
       }
     }
   },
-};
+});

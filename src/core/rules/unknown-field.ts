@@ -1,7 +1,7 @@
 import { API_VERSION_SCHEMA, KNOWN_SPEC_FIELDS, type AmbassadorKind } from "../model/known-fields.js";
 import { specFieldLocation, type ResourceBase } from "../model/resources.js";
 import { closest } from "../util/suggest.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
 const TLS_LOOKALIKES = new Set(["tlscontext", "tls_context", "tlsContext", "tls-context", "tls_context_name", "tlsContextName", "tls-secret"]);
 const CERTIFICATE_FIELDS = new Set(["secret", "ca_secret", "cert_chain_file", "private_key_file", "cacert_chain_file", "crl_secret", "tlsSecret"]);
@@ -25,7 +25,7 @@ function consequence(resource: ResourceBase, key: string, suggestion: string | u
   return undefined;
 }
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "unknown-field",
     severity: "warning",
@@ -59,4 +59,4 @@ export const rule: Rule = {
       }
     }
   },
-};
+});

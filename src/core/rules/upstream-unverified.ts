@@ -1,8 +1,8 @@
 import { mappingTlsOrService } from "./locations.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 import { selects } from "./selectors.js";
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "upstream-unverified",
     severity: "notice",
@@ -30,4 +30,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

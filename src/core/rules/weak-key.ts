@@ -3,7 +3,7 @@ import { keyMatchesCertificate } from "../certs/index.js";
 import type { Policy } from "../policy/policy.js";
 import { eachCertificate, inspectReferencedSecrets } from "../secret-certs.js";
 import type { Severity } from "../types.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
 type Weakness = { severity: Severity; problem: "too-small" | "below-preferred" | "dsa" | "unknown-size" | "unknown-type"; threshold: number | null };
 
@@ -28,7 +28,7 @@ function assess(key: PublicKeyFacts, limits: Policy["certificates"]): Weakness |
   }
 }
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "weak-key",
     severity: "error",
@@ -78,4 +78,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

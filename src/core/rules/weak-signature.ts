@@ -1,9 +1,9 @@
 import { certificateData, certificateLabel, eachCertificate, inspectReferencedSecrets } from "../secret-certs.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
 const WEAK_HASHES = new Set(["md2", "md4", "md5", "sha1"]);
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "weak-signature",
     severity: "error",
@@ -19,4 +19,4 @@ export const rule: Rule = {
       report({ at: value.at, resource: secret.secret, data: { ...certificateData(secret, value, cert), algorithm: cert.signatureAlgorithm.name, hash } });
     }
   },
-};
+});

@@ -1,10 +1,10 @@
 import { contextField } from "./locations.js";
-import { text, type Rule } from "./rule.js";
+import { legacyRule, text } from "./rule.js";
 
 const OLD_VERSIONS = new Set(["v1.0", "v1.1"]);
 const WEAK_CIPHER = /(RC4|DES|3DES|NULL|EXPORT|MD5|anon|\bCBC\b|-CBC-|-SHA$)/i;
 
-export const rule: Rule = {
+export const rule = legacyRule({
   meta: {
     id: "weak-tls-protocol",
     severity: "warning",
@@ -43,4 +43,4 @@ export const rule: Rule = {
       }
     }
   },
-};
+});
