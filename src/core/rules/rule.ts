@@ -65,21 +65,6 @@ export function defineRule<const Id extends string, const M extends string>(rule
   return rule;
 }
 
-/** A rule not converted to messages yet: its one message and reports as before, every datum identity. Transitional. */
-export interface LegacyRule<Id extends string> {
-  meta: Omit<RuleMeta<Id>, "messages">;
-  message(data: MessageData): string;
-  check(context: RuleContext, report: (finding: Omit<Report, "messageId" | "identity" | "display"> & { data: MessageData }) => void): void;
-}
-
-/** Transitional adapter for rules not converted yet: one message, "legacy", and all data identity (as before). */
-export function legacyRule<const Id extends string>(legacy: LegacyRule<Id>): Rule<Id, "legacy"> {
-  return {
-    meta: { ...legacy.meta, messages: { legacy: (data) => legacy.message(data) } },
-    check: (context, report) => legacy.check(context, ({ data, ...rest }) => report({ ...rest, messageId: "legacy", identity: data })),
-  };
-}
-
 /** Reads a message datum as text ("" when absent), for message templates. */
 export function text(data: MessageData, key: string): string {
   const value = data[key];
