@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { RULES } from "../src/core/rules/index.js";
+import { DIAGNOSTICS } from "../src/core/diagnostics.js";
+import { RULES, RULES_BY_ID } from "../src/core/rules/index.js";
 import type { Rule } from "../src/core/rules/rule.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -211,6 +212,32 @@ test("(f) every rule's description is one line under 200 characters and its seve
       problems.push(`${meta.id}: description is ${description.length} characters (at most 199)`);
     }
     if (!SEVERITIES.has(meta.severity)) problems.push(`${meta.id}: severity ${JSON.stringify(meta.severity)}`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test("(g) every rule declares its messages: kebab-case ids, each a template function", () => {
+  const problems: string[] = [];
+  for (const { meta } of RULES) {
+    const messages: unknown = meta.messages;
+    if (typeof messages !== "object" || messages === null || Object.keys(messages).length === 0) {
+      problems.push(`${meta.id}: no meta.messages`);
+      continue;
+    }
+    for (const [id, template] of Object.entries(messages)) {
+      if (!KEBAB_CASE.test(id)) problems.push(`${meta.id}: message id ${JSON.stringify(id)} is not kebab-case`);
+      if (typeof template !== "function") problems.push(`${meta.id}: message ${id} is not a template function`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+test("(h) DIAGNOSTICS routes every kind to a registered rule that declares its message", () => {
+  const problems: string[] = [];
+  for (const [kind, route] of Object.entries(DIAGNOSTICS)) {
+    const rule = RULES_BY_ID.get(route.rule);
+    if (!rule) problems.push(`${kind}: rule ${route.rule} is not registered`);
+    else if (!Object.hasOwn(rule.meta.messages, route.messageId)) problems.push(`${kind}: ${route.rule} does not declare message ${route.messageId}`);
   }
   assert.deepEqual(problems, []);
 });

@@ -1,4 +1,5 @@
 import picomatch from "picomatch";
+import { DIAGNOSTICS } from "./diagnostics.js";
 import { buildModel, type Model, type ModelInput } from "./model/build.js";
 import { sortAndDedupe, toFinding } from "./findings.js";
 import { loadPolicy, type LoadedPolicy } from "./policy/load.js";
@@ -110,11 +111,12 @@ function analyzeWithPolicy(
       internalErrors.push({
         at: { file: inputs[0]?.path ?? ".", line: 1, column: 1, endLine: 1, endColumn: 2 },
         resource: null,
-        data: { rule: rule.meta.id, problem: error instanceof Error ? error.name : "unknown error" },
+        messageId: DIAGNOSTICS["rule-failed"].messageId,
+        identity: { rule: rule.meta.id, problem: error instanceof Error ? error.name : "unknown error" },
       });
     }
   }
-  const internal = RULES_BY_ID.get("internal-error");
+  const internal = RULES_BY_ID.get(DIAGNOSTICS["rule-failed"].rule);
   for (const report of internal ? internalErrors : []) {
     const finding = internal && toFinding(internal, report, policy, suppressions);
     if (finding) findings.push(finding);

@@ -197,7 +197,7 @@ export function* eachCertificate(
   }
 }
 
-/** Message data naming one certificate of a Secret value. */
+/** Identity data naming one certificate of a Secret value: the Secret, its key, the position and subject. */
 export function certificateData(secret: InspectedSecret, value: InspectedCertificateValue, cert: CertificateFacts) {
   return { secret: secret.name, key: value.key, certIndex: cert.index, subject: cert.subject };
 }

@@ -96,7 +96,7 @@ export function readSuppressions(
       .filter(Boolean);
     if (!reason) {
       diagnostics.push({
-        ruleId: "invalid-suppression",
+        kind: "suppression-without-reason",
         location,
         resource: resource.id,
         data: { problem: "no-reason", rules: rules.join(",") },
@@ -107,7 +107,7 @@ export function readSuppressions(
     if (until !== null && expiresAt === undefined) {
       const shown = until.length > 40 ? `${until.slice(0, 40)}…` : until;
       diagnostics.push({
-        ruleId: "invalid-suppression",
+        kind: "suppression-invalid-until",
         location,
         resource: resource.id,
         data: { problem: "invalid-until", rules: rules.join(","), until: shown },
@@ -119,7 +119,7 @@ export function readSuppressions(
     for (const rule of rules) {
       if (!knownRules.has(rule)) {
         diagnostics.push({
-          ruleId: "invalid-suppression",
+          kind: "suppression-unknown-rule",
           location,
           resource: resource.id,
           data: { problem: "unknown-rule", rule, suggestion: closest(rule, knownRules) ?? null },
@@ -192,19 +192,19 @@ export function suppressionOutcomes(
     const entry = suppressions.byResource.get(finding.resource)?.get(finding.ruleId);
     if (!entry) continue;
     const common = { rule: finding.ruleId, resource: finding.resource };
-    let diagnostic: Pick<SourceDiagnostic, "ruleId" | "data"> | undefined;
+    let diagnostic: Pick<SourceDiagnostic, "kind" | "data"> | undefined;
     if (state.status === "pending") {
       const permission = finding.severity === "error" ? policy.commands.acceptErrors : "write";
-      diagnostic = { ruleId: "suppression-pending", data: { ...common, severity: finding.severity, permission } };
+      diagnostic = { kind: "suppression-pending", data: { ...common, severity: finding.severity, permission } };
     } else if (state.status === "expired") {
-      diagnostic = { ruleId: "suppression-expired", data: { ...common, until: entry.until } };
+      diagnostic = { kind: "suppression-expired", data: { ...common, until: entry.until } };
     } else if (state.status === "not-allowed") {
-      diagnostic = { ruleId: "suppression-not-allowed", data: { ...common, requirement: state.requirement ?? null } };
+      diagnostic = { kind: "suppression-not-allowed", data: { ...common, requirement: state.requirement ?? null } };
     } else if (state.addedInChange && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[policy.failOn]) {
-      diagnostic = { ruleId: "suppression-added", data: { ...common, severity: finding.severity } };
+      diagnostic = { kind: "suppression-added", data: { ...common, severity: finding.severity } };
     }
     if (!diagnostic) continue;
-    const key = `${diagnostic.ruleId}\u0000${suppressionKey(finding.resource, finding.ruleId)}`;
+    const key = `${diagnostic.kind}\u0000${suppressionKey(finding.resource, finding.ruleId)}`;
     if (seen.has(key)) continue;
     seen.add(key);
     diagnostics.push({ ...diagnostic, location: entry.location, resource: finding.resource });

@@ -26,7 +26,10 @@ export interface Location extends SourceRange {
   file: string;
 }
 
-/** Message data: what a finding says, independent of where it is. It feeds the fingerprint. */
+/**
+ * Message data: what a finding says, independent of where it is. A rule reports it in two parts: identity (hashed
+ * into the fingerprint) and display (shown only); a finding carries both, merged.
+ */
 export type MessageData = Readonly<Record<string, string | number | boolean | null>>;
 
 export interface Suppression {
@@ -51,6 +54,8 @@ export interface SuppressionState {
 
 export interface Finding extends Location {
   ruleId: string;
+  /** Which of the rule's messages this is (`meta.messages`); part of the fingerprint. */
+  messageId: string;
   severity: Severity;
   message: string;
   /** `Kind/namespace/name`, or null for findings about a file rather than a resource. */

@@ -122,6 +122,7 @@ describe("--format gitlab", () => {
   it("makes repeated fingerprints unique and clamps lines", () => {
     const finding = (line: number, endLine: number): Finding => ({
       ruleId: "duplicate-resource",
+      messageId: "replaced",
       severity: "warning",
       message: "",
       file: "a.yaml",

@@ -237,7 +237,7 @@ test("PEM bundle of 5,000 certificates: maxCertificatesPerValue inspects the fir
     subject: null,
   };
   assert.match(
-    rule.message(data),
+    rule.meta.messages.certificates?.(data) ?? "",
     /tls\.crt holds 5,000 certificates; only the first 100 were inspected, the other 4,900 are unchecked/,
   );
 });

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { analyzeDiff, analyzeTree, type TreeAnalysis } from "../../src/core/analyze.js";
 import { loadPolicy } from "../../src/core/policy/load.js";
 import { RULES_BY_ID } from "../../src/core/rules/index.js";
+import type { Rule } from "../../src/core/rules/rule.js";
 import type { Finding, Severity, SourceFile } from "../../src/core/types.js";
 
 /** One expected finding of the rule under test. `file` defaults to the case's only (or first) file. */
@@ -12,6 +13,8 @@ export interface ExpectedFinding {
   file?: string;
   column?: number;
   resource?: string;
+  /** The message the finding must say: one of the rule's `meta.messages` (an id it does not declare fails the case). */
+  messageId?: string;
   /** Message data the finding must carry (a subset). */
   data?: Record<string, string | number | boolean | null>;
 }
@@ -37,10 +40,20 @@ export function analyzeFiles(files: Record<string, string>, policy?: string, now
   return base ? analyzeDiff(sources(base), sources(files), options) : analyzeTree(sources(files), options);
 }
 
+/** Fails, as ESLint's RuleTester does, on a message id the rule does not declare in `meta.messages`. */
+export function assertDeclaredMessage(rule: Rule, messageId: string, context = ""): void {
+  const declared = Object.keys(rule.meta.messages);
+  assert.ok(
+    Object.hasOwn(rule.meta.messages, messageId),
+    `${rule.meta.id}: unknown messageId "${messageId}"${context}; the rule declares ${declared.map((id) => `"${id}"`).join(", ")}`,
+  );
+}
+
 /** Runs a literal table of cases for one rule: every case asserts the exact findings of that rule, no more, no fewer. */
 export function ruleTester(ruleId: string, cases: readonly RuleCase[]): void {
   const rule = RULES_BY_ID.get(ruleId);
   assert.ok(rule, `rule ${ruleId} is registered`);
+  assert.ok(Object.keys(rule.meta.messages).length > 0, `${ruleId} declares its messages`);
   assert.ok(cases.some((c) => c.expect.length === 0), `${ruleId} has a clean case`);
   assert.ok(cases.some((c) => c.expect.length > 0), `${ruleId} has a failing case`);
   for (const testCase of cases) {
@@ -54,8 +67,13 @@ export function ruleTester(ruleId: string, cases: readonly RuleCase[]): void {
         testCase.expect.length,
         `expected ${testCase.expect.length} finding(s) of ${ruleId}, got:\n${actual.map(describe).join("\n")}`,
       );
+      for (const finding of actual) assertDeclaredMessage(rule, finding.messageId, ` reported: ${describe(finding)}`);
       testCase.expect.forEach((expected, index) => {
         const finding = actual[index] as Finding;
+        if (expected.messageId !== undefined) {
+          assertDeclaredMessage(rule, expected.messageId, " expected by the test");
+          assert.equal(finding.messageId, expected.messageId, describe(finding));
+        }
         assert.equal(finding.file, expected.file ?? defaultFile, describe(finding));
         assert.equal(finding.line, expected.line, describe(finding));
         assert.equal(finding.severity, expected.severity, describe(finding));

@@ -25,6 +25,7 @@ function finding(overrides: Partial<Finding> = {}): Finding {
   serial++;
   return {
     ruleId: "mapping-tls-context-not-found",
+    messageId: "unknown",
     severity: "error",
     message: `Mapping uses TLSContext "ctx-${serial}", which does not exist`,
     file: "edge/mappings.yaml",

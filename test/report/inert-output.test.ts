@@ -304,6 +304,7 @@ const finding: fc.Arbitrary<Finding> = fc
   .record({
     at: location,
     ruleId: hostile,
+    messageId: hostile,
     severity: fc.constantFrom("error" as const, "warning" as const, "notice" as const),
     message: hostile,
     resource: maybeHostile,

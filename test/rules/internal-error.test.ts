@@ -226,7 +226,7 @@ test("internal-error: a thrown non-Error is an unknown error; findings reported 
   const analysis = withCheck(
     "tls-context-unused",
     (_context, report) => {
-      report({ at: { file: "edge/other.yaml", line: 3, column: 1, endLine: 3, endColumn: 2 }, resource: null, data: { context: "partial", suggestion: null } });
+      report({ at: { file: "edge/other.yaml", line: 3, column: 1, endLine: 3, endColumn: 2 }, resource: null, messageId: "unused", identity: { context: "partial" }, display: { suggestion: null } });
       throw "not an Error";
     },
     () => analyzeFiles(manifests),

@@ -129,7 +129,7 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
 
       if (/^ambassador\//.test(apiVersion)) {
         diagnostics.push({
-          ruleId: "not-kubernetes-object",
+          kind: "legacy-api-version",
           location: { file: file.path, ...doc.locate(["apiVersion"]) },
           resource: null,
           data: { apiVersion, kind },
@@ -178,9 +178,13 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
         const parentAnnotations = asStringRecord(metadata.annotations);
         const unfolded = unfoldAnnotation(file.path, fileLines(), doc, annotation);
         // Emissary drops the whole annotation when any document in it fails to parse.
-        const annotationDiagnostics = unfolded.diagnostics.map((d) => ({ ...d, data: { ...d.data, where: "annotation" } }));
+        const annotationDiagnostics = unfolded.diagnostics.map((d) => ({
+          ...d,
+          kind: d.kind === "yaml-syntax" ? ("annotation-yaml-syntax" as const) : d.kind,
+          data: { ...d.data, where: "annotation" },
+        }));
         diagnostics.push(...annotationDiagnostics);
-        const unreadable = unfolded.diagnostics.some((d) => d.ruleId === "yaml-syntax");
+        const unreadable = unfolded.diagnostics.some((d) => d.kind === "yaml-syntax");
         for (const inner of unreadable ? [] : unfolded.documents) {
           if (!isObject(inner.value)) continue;
           const resource = fromAnnotationDocument(inner, {
@@ -266,7 +270,7 @@ function unsupportedVersion(
   kind: string,
   path: (string | number)[],
 ): SourceDiagnostic {
-  return { ruleId: "unsupported-api-version", location: { file, ...doc.locate(path) }, resource: null, data: { apiVersion, kind } };
+  return { kind: "unsupported-api-version", location: { file, ...doc.locate(path) }, resource: null, data: { apiVersion, kind } };
 }
 
 type BaseFields = Omit<ResourceBase, "id">;

@@ -24,7 +24,7 @@ export function loadPolicy(text: string | undefined, path: string = POLICY_PATH)
   const policy = defaultPolicy();
   if (text === undefined) return { policy, diagnostics: [] };
   const parsed = parseYamlText(text, path, identityMapper);
-  const diagnostics: SourceDiagnostic[] = parsed.diagnostics.map((d) => ({ ...d, ruleId: "policy-invalid", data: { path: "(file)", problem: `invalid YAML: ${String(d.data.problem)}`, suggestion: null } }));
+  const diagnostics: SourceDiagnostic[] = parsed.diagnostics.map((d) => ({ ...d, kind: "policy-invalid", data: { path: "(file)", problem: `invalid YAML: ${String(d.data.problem)}`, suggestion: null } }));
   const doc = parsed.documents[0];
   if (!doc || doc.value === null || doc.value === undefined) return { policy, diagnostics };
   if (!isObject(doc.value)) {
@@ -56,7 +56,7 @@ export function loadPolicy(text: string | undefined, path: string = POLICY_PATH)
 
 function problem(doc: LocatedDocument, file: string, path: (string | number)[], message: string, suggestion: string | null): SourceDiagnostic {
   return {
-    ruleId: "policy-invalid",
+    kind: "policy-invalid",
     location: { file, ...doc.locate(path) },
     resource: null,
     data: { path: path.join(".") || "(root)", problem: message, suggestion },

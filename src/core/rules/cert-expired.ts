@@ -1,14 +1,15 @@
 import { certificateData, certificateLabel, eachCertificate, inspectReferencedSecrets, isoDay } from "../secret-certs.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: "cert-expired",
     severity: "error",
     description: "A certificate in a referenced Secret (client or Host chain, or CA bundle) has expired: handshakes using it fail.",
-  },
-  message(data) {
-    return `Secret ${text(data, "secret")}: ${certificateLabel(text(data, "key"), data.certIndex, data.subject)} expired on ${text(data, "notAfter")} (${text(data, "days")} day(s) ago). Peers refuse an expired certificate, so every TLS handshake that relies on it fails. Renew it and update the Secret.`;
+    messages: {
+      expired: (data) =>
+        `Secret ${text(data, "secret")}: ${certificateLabel(text(data, "key"), data.certIndex, data.subject)} expired on ${text(data, "notAfter")} (${text(data, "days")} day(s) ago). Peers refuse an expired certificate, so every TLS handshake that relies on it fails. Renew it and update the Secret.`,
+    },
   },
   check({ simulation, now }, report) {
     for (const { secret, value, cert } of eachCertificate(inspectReferencedSecrets(simulation, now))) {
@@ -16,8 +17,11 @@ export const rule: Rule = {
       report({
         at: value.at,
         resource: secret.secret,
-        data: { ...certificateData(secret, value, cert), notAfter: isoDay(cert.notAfter), days: Math.max(1, -cert.daysLeft) },
+        messageId: "expired",
+        // The certificate and its expiry date; how many days ago that was grows every day.
+        identity: { ...certificateData(secret, value, cert), notAfter: isoDay(cert.notAfter) },
+        display: { days: Math.max(1, -cert.daysLeft) },
       });
     }
   },
-};
+});

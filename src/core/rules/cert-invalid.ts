@@ -1,22 +1,32 @@
 import type { CertProblem } from "../certs/index.js";
 import { certificateValues, inspectReferencedSecrets } from "../secret-certs.js";
-import { text, type Report, type Rule } from "./rule.js";
+import type { MessageData } from "../types.js";
+import { defineRule, text } from "./rule.js";
 
 const INVALID_KINDS: ReadonlySet<CertProblem["kind"]> = new Set(["invalid-base64", "cert-invalid", "encrypted-key"]);
 
-export const rule: Rule = {
+function cannotLoad(data: MessageData, consequence: string): string {
+  const which = data.certIndex === null ? "" : ` (certificate ${text(data, "certIndex")})`;
+  return `Secret ${text(data, "secret")}: ${text(data, "key")}${which} cannot be loaded: ${text(data, "reason")}. ${consequence}`;
+}
+
+export const rule = defineRule({
   meta: {
     id: "cert-invalid",
     severity: "error",
     description: "A referenced Secret's tls.crt, tls.key or CA bundle cannot be loaded (bad base64, no PEM, DER, unparseable X.509, unsupported or encrypted key).",
-  },
-  message(data) {
-    const which = data.certIndex === null ? "" : ` (certificate ${text(data, "certIndex")})`;
-    const consequence =
-      data.kind === "encrypted-key"
-        ? "Envoy has no passphrase for it and cannot load the certificate: the TLS handshake fails. Store the key unencrypted (in a SealedSecret, an ExternalSecret or SOPS)."
-        : "Emissary's secret validation refuses such a Secret (with AMBASSADOR_FORCE_SECRET_VALIDATION it is withheld and the context fails as \"found no certificate\"; without it Envoy fails to load it). Store PEM: base64 of the PEM text under data:, or the PEM itself under stringData:.";
-    return `Secret ${text(data, "secret")}: ${text(data, "key")}${which} cannot be loaded: ${text(data, "reason")}. ${consequence}`;
+    messages: {
+      "encrypted-key": (data) =>
+        cannotLoad(
+          data,
+          "Envoy has no passphrase for it and cannot load the certificate: the TLS handshake fails. Store the key unencrypted (in a SealedSecret, an ExternalSecret or SOPS).",
+        ),
+      unloadable: (data) =>
+        cannotLoad(
+          data,
+          "Emissary's secret validation refuses such a Secret (with AMBASSADOR_FORCE_SECRET_VALIDATION it is withheld and the context fails as \"found no certificate\"; without it Envoy fails to load it). Store PEM: base64 of the PEM text under data:, or the PEM itself under stringData:.",
+        ),
+    },
   },
   check({ simulation, now }, report) {
     for (const secret of inspectReferencedSecrets(simulation, now).secrets) {
@@ -31,14 +41,16 @@ export const rule: Rule = {
           const id = `${problem.code}/${problem.certIndex ?? ""}`;
           if (seen.has(id)) continue;
           seen.add(id);
-          const finding: Report = {
+          report({
             at: value.at,
             resource: secret.secret,
-            data: { secret: secret.name, key: value.key, kind: problem.kind, code: problem.code, reason: problem.reason, certIndex: problem.certIndex ?? null },
-          };
-          report(finding);
+            messageId: problem.kind === "encrypted-key" ? "encrypted-key" : "unloadable",
+            // The problem's code names it; the reason is its prose.
+            identity: { secret: secret.name, key: value.key, kind: problem.kind, code: problem.code, certIndex: problem.certIndex ?? null },
+            display: { reason: problem.reason },
+          });
         }
       }
     }
   },
-};
+});

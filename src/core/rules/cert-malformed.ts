@@ -1,15 +1,17 @@
 import { certificateValues, inspectReferencedSecrets } from "../secret-certs.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: "cert-malformed",
     severity: "warning",
     description: "A referenced certificate loads but has a malformed extension, name, time or algorithm that Go's strict X.509 parser (Emissary's secret validation) may refuse.",
-  },
-  message(data) {
-    const which = data.certIndex === null ? "" : ` (certificate ${text(data, "certIndex")})`;
-    return `Secret ${text(data, "secret")}: ${text(data, "key")}${which} is malformed: ${text(data, "reason")}. OpenSSL accepts it, but Go's crypto/x509, which Emissary uses to validate Secrets, may refuse it (the Secret is then withheld with AMBASSADOR_FORCE_SECRET_VALIDATION). Reissue the certificate with a standard tool (cert-manager, openssl, cfssl).`;
+    messages: {
+      malformed: (data) => {
+        const which = data.certIndex === null ? "" : ` (certificate ${text(data, "certIndex")})`;
+        return `Secret ${text(data, "secret")}: ${text(data, "key")}${which} is malformed: ${text(data, "reason")}. OpenSSL accepts it, but Go's crypto/x509, which Emissary uses to validate Secrets, may refuse it (the Secret is then withheld with AMBASSADOR_FORCE_SECRET_VALIDATION). Reissue the certificate with a standard tool (cert-manager, openssl, cfssl).`;
+      },
+    },
   },
   check({ simulation, now }, report) {
     for (const secret of inspectReferencedSecrets(simulation, now).secrets) {
@@ -23,10 +25,13 @@ export const rule: Rule = {
           report({
             at: value.at,
             resource: secret.secret,
-            data: { secret: secret.name, key: value.key, code: problem.code, reason: problem.reason, certIndex: problem.certIndex ?? null },
+            messageId: "malformed",
+            // The problem's code names it; the reason is its prose.
+            identity: { secret: secret.name, key: value.key, code: problem.code, certIndex: problem.certIndex ?? null },
+            display: { reason: problem.reason },
           });
         }
       }
     }
   },
-};
+});

@@ -3,7 +3,7 @@ import { isObject } from "../model/values.js";
 import { originationClientSecrets } from "../secret-certs.js";
 import type { Location, MessageData, Severity } from "../types.js";
 import { secretReferences } from "./lookups.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text } from "./rule.js";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -32,11 +32,18 @@ function days(ms: number): number {
   return Math.round((ms / DAY_MS) * 100) / 100;
 }
 
+type ProblemId = "weak-key" | "renew-late" | "any-usage" | "no-client-auth";
+
 interface Problem {
   at: Location;
   severity: Severity;
-  data: MessageData;
+  problem: ProblemId;
+  /** What the Certificate asks for that is wrong (identity, with the Certificate, its Secret and the problem). */
+  identity: MessageData;
+  display: MessageData;
 }
+
+const head = (data: MessageData) => `Certificate ${text(data, "certificate")} (Secret ${text(data, "secret")})`;
 
 function field(resource: ResourceBase, ...paths: string[][]): Location {
   for (const path of paths) {
@@ -54,24 +61,21 @@ function field(resource: ResourceBase, ...paths: string[][]): Location {
   return documentLocation(resource, ["spec", "secretName"]);
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: "cert-manager-weak-spec",
     severity: "error",
     description: "A cert-manager Certificate providing a referenced Secret asks for a weak key, renews too late, or lacks \"client auth\" for a client certificate.",
-  },
-  message(data) {
-    const head = `Certificate ${text(data, "certificate")} (Secret ${text(data, "secret")})`;
-    switch (data.problem) {
-      case "weak-key":
-        return `${head} asks for an ${text(data, "algorithm")} ${text(data, "size")}-bit key${data.defaulted ? " (cert-manager's default)" : ""}, below the policy's ${data.threshold === data.minimum ? "minimum" : "preferred"} of ${text(data, "threshold")} bits. Set spec.privateKey (e.g. {algorithm: ECDSA, size: 256} or {algorithm: RSA, size: 3072}) and rotationPolicy: Always.`;
-      case "renew-late":
-        return `${head} renews only ${text(data, "renewBeforeDays")} day(s) before expiry (renewBefore ${text(data, "renewBefore")}, duration ${text(data, "duration")}): a failed issuance leaves less than ${text(data, "minimumDays")} day(s) to notice and fix it before the certificate expires. Raise renewBefore (cert-manager's default is a third of the duration).`;
-      case "any-usage":
-        return `${head} is the client certificate of TLSContext ${text(data, "contexts")} and its usages give "any" but not "client auth": Go and strict verifiers refuse anyExtendedKeyUsage for client authentication. Add "client auth" to spec.usages.`;
-      default:
-        return `${head} is the client certificate of TLSContext ${text(data, "contexts")}, but its usages ${data.usages === null ? "are cert-manager's default (digital signature, key encipherment)" : `(${text(data, "usages")})`} lack "client auth": upstreams refuse it as a client certificate and the mTLS handshake fails. Set spec.usages: [digital signature, key encipherment, client auth].`;
-    }
+    messages: {
+      "weak-key": (data) =>
+        `${head(data)} asks for an ${text(data, "algorithm")} ${text(data, "size")}-bit key${data.defaulted ? " (cert-manager's default)" : ""}, below the policy's ${data.threshold === data.minimum ? "minimum" : "preferred"} of ${text(data, "threshold")} bits. Set spec.privateKey (e.g. {algorithm: ECDSA, size: 256} or {algorithm: RSA, size: 3072}) and rotationPolicy: Always.`,
+      "renew-late": (data) =>
+        `${head(data)} renews only ${text(data, "renewBeforeDays")} day(s) before expiry (renewBefore ${text(data, "renewBefore")}, duration ${text(data, "duration")}): a failed issuance leaves less than ${text(data, "minimumDays")} day(s) to notice and fix it before the certificate expires. Raise renewBefore (cert-manager's default is a third of the duration).`,
+      "any-usage": (data) =>
+        `${head(data)} is the client certificate of TLSContext ${text(data, "contexts")} and its usages give "any" but not "client auth": Go and strict verifiers refuse anyExtendedKeyUsage for client authentication. Add "client auth" to spec.usages.`,
+      "no-client-auth": (data) =>
+        `${head(data)} is the client certificate of TLSContext ${text(data, "contexts")}, but its usages ${data.usages === null ? "are cert-manager's default (digital signature, key encipherment)" : `(${text(data, "usages")})`} lack "client auth": upstreams refuse it as a client certificate and the mTLS handshake fails. Set spec.usages: [digital signature, key encipherment, client auth].`,
+    },
   },
   check({ simulation, policy }, report) {
     const clients = originationClientSecrets(simulation.routes);
@@ -98,13 +102,21 @@ export const rule: Rule = {
           problems.push({
             at: keyAt,
             severity: size < limits.minRsaBits ? "error" : "warning",
-            data: { problem: "weak-key", algorithm: "RSA", size, defaulted: writtenSize === undefined, threshold, minimum: limits.minRsaBits },
+            problem: "weak-key",
+            identity: { algorithm: "RSA", size },
+            display: { defaulted: writtenSize === undefined, threshold, minimum: limits.minRsaBits },
           });
         }
       } else if (algorithm.toUpperCase() === "ECDSA") {
         const size = writtenSize ?? 256;
         if (size < limits.minEcBits) {
-          problems.push({ at: keyAt, severity: "error", data: { problem: "weak-key", algorithm: "ECDSA", size, defaulted: writtenSize === undefined, threshold: limits.minEcBits, minimum: limits.minEcBits } });
+          problems.push({
+            at: keyAt,
+            severity: "error",
+            problem: "weak-key",
+            identity: { algorithm: "ECDSA", size },
+            display: { defaulted: writtenSize === undefined, threshold: limits.minEcBits, minimum: limits.minEcBits },
+          });
         }
       }
 
@@ -116,8 +128,10 @@ export const rule: Rule = {
           problems.push({
             at: field(resource, ["spec", "renewBefore"]),
             severity: "warning",
-            data: {
-              problem: "renew-late",
+            problem: "renew-late",
+            identity: {},
+            // How late: the same problem whatever the durations.
+            display: {
               renewBefore: String(spec.renewBefore),
               duration: typeof spec.duration === "string" ? spec.duration : "2160h (default)",
               renewBeforeDays: days(renewBefore),
@@ -135,14 +149,23 @@ export const rule: Rule = {
           problems.push({
             at: field(resource, ["spec", "usages"]),
             severity: anyUsage ? "warning" : "error",
-            data: { problem: anyUsage ? "any-usage" : "no-client-auth", usages: usages ? usages.join(", ") : null, contexts: client.contexts.join(", ") },
+            problem: anyUsage ? "any-usage" : "no-client-auth",
+            identity: {},
+            display: { usages: usages ? usages.join(", ") : null, contexts: client.contexts.join(", ") },
           });
         }
       }
 
       for (const problem of problems) {
-        report({ at: problem.at, resource, severity: problem.severity, data: { certificate, secret, ...problem.data } });
+        report({
+          at: problem.at,
+          resource,
+          severity: problem.severity,
+          messageId: problem.problem,
+          identity: { certificate, secret, problem: problem.problem, ...problem.identity },
+          display: problem.display,
+        });
       }
     }
   },
-};
+});

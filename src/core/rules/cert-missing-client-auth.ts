@@ -1,18 +1,21 @@
 import { inspectReferencedSecrets, leafOf, originationClientSecrets } from "../secret-certs.js";
-import { text, type Rule } from "./rule.js";
+import type { MessageData } from "../types.js";
+import { defineRule, text } from "./rule.js";
 
-export const rule: Rule = {
+const base = (data: MessageData) =>
+  `Secret ${text(data, "secret")}: the client certificate in ${text(data, "key")} (${text(data, "subject")}), presented to upstreams by TLSContext ${text(data, "contexts")}, has extendedKeyUsage ${text(data, "eku")}`;
+
+export const rule = defineRule({
   meta: {
     id: "cert-missing-client-auth",
     severity: "error",
     description: "The client certificate of a context used for origination has an extendedKeyUsage without clientAuth, so upstreams refuse it (anyExtendedKeyUsage only: warning).",
-  },
-  message(data) {
-    const base = `Secret ${text(data, "secret")}: the client certificate in ${text(data, "key")} (${text(data, "subject")}), presented to upstreams by TLSContext ${text(data, "contexts")}, has extendedKeyUsage ${text(data, "eku")}`;
-    if (data.anyOnly) {
-      return `${base} without clientAuth. OpenSSL accepts anyExtendedKeyUsage for client authentication, but Go and strict verifiers do not: reissue it with clientAuth ("client auth" in cert-manager's usages).`;
-    }
-    return `${base} without clientAuth: an upstream that checks the purpose (OpenSSL, BoringSSL, Go verifiers) refuses it as a client certificate and the mTLS handshake fails. Reissue it with clientAuth ("client auth" in cert-manager's usages).`;
+    messages: {
+      "no-client-auth": (data) =>
+        `${base(data)} without clientAuth: an upstream that checks the purpose (OpenSSL, BoringSSL, Go verifiers) refuses it as a client certificate and the mTLS handshake fails. Reissue it with clientAuth ("client auth" in cert-manager's usages).`,
+      "any-only": (data) =>
+        `${base(data)} without clientAuth. OpenSSL accepts anyExtendedKeyUsage for client authentication, but Go and strict verifiers do not: reissue it with clientAuth ("client auth" in cert-manager's usages).`,
+    },
   },
   check({ simulation, now }, report) {
     const inspection = inspectReferencedSecrets(simulation, now);
@@ -25,8 +28,11 @@ export const rule: Rule = {
         at: secret.chain.at,
         resource: secret.secret,
         severity: anyOnly ? "warning" : "error",
-        data: { secret: name, key: secret.chain.key, subject: leaf.subject, contexts: contexts.join(", "), eku: leaf.extKeyUsage.join(", ") || "(empty)", anyOnly },
+        messageId: anyOnly ? "any-only" : "no-client-auth",
+        identity: { secret: name, key: secret.chain.key, subject: leaf.subject, anyOnly },
+        // Which contexts present it, and the usages it does have: the certificate lacks clientAuth either way.
+        display: { contexts: contexts.join(", "), eku: leaf.extKeyUsage.join(", ") || "(empty)" },
       });
     }
   },
-};
+});

@@ -1,15 +1,16 @@
 import { checkChainOrder } from "../certs/index.js";
 import { inspectReferencedSecrets } from "../secret-certs.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: "chain-misordered",
     severity: "error",
     description: "The first certificate of a referenced Secret's tls.crt is not the key's certificate but a later one is (an intermediate put first): Envoy cannot pair it.",
-  },
-  message(data) {
-    return `Secret ${text(data, "secret")}: ${text(data, "key")} starts with ${text(data, "firstSubject")}, but ${text(data, "privateKey")} belongs to certificate ${text(data, "keyIndex")} (${text(data, "keySubject")}). Envoy takes the first certificate as the leaf and refuses the pair ("key values mismatch"). Put the leaf first, then the intermediates in issuing order.`;
+    messages: {
+      "leaf-not-first": (data) =>
+        `Secret ${text(data, "secret")}: ${text(data, "key")} starts with ${text(data, "firstSubject")}, but ${text(data, "privateKey")} belongs to certificate ${text(data, "keyIndex")} (${text(data, "keySubject")}). Envoy takes the first certificate as the leaf and refuses the pair ("key values mismatch"). Put the leaf first, then the intermediates in issuing order.`,
+    },
   },
   check({ simulation, now }, report) {
     for (const secret of inspectReferencedSecrets(simulation, now).secrets) {
@@ -22,15 +23,11 @@ export const rule: Rule = {
       report({
         at: secret.chain.at,
         resource: secret.secret,
-        data: {
-          secret: secret.name,
-          key: secret.chain.key,
-          privateKey: secret.privateKey.key,
-          firstSubject: certificates[0]?.subject ?? null,
-          keyIndex: keyCert?.index ?? order.keyMatchIndex,
-          keySubject: keyCert?.subject ?? null,
-        },
+        messageId: "leaf-not-first",
+        // The chain, the key and the leaf the key belongs to; what comes first instead, and where the leaf is, describe it.
+        identity: { secret: secret.name, key: secret.chain.key, privateKey: secret.privateKey.key, keySubject: keyCert?.subject ?? null },
+        display: { firstSubject: certificates[0]?.subject ?? null, keyIndex: keyCert?.index ?? order.keyMatchIndex },
       });
     }
   },
-};
+});

@@ -7,7 +7,8 @@ import { resolverKind, type Route } from "../resolve/routes.js";
 import { checkableHostname, inspectReferencedSecrets, leafOf, originationClientSecrets } from "../secret-certs.js";
 import { groupBy } from "../util/group.js";
 import { contextField } from "./locations.js";
-import { text, type Rule } from "./rule.js";
+import type { MessageData } from "../types.js";
+import { defineRule, text } from "./rule.js";
 
 /**
  * The routes that can present a Secret to their upstream, by `namespace/name` of that Secret (routes in simulation
@@ -59,21 +60,22 @@ function upstreamOwningSecret(
   return undefined;
 }
 
-export const rule: Rule = {
+const head = (data: MessageData) => `Secret ${text(data, "secret")}, presented as a client certificate by TLSContext ${text(data, "contexts")},`;
+const RISK =
+  "Upstreams then authenticate the gateway with its public server identity: every upstream trusting it also trusts anyone holding the edge certificate, and rotating the edge certificate silently changes the client identity. Use a dedicated client certificate (clientAuth only).";
+
+export const rule = defineRule({
   meta: {
     id: "client-cert-is-server-cert",
     severity: "warning",
     description: "An origination context presents a server identity upstream: a Host's tlsSecret, a server+client cert for a Host's hostname, or the upstream's own key pair.",
-  },
-  message(data) {
-    const head = `Secret ${text(data, "secret")}, presented as a client certificate by TLSContext ${text(data, "contexts")},`;
-    const risk =
-      "Upstreams then authenticate the gateway with its public server identity: every upstream trusting it also trusts anyone holding the edge certificate, and rotating the edge certificate silently changes the client identity. Use a dedicated client certificate (clientAuth only).";
-    if (data.problem === "host-secret") return `${head} is also the tlsSecret of Host ${text(data, "host")} (${text(data, "hostname")}). ${risk}`;
-    if (data.problem === "upstream-key-pair") {
-      return `${head} is also mounted by ${text(data, "workload")}, whose pods serve Service ${text(data, "service")}, the upstream of Mapping ${text(data, "mapping")}: the gateway presents the upstream's own key pair back to it. The upstream cannot tell the gateway from itself or from any other holder of its key, and its server key now also lives in the gateway's namespace. Use a dedicated client certificate (clientAuth only) for the gateway.`;
-    }
-    return `${head} holds a certificate for both serverAuth and clientAuth whose subjectAltName covers Host ${text(data, "host")}'s hostname ${text(data, "hostname")}. ${risk}`;
+    messages: {
+      "host-secret": (data) => `${head(data)} is also the tlsSecret of Host ${text(data, "host")} (${text(data, "hostname")}). ${RISK}`,
+      "upstream-key-pair": (data) =>
+        `${head(data)} is also mounted by ${text(data, "workload")}, whose pods serve Service ${text(data, "service")}, the upstream of Mapping ${text(data, "mapping")}: the gateway presents the upstream's own key pair back to it. The upstream cannot tell the gateway from itself or from any other holder of its key, and its server key now also lives in the gateway's namespace. Use a dedicated client certificate (clientAuth only) for the gateway.`,
+      "public-identity": (data) =>
+        `${head(data)} holds a certificate for both serverAuth and clientAuth whose subjectAltName covers Host ${text(data, "host")}'s hostname ${text(data, "hostname")}. ${RISK}`,
+    },
   },
   check({ simulation, model, policy, now }, report) {
     const inspection = inspectReferencedSecrets(simulation, now);
@@ -90,24 +92,34 @@ export const rule: Rule = {
       const at =
         inspected?.chain?.at ??
         (lookup.secret ? documentLocation(lookup.secret, ["metadata", "name"]) : (lookup.provider?.location ?? contextField(first, "secret")));
-      const base = { secret: name, contexts: contexts.join(", ") };
+      // The Secret and how it is misused; the contexts presenting it, and which Host or workload shows it, describe it.
+      const presented = { contexts: contexts.join(", ") };
       const sharing = hostBySecret.get(name);
       if (sharing) {
-        report({ at, resource, data: { ...base, problem: "host-secret", host: `${sharing.host.namespace}/${sharing.host.name}`, hostname: sharing.host.hostname ?? "*" } });
+        report({
+          at,
+          resource,
+          messageId: "host-secret",
+          identity: { secret: name, problem: "host-secret" },
+          display: { ...presented, host: `${sharing.host.namespace}/${sharing.host.name}`, hostname: sharing.host.hostname ?? "*" },
+        });
         continue;
       }
       owners ??= ownerIndex(simulation.routes, model);
       const owner = upstreamOwningSecret(name, owners, model, policy);
       if (owner) {
         const { route, service, workload } = owner;
-        const data = {
-          ...base,
-          problem: "upstream-key-pair",
-          workload: `${workload.kind} ${workload.namespace}/${workload.name}`,
-          service: `${service.namespace}/${service.name}`,
-          mapping: `${route.mapping.namespace}/${route.mapping.name}`,
-        };
-        report({ at, resource, data });
+        report({
+          at,
+          resource,
+          messageId: "upstream-key-pair",
+          identity: { secret: name, problem: "upstream-key-pair", service: `${service.namespace}/${service.name}` },
+          display: {
+            ...presented,
+            workload: `${workload.kind} ${workload.namespace}/${workload.name}`,
+            mapping: `${route.mapping.namespace}/${route.mapping.name}`,
+          },
+        });
         continue;
       }
       const leaf = leafOf(inspected?.chain);
@@ -115,7 +127,13 @@ export const rule: Rule = {
       if (!leaf || !eku || !eku.includes("serverAuth") || !eku.includes("clientAuth")) continue;
       const publicHost = simulation.hosts.find((h) => checkableHostname(h.host.hostname) && matchHostname(h.host.hostname, leaf) !== null);
       if (!publicHost) continue;
-      report({ at, resource, data: { ...base, problem: "public-identity", host: `${publicHost.host.namespace}/${publicHost.host.name}`, hostname: publicHost.host.hostname ?? "" } });
+      report({
+        at,
+        resource,
+        messageId: "public-identity",
+        identity: { secret: name, problem: "public-identity" },
+        display: { ...presented, host: `${publicHost.host.namespace}/${publicHost.host.name}`, hostname: publicHost.host.hostname ?? "" },
+      });
     }
   },
-};
+});

@@ -1,4 +1,5 @@
-import type { ContextErrorCode, ResolvedContext } from "../resolve/contexts.js";
+import { DIAGNOSTICS, type ContextDiagnosticKind } from "../diagnostics.js";
+import type { ResolvedContext } from "../resolve/contexts.js";
 import { contextField } from "./locations.js";
 import type { Report } from "./rule.js";
 import type { Simulation } from "../resolve/simulate.js";
@@ -17,15 +18,24 @@ export function consequence(users: readonly string[]): string {
   return `Mappings using it (${shown}${more}) see it as not defined.`;
 }
 
-/** Reports each context refused for `code`, on the field at fault, with the Mappings that lose it. */
-export function reportContextErrors(simulation: Simulation, code: ContextErrorCode, report: (finding: Report) => void): void {
+/**
+ * Reports each context refused for `code`, on the field at fault, with the message DIAGNOSTICS routes the code to. The
+ * finding is about the context; the Mappings that lose it are display, so adding or removing one changes nothing.
+ */
+export function reportContextErrors<K extends ContextDiagnosticKind>(
+  simulation: Simulation,
+  code: K,
+  report: (finding: Report<(typeof DIAGNOSTICS)[K]["messageId"]>) => void,
+): void {
   for (const context of simulation.contexts.all) {
     const error = context.errors.find((e) => e.code === code);
     if (!error) continue;
     report({
       at: contextField(context, error.field),
       resource: context.definition.resource,
-      data: { context: context.registeredName, consequence: consequence(mappingsUsing(simulation, context)) },
+      messageId: DIAGNOSTICS[code].messageId,
+      identity: { context: context.registeredName },
+      display: { consequence: consequence(mappingsUsing(simulation, context)) },
     });
   }
 }

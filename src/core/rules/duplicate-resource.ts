@@ -1,5 +1,5 @@
 import { resourceLocation, type CarrierResource, type ResourceBase } from "../model/resources.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text } from "./rule.js";
 
 function sameContent(a: ResourceBase, b: ResourceBase): boolean {
   return JSON.stringify(a.spec) === JSON.stringify(b.spec);
@@ -61,15 +61,15 @@ function lost(resource: ResourceBase, winner: ResourceBase): string {
   }
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: "duplicate-resource",
     severity: "warning",
     description: "The same object is defined more than once; the last one applied (kubectl apply -R order) replaces the others and their settings are lost.",
-  },
-  message(data) {
-    if (data.identical) return `${text(data, "resource")} is defined again, identically, in ${text(data, "winner")}: harmless, but keep one definition.`;
-    return `${text(data, "resource")} is defined again in ${text(data, "winner")}, which is applied later and wins: ${text(data, "lost")}. Keep one definition.`;
+    messages: {
+      identical: (data) => `${text(data, "resource")} is defined again, identically, in ${text(data, "winner")}: harmless, but keep one definition.`,
+      replaced: (data) => `${text(data, "resource")} is defined again in ${text(data, "winner")}, which is applied later and wins: ${text(data, "lost")}. Keep one definition.`,
+    },
   },
   check({ model }, report) {
     for (const { winner, replaced } of model.duplicates) {
@@ -79,14 +79,12 @@ export const rule: Rule = {
           at: resourceLocation(loser),
           resource: loser,
           severity: identical ? "notice" : undefined,
-          data: {
-            resource: `${loser.kind} ${loser.namespace}/${loser.name}`,
-            winner: winner.file,
-            identical,
-            lost: lost(loser, winner),
-          },
+          messageId: identical ? "identical" : "replaced",
+          identity: { resource: `${loser.kind} ${loser.namespace}/${loser.name}`, identical },
+          // Where the winning definition is, and what this one loses to it, describe the duplicate.
+          display: { winner: winner.file, lost: lost(loser, winner) },
         });
       }
     }
   },
-};
+});

@@ -1,14 +1,15 @@
 import { specFieldLocation } from "../model/resources.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: "host-tls-ignored",
     severity: "error",
     description: "A Host has tls or tlsContext but no tlsSecret: Emissary terminates no TLS for it and silently ignores those settings.",
-  },
-  message(data) {
-    return `Host ${text(data, "host")} sets ${text(data, "field")} but no tlsSecret: Emissary terminates TLS only with a tlsSecret, so these settings are silently ignored and ${text(data, "hostname")} gets no certificate of its own. Add tlsSecret: {name: ...}.`;
+    messages: {
+      ignored: (data) =>
+        `Host ${text(data, "host")} sets ${text(data, "field")} but no tlsSecret: Emissary terminates TLS only with a tlsSecret, so these settings are silently ignored and ${text(data, "hostname")} gets no certificate of its own. Add tlsSecret: {name: ...}.`,
+    },
   },
   check({ simulation }, report) {
     for (const resolved of simulation.hosts) {
@@ -18,8 +19,10 @@ export const rule: Rule = {
       report({
         at: specFieldLocation(host, [field]),
         resource: host,
-        data: { host: `${host.namespace}/${host.name}`, field, hostname: host.hostname ?? "its hostname" },
+        messageId: "ignored",
+        identity: { host: `${host.namespace}/${host.name}`, field },
+        display: { hostname: host.hostname ?? "its hostname" },
       });
     }
   },
-};
+});

@@ -61,7 +61,7 @@ import { rule as weakSignature } from "./weak-signature.js";
 import { rule as weakTlsProtocol } from "./weak-tls-protocol.js";
 import { rule as yamlSyntax } from "./yaml-syntax.js";
 
-export const RULES: readonly Rule[] = [
+const ALL = [
   caCertAsLeaf,
   caNotACa,
   caSecretInCaCrt,
@@ -122,6 +122,11 @@ export const RULES: readonly Rule[] = [
   weakSignature,
   weakTlsProtocol,
   yamlSyntax,
-];
+] as const;
+
+/** The id of every rule: a rule id written anywhere in the code as this type is checked by the compiler. */
+export type RuleId = (typeof ALL)[number]["meta"]["id"];
+
+export const RULES: readonly Rule[] = ALL;
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.meta.id, rule]));

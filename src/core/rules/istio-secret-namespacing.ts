@@ -1,14 +1,15 @@
 import { contextField } from "./locations.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: "istio-secret-namespacing",
     severity: "error",
     description: "A TLSContext names a dotted Istio secret (istio.*) without secret_namespacing: false, so Emissary splits the name and the lookup fails.",
-  },
-  message(data) {
-    return `TLSContext ${text(data, "context")}: secret "${text(data, "written")}" looks like an Istio secret, but with secret namespacing on Emissary splits it at the last dot into Secret "${text(data, "name")}" in namespace "${text(data, "namespace")}". Add secret_namespacing: false to the TLSContext.`;
+    messages: {
+      split: (data) =>
+        `TLSContext ${text(data, "context")}: secret "${text(data, "written")}" looks like an Istio secret, but with secret namespacing on Emissary splits it at the last dot into Secret "${text(data, "name")}" in namespace "${text(data, "namespace")}". Add secret_namespacing: false to the TLSContext.`,
+    },
   },
   check({ simulation }, report) {
     for (const context of simulation.contexts.all) {
@@ -19,8 +20,11 @@ export const rule: Rule = {
       report({
         at: contextField(context, "secret"),
         resource: context.definition.resource,
-        data: { context: context.registeredName, written: lookup.written, name: lookup.name, namespace: lookup.namespace },
+        messageId: "split",
+        identity: { context: context.registeredName, written: lookup.written },
+        // What the written name splits into follows from it.
+        display: { name: lookup.name, namespace: lookup.namespace },
       });
     }
   },
-};
+});

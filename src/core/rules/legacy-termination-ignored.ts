@@ -1,14 +1,15 @@
 import { contextLocation } from "./locations.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: "legacy-termination-ignored",
     severity: "error",
     description: "TLSContexts with hosts: (or a TLS Module server block) and no Host at all: Emissary 2+ ignores them and serves its fallback self-signed certificate.",
-  },
-  message(data) {
-    return `${text(data, "what")} would terminate TLS for ${text(data, "hostnames")}, but no Host exists: Emissary 2 and later ignore it ("No Hosts defined, but TLSContexts exist that terminate TLS. The TLSContexts are being ignored.") and serve their fallback self-signed certificate. Add a Host with hostname: ${text(data, "firstHostname")} and tlsSecret: {name: ${text(data, "secret")}}.`;
+    messages: {
+      ignored: (data) =>
+        `${text(data, "what")} would terminate TLS for ${text(data, "hostnames")}, but no Host exists: Emissary 2 and later ignore it ("No Hosts defined, but TLSContexts exist that terminate TLS. The TLSContexts are being ignored.") and serve their fallback self-signed certificate. Add a Host with hostname: ${text(data, "firstHostname")} and tlsSecret: {name: ${text(data, "secret")}}.`,
+    },
   },
   check({ simulation, model }, report) {
     if (model.hosts.length > 0) return;
@@ -21,13 +22,11 @@ export const rule: Rule = {
       report({
         at: contextLocation(context),
         resource: definition.resource,
-        data: {
-          what: serverBlock ? "The TLS Module's server block" : `TLSContext ${context.registeredName}`,
-          hostnames: hostnames.join(", "),
-          firstHostname: hostnames[0] ?? "*",
-          secret: definition.secret ?? "<secret>",
-        },
+        messageId: "ignored",
+        identity: { what: serverBlock ? "The TLS Module's server block" : `TLSContext ${context.registeredName}` },
+        // The hostnames and Secret it would serve, for the Host to add.
+        display: { hostnames: hostnames.join(", "), firstHostname: hostnames[0] ?? "*", secret: definition.secret ?? "<secret>" },
       });
     }
   },
-};
+});

@@ -51,28 +51,40 @@ export function secretReferences(simulation: Simulation): readonly SecretReferen
   return result;
 }
 
+/** How a Secret-reference rule reports: which references, where, with which message. */
+export interface SecretReferenceFindings<M extends string> {
+  matches: (reference: SecretReference) => boolean;
+  locate: (reference: SecretReference) => Location;
+  messageId: (reference: SecretReference) => M;
+  /** True when the Secret's type is the problem itself (identity); otherwise it is display. */
+  typeIsIdentity?: boolean;
+}
+
 /**
  * Reports every reference that `matches`, at `locate`'s place, with the data all Secret-reference rules carry: who
- * refers, through which field, to which Secret (and its type). The finding belongs to the Secret when it is in Git.
+ * refers, through which field, to which Secret (identity), and its type. The finding belongs to the Secret when it is
+ * in Git.
  */
-export function reportSecretReferences(
+export function reportSecretReferences<M extends string>(
   simulation: Simulation,
-  report: (finding: Report) => void,
-  matches: (reference: SecretReference) => boolean,
-  locate: (reference: SecretReference) => Location,
+  report: (finding: Report<M>) => void,
+  { matches, locate, messageId, typeIsIdentity = false }: SecretReferenceFindings<M>,
 ): void {
   for (const reference of secretReferences(simulation)) {
     if (!matches(reference)) continue;
     const { lookup } = reference;
+    const type = { type: lookup.secret?.type ?? null };
     report({
       at: locate(reference),
       resource: lookup.secret ?? reference.referrerResource,
-      data: {
+      messageId: messageId(reference),
+      identity: {
         referrer: reference.referrer,
         field: reference.field,
         secret: `${lookup.namespace}/${lookup.name}`,
-        type: lookup.secret?.type ?? null,
+        ...(typeIsIdentity ? type : {}),
       },
+      display: typeIsIdentity ? {} : type,
     });
   }
 }

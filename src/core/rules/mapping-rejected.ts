@@ -1,5 +1,5 @@
 import { mappingField } from "./locations.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text, type MessageTemplate } from "./rule.js";
 import type { RejectReason } from "../resolve/routes.js";
 
 const REASONS: Readonly<Record<RejectReason, { field: string; why: string }>> = {
@@ -9,29 +9,36 @@ const REASONS: Readonly<Record<RejectReason, { field: string; why: string }>> = 
   "unknown-resolver": { field: "resolver", why: "its resolver is not defined" },
 };
 
-export const rule: Rule = {
+const message: MessageTemplate = (data) =>
+  `Mapping ${text(data, "mapping")} is rejected by Emissary: ${text(data, "why")}${data.detail ? ` (${text(data, "detail")})` : ""}. Its route does not exist.`;
+
+export const rule = defineRule({
   meta: {
     id: "mapping-rejected",
     severity: "error",
     description: "Emissary rejects the Mapping (load_balancer with the service resolver, dots in a Consul service, a malformed service, an unknown resolver): the route does not exist.",
-  },
-  message(data) {
-    return `Mapping ${text(data, "mapping")} is rejected by Emissary: ${text(data, "why")}${data.detail ? ` (${text(data, "detail")})` : ""}. Its route does not exist.`;
+    messages: {
+      "load-balancer-with-service-resolver": message,
+      "consul-dotted-service": message,
+      "malformed-service": message,
+      "unknown-resolver": message,
+    } satisfies Record<RejectReason, MessageTemplate>,
   },
   check({ simulation }, report) {
     for (const route of simulation.routes) {
       if (!route.rejected) continue;
       const reason = REASONS[route.rejected];
       const mapping = route.mapping;
+      const detail = route.rejected === "malformed-service" ? (route.service?.malformed ?? "no service") : route.rejected === "unknown-resolver" ? `resolver ${mapping.resolver ?? ""}` : null;
+      // The reason is the message; the resolver a Mapping names is identity, the parser's complaint is prose.
+      const named = route.rejected === "unknown-resolver";
       report({
         at: mappingField(mapping, reason.field),
         resource: mapping,
-        data: {
-          mapping: `${mapping.namespace}/${mapping.name}`,
-          why: reason.why,
-          detail: route.rejected === "malformed-service" ? (route.service?.malformed ?? "no service") : route.rejected === "unknown-resolver" ? `resolver ${mapping.resolver ?? ""}` : null,
-        },
+        messageId: route.rejected,
+        identity: { mapping: `${mapping.namespace}/${mapping.name}`, ...(named ? { detail } : {}) },
+        display: { why: reason.why, ...(named ? {} : { detail }) },
       });
     }
   },
-};
+});

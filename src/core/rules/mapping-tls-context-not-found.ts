@@ -1,25 +1,27 @@
 import { describeContextError } from "./describe.js";
 import { mappingField } from "./locations.js";
 import { suggester } from "./lookups.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text } from "./rule.js";
+import type { MessageData } from "../types.js";
 
-export const rule: Rule = {
+function message(data: MessageData, why: string): string {
+  const fallback =
+    data.fallback === "plaintext"
+      ? `sends cleartext HTTP to port ${text(data, "port")}`
+      : "originates TLS with its null context: no client certificate, no SNI, no verification of the upstream";
+  return `Mapping ${text(data, "mapping")}: ${why}. Emissary logs "Originate-TLS context ${text(data, "context")} is not defined" and ${fallback}. Fix the name in tls: or the context.`;
+}
+
+export const rule = defineRule({
   meta: {
     id: "mapping-tls-context-not-found",
     severity: "error",
     description: "A Mapping's tls: names a TLSContext that does not exist or that Emissary refuses, so the route silently loses TLS or its client certificate.",
-  },
-  message(data) {
-    const name = text(data, "context");
-    const why =
-      data.reason === "unknown"
-        ? `no TLSContext is named "${name}"${data.suggestion ? ` (did you mean "${text(data, "suggestion")}"?)` : ""}`
-        : `TLSContext "${name}" is unusable: ${text(data, "reason")}`;
-    const fallback =
-      data.fallback === "plaintext"
-        ? `sends cleartext HTTP to port ${text(data, "port")}`
-        : "originates TLS with its null context: no client certificate, no SNI, no verification of the upstream";
-    return `Mapping ${text(data, "mapping")}: ${why}. Emissary logs "Originate-TLS context ${name} is not defined" and ${fallback}. Fix the name in tls: or the context.`;
+    messages: {
+      unknown: (data) =>
+        message(data, `no TLSContext is named "${text(data, "context")}"${data.suggestion ? ` (did you mean "${text(data, "suggestion")}"?)` : ""}`),
+      unusable: (data) => message(data, `TLSContext "${text(data, "context")}" is unusable: ${text(data, "reason")}`),
+    },
   },
   check({ simulation }, report) {
     let suggest: ((word: string) => string | undefined) | undefined;
@@ -31,15 +33,16 @@ export const rule: Rule = {
       report({
         at: mappingField(mapping, "tls"),
         resource: mapping,
-        data: {
-          mapping: `${mapping.namespace}/${mapping.name}`,
-          context: name,
+        messageId: firstError ? "unusable" : "unknown",
+        // The Mapping, the name it asks for and what it falls back to. Why the context is unusable is the context's
+        // own finding (its words name Secrets elsewhere); the closest name and the port describe it.
+        identity: { mapping: `${mapping.namespace}/${mapping.name}`, context: name, fallback: route.originatesTls ? "null-context" : "plaintext" },
+        display: {
           reason: firstError ? describeContextError(firstError) : "unknown",
           suggestion: route.contextOutcome === "unknown" ? ((suggest ??= suggester(simulation.contexts.all.map((c) => c.registeredName)))(name) ?? null) : null,
-          fallback: route.originatesTls ? "null-context" : "plaintext",
           port: route.upstreamPort,
         },
       });
     }
   },
-};
+});

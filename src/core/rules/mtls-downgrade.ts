@@ -1,17 +1,18 @@
 import { mappingTlsOrService } from "./locations.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text } from "./rule.js";
 import type { RouteMode } from "../types.js";
 
 const STRENGTH: Readonly<Record<RouteMode, number>> = { mtls: 2, tls: 1, plaintext: 0 };
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: "mtls-downgrade",
     severity: "error",
     description: "A route that was mTLS in the base revision is weaker in the head (TLS without client certificate, plaintext, or gone to a rejected Mapping).",
-  },
-  message(data) {
-    return `Mapping ${text(data, "mapping")} was mtls in the base and is ${text(data, "mode")} after this change: the upstream no longer receives Emissary's client certificate. Restore its tls: context (and the context's secret).`;
+    messages: {
+      downgraded: (data) =>
+        `Mapping ${text(data, "mapping")} was mtls in the base and is ${text(data, "mode")} after this change: the upstream no longer receives Emissary's client certificate. Restore its tls: context (and the context's secret).`,
+    },
   },
   check({ simulation, baseRoutes }, report) {
     if (!baseRoutes) return;
@@ -24,8 +25,9 @@ export const rule: Rule = {
       report({
         at: mappingTlsOrService(mapping),
         resource: mapping,
-        data: { mapping: `${mapping.namespace}/${mapping.name}`, mode: route.rejected ? "rejected" : route.mode },
+        messageId: "downgraded",
+        identity: { mapping: `${mapping.namespace}/${mapping.name}`, mode: route.rejected ? "rejected" : route.mode },
       });
     }
   },
-};
+});

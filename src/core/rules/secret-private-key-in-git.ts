@@ -1,6 +1,6 @@
 import { documentLocation } from "../model/resources.js";
 import { KEY_KEYS } from "../resolve/secrets.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text } from "./rule.js";
 
 const PRIVATE_KEY_MARKER = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 
@@ -11,14 +11,15 @@ function holdsPrivateKey(raw: string, encoding: "base64" | "plain"): boolean {
   return PRIVATE_KEY_MARKER.test(Buffer.from(head, "base64").toString("latin1"));
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: "secret-private-key-in-git",
     severity: "warning",
     description: "A plain Secret in Git holds a real private key (tls.key or key.pem): anyone with read access to the repository has it.",
-  },
-  message(data) {
-    return `Secret ${text(data, "secret")} holds a private key under ${text(data, "key")} in plain Git: anyone who can read the repository can impersonate this certificate. Keep the key out of Git with a SealedSecret, an ExternalSecret or SOPS (then rotate this key).`;
+    messages: {
+      "private-key": (data) =>
+        `Secret ${text(data, "secret")} holds a private key under ${text(data, "key")} in plain Git: anyone who can read the repository can impersonate this certificate. Keep the key out of Git with a SealedSecret, an ExternalSecret or SOPS (then rotate this key).`,
+    },
   },
   check({ model }, report) {
     for (const secret of model.secrets.values()) {
@@ -26,8 +27,8 @@ export const rule: Rule = {
       for (const key of KEY_KEYS) {
         const value = secret.values.get(key);
         if (!value || !holdsPrivateKey(value.raw, value.encoding)) continue;
-        report({ at: documentLocation(secret, value.path), resource: secret, data: { secret: `${secret.namespace}/${secret.name}`, key } });
+        report({ at: documentLocation(secret, value.path), resource: secret, messageId: "private-key", identity: { secret: `${secret.namespace}/${secret.name}`, key } });
       }
     }
   },
-};
+});

@@ -1,15 +1,16 @@
 import { resourceLocation, type SecretResource } from "../model/resources.js";
 import { secretReferences } from "./lookups.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: "secret-sops-encrypted",
     severity: "notice",
     description: "A referenced Secret is SOPS-encrypted in Git: it exists, but its certificate and key cannot be checked (expiry, key strength, key pair, chain).",
-  },
-  message(data) {
-    return `Secret ${text(data, "secret")} (used by ${text(data, "usedBy")}) is SOPS-encrypted: it exists once decrypted at deploy time, but its certificate and key cannot be inspected here, so their expiry, strength, key pair, chain and usages are not checked. Run mtls-gate on the decrypted manifests (sops -d) where that is safe, or turn this notice off.`;
+    messages: {
+      encrypted: (data) =>
+        `Secret ${text(data, "secret")} (used by ${text(data, "usedBy")}) is SOPS-encrypted: it exists once decrypted at deploy time, but its certificate and key cannot be inspected here, so their expiry, strength, key pair, chain and usages are not checked. Run mtls-gate on the decrypted manifests (sops -d) where that is safe, or turn this notice off.`,
+    },
   },
   check({ simulation }, report) {
     const uses = new Map<string, { secret: SecretResource; usedBy: Set<string> }>();
@@ -24,8 +25,10 @@ export const rule: Rule = {
       report({
         at: resourceLocation(secret),
         resource: secret,
-        data: { secret: `${secret.namespace}/${secret.name}`, usedBy: [...usedBy].sort().join(", ") },
+        messageId: "encrypted",
+        identity: { secret: `${secret.namespace}/${secret.name}` },
+        display: { usedBy: [...usedBy].sort().join(", ") },
       });
     }
   },
-};
+});

@@ -1,16 +1,17 @@
 import { reportContextErrors } from "./context-usage.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: "tls-context-cert-and-secret",
     severity: "error",
     description: "A TLSContext sets both secret and cert_chain_file; Emissary refuses it.",
-  },
-  message(data) {
-    return `TLSContext ${text(data, "context")}: it sets both secret and cert_chain_file ("exactly one of 'secret' and 'cert_chain_file' must be present"). Keep one. Emissary refuses the context. ${text(data, "consequence")}`;
+    messages: {
+      "cert-and-secret": (data) =>
+        `TLSContext ${text(data, "context")}: it sets both secret and cert_chain_file ("exactly one of 'secret' and 'cert_chain_file' must be present"). Keep one. Emissary refuses the context. ${text(data, "consequence")}`,
+    },
   },
   check({ simulation }, report) {
     reportContextErrors(simulation, "cert-and-secret", report);
   },
-};
+});

@@ -1,21 +1,26 @@
 import { reportSecretReferences } from "./lookups.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text, type MessageTemplate } from "./rule.js";
 
-export const rule: Rule = {
+const message =
+  (state: string): MessageTemplate =>
+  (data) =>
+    `${text(data, "referrer")}: crl_secret ${text(data, "secret")} ${state} ("found no certificate revocation list in secret"). Emissary refuses the context, so Mappings using it see it as not defined.`;
+
+export const rule = defineRule({
   meta: {
     id: "tls-context-crl-secret-not-found",
     severity: "error",
     description: "A TLSContext's crl_secret does not exist or has no crl.pem, so Emissary refuses the context.",
-  },
-  message(data) {
-    return `${text(data, "referrer")}: crl_secret ${text(data, "secret")} ${data.type ? "has no crl.pem" : "does not exist"} ("found no certificate revocation list in secret"). Emissary refuses the context, so Mappings using it see it as not defined.`;
+    messages: {
+      missing: message("does not exist"),
+      "no-crl": message("has no crl.pem"),
+    },
   },
   check({ simulation }, report) {
-    reportSecretReferences(
-      simulation,
-      report,
-      ({ lookup, field }) => field === "crl_secret" && (lookup.status === "missing" || lookup.status === "no-crl"),
-      ({ at }) => at,
-    );
+    reportSecretReferences(simulation, report, {
+      matches: ({ lookup, field }) => field === "crl_secret" && (lookup.status === "missing" || lookup.status === "no-crl"),
+      locate: ({ at }) => at,
+      messageId: ({ lookup }) => (lookup.secret?.type ? "no-crl" : "missing"),
+    });
   },
-};
+});

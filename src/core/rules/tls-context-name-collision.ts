@@ -1,15 +1,17 @@
 import { contextLocation } from "./locations.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: "tls-context-name-collision",
     severity: "warning",
     description: "TLSContexts of the same name in several namespaces: names are global, so only one keeps the bare name and Mappings may get another namespace's context.",
-  },
-  message(data) {
-    const victims = data.victims ? ` Mapping ${text(data, "victims")} in namespace ${text(data, "namespace")} writes tls: ${text(data, "name")} and gets namespace ${text(data, "winnerNamespace")}'s context.` : "";
-    return `TLSContext ${text(data, "name")} in namespace ${text(data, "namespace")} is renamed "${text(data, "registered")}": TLSContext names are global and namespace ${text(data, "winnerNamespace")}'s context of the same name keeps the bare name.${victims} Give the contexts distinct names, or write tls: ${text(data, "registered")}.`;
+    messages: {
+      renamed: (data) => {
+        const victims = data.victims ? ` Mapping ${text(data, "victims")} in namespace ${text(data, "namespace")} writes tls: ${text(data, "name")} and gets namespace ${text(data, "winnerNamespace")}'s context.` : "";
+        return `TLSContext ${text(data, "name")} in namespace ${text(data, "namespace")} is renamed "${text(data, "registered")}": TLSContext names are global and namespace ${text(data, "winnerNamespace")}'s context of the same name keeps the bare name.${victims} Give the contexts distinct names, or write tls: ${text(data, "registered")}.`;
+      },
+    },
   },
   check({ simulation }, report) {
     for (const group of simulation.contexts.collisions) {
@@ -23,15 +25,12 @@ export const rule: Rule = {
         report({
           at: contextLocation(context),
           resource: context.definition.resource,
-          data: {
-            name: context.definition.name,
-            namespace: context.definition.namespace,
-            registered: context.registeredName,
-            winnerNamespace: winner.definition.namespace,
-            victims: victims.join(", ") || null,
-          },
+          messageId: "renamed",
+          // The context and the one that keeps the bare name; its new name follows, and the Mappings caught change.
+          identity: { name: context.definition.name, namespace: context.definition.namespace, winnerNamespace: winner.definition.namespace },
+          display: { registered: context.registeredName, victims: victims.join(", ") || null },
         });
       }
     }
   },
-};
+});

@@ -1,6 +1,6 @@
 import { consequence, mappingsUsing } from "./context-usage.js";
 import { secretReferences } from "./lookups.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text } from "./rule.js";
 
 /** Secrets that mesh integrations create at runtime: never in Git, and known to the policy only when enabled. */
 const INTEGRATION_SECRETS: Readonly<Record<string, { integration: string; key: string }>> = {
@@ -8,22 +8,24 @@ const INTEGRATION_SECRETS: Readonly<Record<string, { integration: string; key: s
   "ambassador-consul-connect": { integration: "Consul Connect", key: "emissary.integrations.consul: true" },
 };
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: "tls-context-secret-not-found",
     severity: "error",
     description: "A TLSContext's secret does not exist (in Git, from a secret provider, or in the policy's externalSecrets), so Emissary refuses the context.",
-  },
-  message(data) {
-    const split = data.split
-      ? ` The name "${text(data, "written")}" was split at its last dot into name "${text(data, "name")}" in namespace "${text(data, "namespace")}"; set secret_namespacing: false to use the dotted name as is.`
-      : "";
-    const elsewhere = data.elsewhere ? ` A Secret of that name exists in namespace ${text(data, "elsewhere")}: write secret: ${text(data, "name")}.${text(data, "elsewhereFirst")} to use it, or create it in ${text(data, "namespace")}.` : "";
-    const integration = data.integration
-      ? ` This Secret is created at runtime by the ${text(data, "integration")} integration: enable it in the policy (${text(data, "integrationKey")}).`
-      : "";
-    const external = data.integration ? "" : ` If it is created outside Git, list it in the policy's externalSecrets as ${text(data, "namespace")}/${text(data, "name")}.`;
-    return `TLSContext ${text(data, "context")}: Secret ${text(data, "namespace")}/${text(data, "name")} not found ("found no certificate in secret ${text(data, "name")} in namespace ${text(data, "namespace")}, ignoring...").${split}${elsewhere}${integration}${external} ${text(data, "consequence")}`;
+    messages: {
+      "not-found": (data) => {
+        const split = data.split
+          ? ` The name "${text(data, "written")}" was split at its last dot into name "${text(data, "name")}" in namespace "${text(data, "namespace")}"; set secret_namespacing: false to use the dotted name as is.`
+          : "";
+        const elsewhere = data.elsewhere ? ` A Secret of that name exists in namespace ${text(data, "elsewhere")}: write secret: ${text(data, "name")}.${text(data, "elsewhereFirst")} to use it, or create it in ${text(data, "namespace")}.` : "";
+        const integration = data.integration
+          ? ` This Secret is created at runtime by the ${text(data, "integration")} integration: enable it in the policy (${text(data, "integrationKey")}).`
+          : "";
+        const external = data.integration ? "" : ` If it is created outside Git, list it in the policy's externalSecrets as ${text(data, "namespace")}/${text(data, "name")}.`;
+        return `TLSContext ${text(data, "context")}: Secret ${text(data, "namespace")}/${text(data, "name")} not found ("found no certificate in secret ${text(data, "name")} in namespace ${text(data, "namespace")}, ignoring...").${split}${elsewhere}${integration}${external} ${text(data, "consequence")}`;
+      },
+    },
   },
   check({ simulation, policy }, report) {
     const enabled = { "Istio": policy.emissary.integrations.istio, "Consul Connect": policy.emissary.integrations.consul };
@@ -36,11 +38,10 @@ export const rule: Rule = {
       report({
         at: reference.at,
         resource: reference.referrerResource,
-        data: {
-          context: context.registeredName,
-          written: lookup.written,
-          name: lookup.name,
-          namespace: lookup.namespace,
+        messageId: "not-found",
+        // The context and the Secret it names; the Mappings it breaks, and hints, may change while it stays broken.
+        identity: { context: context.registeredName, written: lookup.written, name: lookup.name, namespace: lookup.namespace },
+        display: {
           split: lookup.split,
           elsewhere: lookup.elsewhere.join(", ") || null,
           elsewhereFirst: lookup.elsewhere[0] ?? null,
@@ -51,4 +52,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

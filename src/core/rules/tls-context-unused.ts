@@ -1,16 +1,17 @@
 import { closest } from "../util/suggest.js";
 import { contextLocation } from "./locations.js";
 import { characterCounts, mayBeWithin, SUGGESTION_DISTANCE } from "./lookups.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: "tls-context-unused",
     severity: "notice",
     description: "A TLSContext that no Mapping and no Host uses: dead configuration, or a typo in the tls: that should use it.",
-  },
-  message(data) {
-    return `TLSContext ${text(data, "context")} is not used by any Mapping or Host.${data.suggestion ? ` Mapping ${text(data, "suggestion")} names a context that does not exist: did it mean this one?` : ""}`;
+    messages: {
+      unused: (data) =>
+        `TLSContext ${text(data, "context")} is not used by any Mapping or Host.${data.suggestion ? ` Mapping ${text(data, "suggestion")} names a context that does not exist: did it mean this one?` : ""}`,
+    },
   },
   check({ simulation }, report) {
     const used = new Set<string>();
@@ -31,9 +32,10 @@ export const rule: Rule = {
       report({
         at: contextLocation(context),
         resource: context.definition.resource,
-        data: { context: context.registeredName, suggestion: typo ? `${typo.mapping.namespace}/${typo.mapping.name}` : null },
+        messageId: "unused",
+        identity: { context: context.registeredName },
+        display: { suggestion: typo ? `${typo.mapping.namespace}/${typo.mapping.name}` : null },
       });
     }
   },
-};
-
+});

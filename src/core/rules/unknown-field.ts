@@ -1,7 +1,7 @@
 import { API_VERSION_SCHEMA, KNOWN_SPEC_FIELDS, type AmbassadorKind } from "../model/known-fields.js";
 import { specFieldLocation, type ResourceBase } from "../model/resources.js";
 import { closest } from "../util/suggest.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text, type MessageTemplate } from "./rule.js";
 
 const TLS_LOOKALIKES = new Set(["tlscontext", "tls_context", "tlsContext", "tls-context", "tls_context_name", "tlsContextName", "tls-secret"]);
 const CERTIFICATE_FIELDS = new Set(["secret", "ca_secret", "cert_chain_file", "private_key_file", "cacert_chain_file", "crl_secret", "tlsSecret"]);
@@ -25,16 +25,22 @@ function consequence(resource: ResourceBase, key: string, suggestion: string | u
   return undefined;
 }
 
-export const rule: Rule = {
+const message: MessageTemplate = (data) => {
+  const suggestion = data.suggestion ? ` Did you mean \`${text(data, "suggestion")}\`?` : "";
+  const cost = data.consequence ? `: ${text(data, "consequence")}` : "";
+  return `${text(data, "kind")} ${text(data, "resource")}: unknown field \`${text(data, "key")}\` is silently ignored by Emissary${cost}.${suggestion}`;
+};
+
+export const rule = defineRule({
   meta: {
     id: "unknown-field",
     severity: "warning",
     description: "A field Emissary does not know (a typo such as secert: or tls_context:) is silently dropped; an error when that drops TLS or a certificate.",
-  },
-  message(data) {
-    const suggestion = data.suggestion ? ` Did you mean \`${text(data, "suggestion")}\`?` : "";
-    const cost = data.consequence ? `: ${text(data, "consequence")}` : "";
-    return `${text(data, "kind")} ${text(data, "resource")}: unknown field \`${text(data, "key")}\` is silently ignored by Emissary${cost}.${suggestion}`;
+    messages: {
+      ignored: message,
+      // Ignoring it drops TLS or a certificate: a different problem from a harmless unknown key, not a longer message.
+      "ignored-dropping-tls": message,
+    },
   },
   check({ model }, report) {
     for (const resource of model.allAmbassadorResources) {
@@ -48,15 +54,11 @@ export const rule: Rule = {
           at: specFieldLocation(resource, [key]),
           resource,
           severity: cost ? "error" : undefined,
-          data: {
-            kind: resource.kind,
-            resource: `${resource.namespace}/${resource.name}`,
-            key,
-            suggestion: suggestion ?? null,
-            consequence: cost ?? null,
-          },
+          messageId: cost ? "ignored-dropping-tls" : "ignored",
+          identity: { kind: resource.kind, resource: `${resource.namespace}/${resource.name}`, key },
+          display: { suggestion: suggestion ?? null, consequence: cost ?? null },
         });
       }
     }
   },
-};
+});

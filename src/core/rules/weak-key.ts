@@ -3,9 +3,11 @@ import { keyMatchesCertificate } from "../certs/index.js";
 import type { Policy } from "../policy/policy.js";
 import { eachCertificate, inspectReferencedSecrets } from "../secret-certs.js";
 import type { Severity } from "../types.js";
-import { text, type Rule } from "./rule.js";
+import type { MessageData } from "../types.js";
+import { defineRule, text, type MessageTemplate } from "./rule.js";
 
-type Weakness = { severity: Severity; problem: "too-small" | "below-preferred" | "dsa" | "unknown-size" | "unknown-type"; threshold: number | null };
+type Problem = "too-small" | "below-preferred" | "dsa" | "unknown-size" | "unknown-type";
+type Weakness = { severity: Severity; problem: Problem; threshold: number | null };
 
 function assess(key: PublicKeyFacts, limits: Policy["certificates"]): Weakness | null {
   switch (key.type) {
@@ -28,28 +30,29 @@ function assess(key: PublicKeyFacts, limits: Policy["certificates"]): Weakness |
   }
 }
 
-export const rule: Rule = {
+function where(data: MessageData): string {
+  const subject = data.subject === null ? "" : ` (${text(data, "subject")})`;
+  return `Secret ${text(data, "secret")}: the ${data.certIndex === null ? "private key" : "certificate"} in ${text(data, "key")}${subject}`;
+}
+
+function size(data: MessageData): string {
+  return data.bits === null ? text(data, "keyType") : `${text(data, "keyType")} ${text(data, "bits")}-bit`;
+}
+
+export const rule = defineRule({
   meta: {
     id: "weak-key",
     severity: "error",
     description: "A referenced certificate or key is too weak: RSA below certificates.minRsaBits or EC below minEcBits (error), RSA below preferredRsaBits (warning), DSA.",
-  },
-  message(data) {
-    const subject = data.subject === null ? "" : ` (${text(data, "subject")})`;
-    const where = `Secret ${text(data, "secret")}: the ${data.certIndex === null ? "private key" : "certificate"} in ${text(data, "key")}${subject}`;
-    const size = data.bits === null ? text(data, "keyType") : `${text(data, "keyType")} ${text(data, "bits")}-bit`;
-    switch (data.problem) {
-      case "too-small":
-        return `${where} has a ${size} key, below the policy's minimum of ${text(data, "threshold")} bits: it can be factored or broken, and many peers refuse it. Reissue it with RSA ${"\u2265"} 3072 bits or EC P-256 or larger.`;
-      case "below-preferred":
-        return `${where} has a ${size} key, below the preferred ${text(data, "threshold")} bits (acceptable today, deprecated for protection beyond 2030). Use RSA 3072+ or EC P-256 at the next rotation.`;
-      case "dsa":
-        return `${where} has a DSA key: Go (Emissary's secret validation) and Envoy refuse DSA for TLS. Reissue it with RSA or EC.`;
-      case "unknown-size":
-        return `${where} has a ${size} key of unknown size: mtls-gate cannot tell whether it is strong enough.`;
-      default:
-        return `${where} has a key of a type mtls-gate does not know: check that Envoy and the peer support it.`;
-    }
+    messages: {
+      "too-small": (data) =>
+        `${where(data)} has a ${size(data)} key, below the policy's minimum of ${text(data, "threshold")} bits: it can be factored or broken, and many peers refuse it. Reissue it with RSA ${"\u2265"} 3072 bits or EC P-256 or larger.`,
+      "below-preferred": (data) =>
+        `${where(data)} has a ${size(data)} key, below the preferred ${text(data, "threshold")} bits (acceptable today, deprecated for protection beyond 2030). Use RSA 3072+ or EC P-256 at the next rotation.`,
+      dsa: (data) => `${where(data)} has a DSA key: Go (Emissary's secret validation) and Envoy refuse DSA for TLS. Reissue it with RSA or EC.`,
+      "unknown-size": (data) => `${where(data)} has a ${size(data)} key of unknown size: mtls-gate cannot tell whether it is strong enough.`,
+      "unknown-type": (data) => `${where(data)} has a key of a type mtls-gate does not know: check that Envoy and the peer support it.`,
+    } satisfies Record<Problem, MessageTemplate>,
   },
   check({ simulation, now, policy }, report) {
     const inspection = inspectReferencedSecrets(simulation, now);
@@ -60,7 +63,10 @@ export const rule: Rule = {
         at: value.at,
         resource: secret.secret,
         severity: weakness.severity,
-        data: { secret: secret.name, key: value.key, certIndex: cert.index, subject: cert.subject, keyType: cert.publicKey.type, bits: cert.publicKey.bits, problem: weakness.problem, threshold: weakness.threshold },
+        messageId: weakness.problem,
+        // The key's type and size are the problem (a 1024-bit key is not the 2048-bit one); the policy's threshold is not.
+        identity: { secret: secret.name, key: value.key, certIndex: cert.index, subject: cert.subject, keyType: cert.publicKey.type, bits: cert.publicKey.bits, problem: weakness.problem },
+        display: { threshold: weakness.threshold },
       });
     }
     // A key no certificate of its Secret carries (a mismatch, or a chain that did not load) is judged on its own.
@@ -74,8 +80,10 @@ export const rule: Rule = {
         at: secret.privateKey.at,
         resource: secret.secret,
         severity: weakness.severity,
-        data: { secret: secret.name, key: secret.privateKey.key, certIndex: null, subject: null, keyType: key.publicKey.type, bits: key.publicKey.bits, problem: weakness.problem, threshold: weakness.threshold },
+        messageId: weakness.problem,
+        identity: { secret: secret.name, key: secret.privateKey.key, certIndex: null, subject: null, keyType: key.publicKey.type, bits: key.publicKey.bits, problem: weakness.problem },
+        display: { threshold: weakness.threshold },
       });
     }
   },
-};
+});

@@ -1,20 +1,20 @@
 import { contextField } from "./locations.js";
-import { text, type Rule } from "./rule.js";
+import { defineRule, text } from "./rule.js";
 
 const OLD_VERSIONS = new Set(["v1.0", "v1.1"]);
 const WEAK_CIPHER = /(RC4|DES|3DES|NULL|EXPORT|MD5|anon|\bCBC\b|-CBC-|-SHA$)/i;
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: "weak-tls-protocol",
     severity: "warning",
     description: "A TLSContext allows TLS versions below 1.2 or weak cipher suites.",
-  },
-  message(data) {
-    if (data.field === "cipher_suites") {
-      return `TLSContext ${text(data, "context")} allows weak cipher suites (${text(data, "value")}). Use AEAD suites only (ECDHE with AES-GCM or CHACHA20-POLY1305).`;
-    }
-    return `TLSContext ${text(data, "context")} sets ${text(data, "field")}: ${text(data, "value")}: TLS 1.0 and 1.1 are deprecated (RFC 8996). Use v1.2 or later.`;
+    messages: {
+      "old-version": (data) =>
+        `TLSContext ${text(data, "context")} sets ${text(data, "field")}: ${text(data, "value")}: TLS 1.0 and 1.1 are deprecated (RFC 8996). Use v1.2 or later.`,
+      "weak-ciphers": (data) =>
+        `TLSContext ${text(data, "context")} allows weak cipher suites (${text(data, "value")}). Use AEAD suites only (ECDHE with AES-GCM or CHACHA20-POLY1305).`,
+    },
   },
   check({ simulation }, report) {
     for (const context of simulation.contexts.all) {
@@ -29,7 +29,9 @@ export const rule: Rule = {
             at: contextField(context, field),
             resource: definition.resource,
             severity: field === "max_tls_version" ? "error" : undefined,
-            data: { context: context.registeredName, field, value },
+            messageId: "old-version",
+            // The version is the problem, as a key's size is.
+            identity: { context: context.registeredName, field, value },
           });
         }
       }
@@ -38,9 +40,12 @@ export const rule: Rule = {
         report({
           at: contextField(context, "cipher_suites"),
           resource: definition.resource,
-          data: { context: context.registeredName, field: "cipher_suites", value: weak.join(", ") },
+          messageId: "weak-ciphers",
+          identity: { context: context.registeredName, field: "cipher_suites" },
+          // The weak suites listed: adding or dropping one leaves the same problem.
+          display: { value: weak.join(", ") },
         });
       }
     }
   },
-};
+});

@@ -1,19 +1,17 @@
-import { reportDiagnostics, text, type Rule } from "./rule.js";
+import { defineRule, reportDiagnostics, text } from "./rule.js";
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: "yaml-syntax",
     severity: "error",
     description: "The file or a document in it is not valid YAML, so kubectl rejects it and Emissary never sees it.",
-  },
-  message(data) {
-    const problem = text(data, "problem");
-    if (data.where === "annotation") {
-      return `Invalid YAML in the getambassador.io/config annotation: ${problem}. Emissary cannot parse the annotation and drops every resource in it; fix the syntax.`;
-    }
-    return `Invalid YAML: ${problem}. kubectl rejects this file; fix the syntax so its resources are applied.`;
+    messages: {
+      "invalid-yaml": (data) => `Invalid YAML: ${text(data, "problem")}. kubectl rejects this file; fix the syntax so its resources are applied.`,
+      "invalid-annotation-yaml": (data) =>
+        `Invalid YAML in the getambassador.io/config annotation: ${text(data, "problem")}. Emissary cannot parse the annotation and drops every resource in it; fix the syntax.`,
+    },
   },
   check(context, report) {
     reportDiagnostics("yaml-syntax", context, report);
   },
-};
+});

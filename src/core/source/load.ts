@@ -1,10 +1,11 @@
 import { Composer, CST, isAlias, isCollection, isScalar, LineCounter, Parser, visit, type Document, type Node } from "yaml";
+import type { SourceDiagnosticKind } from "../diagnostics.js";
 import type { Location, MessageData, SourceFile } from "../types.js";
 import { identityMapper, LocatedDocument, type PositionMapper } from "./yaml-document.js";
 
-/** A problem found while reading input, before any resource exists. Each is reported by the rule named `ruleId`. */
+/** A problem found while reading input or outside the rules. Its kind names its rule and message (see DIAGNOSTICS). */
 export interface SourceDiagnostic {
-  ruleId: string;
+  kind: SourceDiagnosticKind;
   location: Location;
   resource: string | null;
   data: MessageData;
@@ -52,16 +53,16 @@ export function parseManifestFile(file: SourceFile, limits: LoadLimits = DEFAULT
   const binary = file.binary === true || looksBinary(file.text);
   const encryption = encryptionOf(file.path, file.text, binary);
   if (encryption) {
-    return { documents: [], diagnostics: [diag("file-skipped", whole, { reason: "encrypted", format: encryption.format })] };
+    return { documents: [], diagnostics: [diag("encrypted-file", whole, { reason: "encrypted", format: encryption.format })] };
   }
   if (binary) {
-    return { documents: [], diagnostics: [diag("file-skipped", whole, { reason: "binary" })] };
+    return { documents: [], diagnostics: [diag("binary-file", whole, { reason: "binary" })] };
   }
   const text = stripBoms(file.text);
   const helm = findHelmTemplate(text);
   if (helm) {
     const location = { file: file.path, line: helm.line, column: helm.column, endLine: helm.line, endColumn: helm.column + 2 };
-    return { documents: [], diagnostics: [diag("file-skipped", location, { reason: "helm-template" })] };
+    return { documents: [], diagnostics: [diag("helm-template", location, { reason: "helm-template" })] };
   }
   const parsed = parseYamlText(text, file.path, identityMapper, limits);
   return rejectUnsupportedKeys(parsed);
@@ -95,13 +96,13 @@ export function parseYamlText(
   parsed.forEach((doc, index) => {
     if (index >= limits.maxDocumentsPerFile) {
       const pos = lines.linePos(doc.range[0]);
-      diagnostics.push(diag("file-too-large", at(pos.line, pos.col), { documents: total, limit: limits.maxDocumentsPerFile }));
+      diagnostics.push(diag("too-many-documents", at(pos.line, pos.col), { documents: total, limit: limits.maxDocumentsPerFile }));
       return;
     }
     const deepAt = tooDeep.get(index);
     if (deepAt !== undefined) {
       const pos = lines.linePos(deepAt);
-      diagnostics.push(diag("file-too-large", at(pos.line, pos.col), { depth: limits.maxNestingDepth + 1, limit: limits.maxNestingDepth }));
+      diagnostics.push(diag("too-deep", at(pos.line, pos.col), { depth: limits.maxNestingDepth + 1, limit: limits.maxNestingDepth }));
       return;
     }
     if (doc.errors.length > 0) {
@@ -254,8 +255,8 @@ function resolvedKey(key: unknown, doc: LocatedDocument): "collection" | "null" 
   return "ok";
 }
 
-function diag(ruleId: string, location: Location, data: MessageData): SourceDiagnostic {
-  return { ruleId, location, resource: null, data };
+function diag(kind: SourceDiagnosticKind, location: Location, data: MessageData): SourceDiagnostic {
+  return { kind, location, resource: null, data };
 }
 
 function describeParserFailure(error: unknown): string {
