@@ -1,4 +1,5 @@
-import { analyzeDiff, analyzeTree, failingFindings, type TreeAnalysis } from "../core/analyze.js";
+import { analyzeDiff, analyzeTree, type TreeAnalysis } from "../core/analyze.js";
+import { decide } from "../core/verdict.js";
 import { POLICY_PATH, type Policy } from "../core/policy/policy.js";
 import { DEFAULT_LOAD_LIMITS, isManifestPath } from "../core/source/load.js";
 import type { RouteView } from "../core/views.js";
@@ -13,7 +14,7 @@ import {
 import type { BlobCache } from "./blob-cache.js";
 import { completeCheckRun, type CheckRunAction } from "./check-run-publisher.js";
 import { ACTIONS } from "./check-run-actions.js";
-import { isAccepted, type AcceptanceState } from "./commands/acceptances.js";
+import type { AcceptanceState } from "./commands/acceptances.js";
 import type { CheckTarget } from "./check-target.js";
 import type { GitHubClient } from "./github-client.js";
 import {
@@ -196,9 +197,7 @@ export function reportFor(
     return renderNoManifestChanges({ headSha: target.headSha, baseSha: prepared.baseSha });
   const { analysis, policy, changes } = prepared;
   const { acceptances } = state;
-  const failing = failingFindings(analysis.findings, policy, prepared.hasBase).filter(
-    (f) => !isAccepted(f, acceptances, policy),
-  );
+  const failing = decide(analysis.findings, policy, { hasBase: prepared.hasBase, acceptances }).blocking;
   return renderCheckRun({
     findings: analysis.findings,
     failing,

@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { analyzeDiff, analyzeTree, failingFindings, summarize, type TreeAnalysis } from "../core/analyze.js";
+import { analyzeDiff, analyzeTree, summarize, type TreeAnalysis } from "../core/analyze.js";
+import { decide } from "../core/verdict.js";
 import { RULES } from "../core/rules/index.js";
 import { DEFAULT_LOAD_LIMITS } from "../core/source/load.js";
 import type { SourceFile } from "../core/types.js";
@@ -82,13 +83,13 @@ function run(dir: string, options: AnalyzeOptions, io: CliIo): { analysis: TreeA
     analysis = analyzeTree(head, analysisOptions);
   }
   progress(`${analysis.stats.files} files, ${analysis.stats.resources} resources, ${analysis.stats.rules} rules\n`);
-  const failing = failingFindings(analysis.findings, analysis.policy, options.base !== undefined);
+  const verdict = decide(analysis.findings, analysis.policy, { hasBase: options.base !== undefined });
   const report: ReportInput = {
     findings: analysis.findings,
     routes: analysis.routes,
     hosts: analysis.hosts,
     summary: summarize(analysis.findings),
-    failed: failing.length > 0,
+    failed: verdict.conclusion === "failure",
     ...(removedRoutes ? { removedRoutes } : {}),
   };
   return { analysis, report };

@@ -1,4 +1,5 @@
 import picomatch from "picomatch";
+import { decide } from "./verdict.js";
 import { DIAGNOSTICS } from "./diagnostics.js";
 import { buildModel, type Model, type ModelInput } from "./model/build.js";
 import { sortAndDedupe, toFinding } from "./findings.js";
@@ -11,7 +12,7 @@ import type { Report, RuleContext } from "./rules/rule.js";
 import { DEFAULT_LOAD_LIMITS, isManifestPath, parseManifestFile, type LoadLimits, type SourceDiagnostic } from "./source/load.js";
 import { activeSuppressionKeys, readSuppressions, SUPPRESSION_OUTCOME_RULES, suppressionOutcomes, type Suppressions } from "./suppressions.js";
 import { hostViews, routeViews, type HostView, type RouteView } from "./views.js";
-import { SEVERITY_RANK, type Finding, type RouteMode, type SourceFile } from "./types.js";
+import { type Finding, type RouteMode, type SourceFile } from "./types.js";
 
 export interface AnalysisOptions {
   /** The policy to apply. When absent, the tree's own `.github/mtls-gate.yml` is read (the CLI's behaviour). */
@@ -199,15 +200,9 @@ export function summarize(findings: readonly Finding[]): Summary {
   return summary;
 }
 
-/**
- * The findings that decide the verdict: not suppressed, at or above `failOn`, and (with a base and
- * `scope: introduced`) introduced by the change.
- */
+/** The findings that block: `decide`'s, without acceptances (the CLI's and the core's tests' view). */
 export function failingFindings(findings: readonly Finding[], policy: Policy, hasBase: boolean): Finding[] {
-  const threshold = SEVERITY_RANK[policy.failOn];
-  return findings.filter(
-    (f) => !f.suppressed && SEVERITY_RANK[f.severity] >= threshold && (!hasBase || policy.scope === "all" || f.introduced !== false),
-  );
+  return decide(findings, policy, { hasBase }).blocking;
 }
 
 export type { RouteMode };

@@ -195,8 +195,10 @@ describe(
         .sort((x, y) => x - y);
       const gaps = writes.slice(1).map((at, i) => at - (writes[i] ?? 0));
       console.log(`throttled writes: ${writes.length}, smallest gap ${Math.min(...gaps)} ms`);
-      // Octokit spaces writes about a second apart; shared through Redis, two replicas together keep that spacing.
-      assert.ok(Math.min(...gaps) >= 800, `writes ${gaps.join(", ")} ms apart`);
+      // Octokit spaces writes about a second apart; shared through Redis, two replicas together keep that spacing
+      // (unshared, two replicas would write within milliseconds of each other). The margin absorbs a loaded machine's
+      // timer jitter, seen up to about 220 ms.
+      assert.ok(Math.min(...gaps) >= 500, `writes ${gaps.join(", ")} ms apart`);
     });
   },
 );

@@ -2,7 +2,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Policy } from "../../core/policy/policy.js";
 import type { Finding } from "../../core/types.js";
 import type { GitHubClient, RepoRef } from "../github-client.js";
-import { atLeast, type Permission } from "./permission.js";
+import { covers } from "../../core/verdict.js";
+import type { Permission } from "./permission.js";
 
 /**
  * A finding a person with the right permission accepted for one pull request, with their reason. It is bound to what
@@ -208,17 +209,7 @@ export async function readAcceptances(
   return state;
 }
 
-/**
- * Whether an acceptance covers a finding: only findings the change introduces, only the exact findings that were
- * accepted (by fingerprint), and an error only when the acceptor held the policy's `commands.acceptErrors` permission.
- */
+/** Whether any acceptance covers a finding (the core's rule: see `covers` in src/core/verdict.ts). */
 export function isAccepted(finding: Finding, acceptances: readonly Acceptance[], policy: Policy): boolean {
-  if (finding.introduced === false) return false;
-  return acceptances.some(
-    (a) =>
-      a.ruleId === finding.ruleId &&
-      a.resource === finding.resource &&
-      a.fingerprints.includes(finding.fingerprint) &&
-      (finding.severity !== "error" || atLeast(a.permission, policy.commands.acceptErrors)),
-  );
+  return acceptances.some((a) => covers(a, finding, policy));
 }

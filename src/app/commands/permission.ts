@@ -1,4 +1,5 @@
 import { REPOSITORY_PERMISSIONS, type RepositoryPermission } from "../../core/policy/policy.js";
+import { permissionAtLeast } from "../../core/verdict.js";
 import type { GitHubClient, RepoRef } from "../github-client.js";
 
 export type Permission = RepositoryPermission | "none";
@@ -20,5 +21,5 @@ export async function permissionOf(octokit: GitHubClient, repo: RepoRef, usernam
 }
 
 export function atLeast(has: Permission, needed: RepositoryPermission): boolean {
-  return has !== "none" && REPOSITORY_PERMISSIONS.indexOf(has) >= REPOSITORY_PERMISSIONS.indexOf(needed);
+  return permissionAtLeast(has, needed);
 }

@@ -1,5 +1,6 @@
 import type { Context } from "probot";
 import { explain } from "../../core/explain.js";
+import { decide } from "../../core/verdict.js";
 import { renderExplain, renderRefusal } from "../../report/comments.js";
 import { CHECK_RUN_NAME } from "../../report/check-run.js";
 import { codeSpan, escapeInline } from "../../report/markdown.js";
@@ -109,16 +110,14 @@ async function explainFailures(
     false,
   );
   if (prepared.kind !== "analysed") return "Nothing to explain: this commit was not analysed.";
+  // The check's own verdict (policy, scope and acceptances included): the routes whose findings block.
+  const { acceptances } = await gate.acceptancesFor(context.octokit, target);
+  const verdict = decide(prepared.analysis.findings, prepared.policy, { hasBase: prepared.hasBase, acceptances });
   const failingRoutes = new Set(
-    prepared.analysis.findings
-      .filter(
-        (f) =>
-          f.introduced !== false && !f.suppressed && f.severity === "error" && f.resource?.match(/^(TCP)?Mapping\//),
-      )
-      .map((f) => (f.resource ?? "").split("/").slice(1).join("/")),
+    verdict.blocking.filter((f) => f.resource?.match(/^(TCP)?Mapping\//)).map((f) => (f.resource ?? "").split("/").slice(1).join("/")),
   );
   if (failingRoutes.size === 0)
-    return "No route carries an introduced error: the failures are about other resources (see the check run's annotations).";
+    return "No route carries a blocking finding: the failures are about other resources (see the check run's annotations).";
   const links = {
     ruleDocsUrl: gate.settings.ruleDocsUrl,
     fileUrl: fileUrlFor(context.payload.repository.html_url, headSha),

@@ -1,0 +1,102 @@
+import { REPOSITORY_PERMISSIONS, type Policy } from "./policy/policy.js";
+import { SEVERITY_RANK, type Finding } from "./types.js";
+
+/**
+ * The one place that says what blocks. Every surface (check run, CLI, comment replies, buttons, the Action, SARIF and
+ * GitLab output) reads the verdict and decides nothing of its own.
+ */
+
+/** What happens to a finding, first match wins. Only `blocking` and `pending-suppression` block. */
+export type FindingStatus =
+  /** Suppressed by an `mtls-gate.io/ignore` that counts. */
+  | "suppressed"
+  /** Below the policy's `failOn`. */
+  | "below-threshold"
+  /** The base has it too, and the policy's `scope` is `introduced`. */
+  | "pre-existing"
+  /** Accepted on the pull request with `/mtls-gate accept` by someone allowed to. */
+  | "accepted"
+  /** Carries a suppression the change adds, which does not count until accepted: it blocks. */
+  | "pending-suppression"
+  | "blocking";
+
+export const FINDING_STATUSES: readonly FindingStatus[] = [
+  "blocking",
+  "pending-suppression",
+  "accepted",
+  "suppressed",
+  "pre-existing",
+  "below-threshold",
+];
+
+/** What the core needs to know of an acceptance: the findings it covers and the permission of who gave it. */
+export interface AcceptanceGrant {
+  ruleId: string;
+  resource: string;
+  fingerprints: readonly string[];
+  /** The acceptor's repository permission when accepting (`read` … `admin`, or `none`). */
+  permission: string;
+}
+
+export interface DecidedFinding {
+  finding: Finding;
+  status: FindingStatus;
+  blocks: boolean;
+}
+
+export interface Verdict {
+  conclusion: "success" | "failure";
+  findings: DecidedFinding[];
+  /** The findings that block, in the analysis's order. */
+  blocking: Finding[];
+  counts: Record<FindingStatus, number>;
+}
+
+export interface DecideOptions {
+  /** Whether a base was analysed (only then is a finding pre-existing). */
+  hasBase: boolean;
+  acceptances?: readonly AcceptanceGrant[];
+}
+
+export function decide(findings: readonly Finding[], policy: Policy, options: DecideOptions): Verdict {
+  const counts = Object.fromEntries(FINDING_STATUSES.map((s) => [s, 0])) as Record<FindingStatus, number>;
+  const decided: DecidedFinding[] = [];
+  const blocking: Finding[] = [];
+  for (const finding of findings) {
+    const status = statusOf(finding, policy, options);
+    const blocks = status === "blocking" || status === "pending-suppression";
+    counts[status]++;
+    decided.push({ finding, status, blocks });
+    if (blocks) blocking.push(finding);
+  }
+  return { conclusion: blocking.length > 0 ? "failure" : "success", findings: decided, blocking, counts };
+}
+
+function statusOf(finding: Finding, policy: Policy, options: DecideOptions): FindingStatus {
+  if (finding.suppressed) return "suppressed";
+  if (SEVERITY_RANK[finding.severity] < SEVERITY_RANK[policy.failOn]) return "below-threshold";
+  if (options.hasBase && policy.scope === "introduced" && finding.introduced === false) return "pre-existing";
+  if ((options.acceptances ?? []).some((a) => covers(a, finding, policy))) return "accepted";
+  if (finding.suppression?.status === "pending") return "pending-suppression";
+  return "blocking";
+}
+
+/**
+ * Whether an acceptance covers a finding: only findings the change introduces, only the exact findings that were
+ * accepted (by fingerprint), and an error only when the acceptor held the policy's `commands.acceptErrors` permission.
+ */
+export function covers(acceptance: AcceptanceGrant, finding: Finding, policy: Policy): boolean {
+  return (
+    finding.introduced !== false &&
+    acceptance.ruleId === finding.ruleId &&
+    acceptance.resource === finding.resource &&
+    acceptance.fingerprints.includes(finding.fingerprint) &&
+    (finding.severity !== "error" || permissionAtLeast(acceptance.permission, policy.commands.acceptErrors))
+  );
+}
+
+/** Whether a repository permission (`read` … `admin`) is at least `needed`; anything else is below every role. */
+export function permissionAtLeast(has: string, needed: (typeof REPOSITORY_PERMISSIONS)[number]): boolean {
+  const rank = (REPOSITORY_PERMISSIONS as readonly string[]).indexOf(has);
+  return rank >= 0 && rank >= REPOSITORY_PERMISSIONS.indexOf(needed);
+}
