@@ -90,6 +90,8 @@ function run(dir: string, options: AnalyzeOptions, io: CliIo): { analysis: TreeA
     hosts: analysis.hosts,
     summary: summarize(analysis.findings),
     failed: verdict.conclusion === "failure",
+    verdict,
+    hasBase: options.base !== undefined,
     ...(removedRoutes ? { removedRoutes } : {}),
   };
   return { analysis, report };

@@ -1,3 +1,4 @@
+import type { Verdict } from "../core/verdict.js";
 import type { Summary } from "../core/analyze.js";
 import type { Finding } from "../core/types.js";
 import type { HostView, RouteView } from "../core/views.js";
@@ -34,6 +35,10 @@ export interface ReportInput {
   hosts: readonly HostView[];
   summary: Summary;
   failed: boolean;
+  /** The core's verdict (`decide`): each finding's status. Text output reads it to say what blocks and why not. */
+  verdict?: Verdict;
+  /** A base was analysed: findings are introduced or pre-existing. */
+  hasBase?: boolean;
 }
 
 export function toJsonFinding(finding: Finding): JsonFinding {

@@ -70,10 +70,53 @@ export function renderRoutes(routes: readonly RouteView[], options: TextOptions)
   return `${table([header, ...rows]).join("\n")}\n`;
 }
 
-export function renderText(input: ReportInput, options: TextOptions): string {
+/** With a base: the change's own findings first, then the pre-existing ones, each group under its heading. */
+function renderFindingGroups(input: ReportInput, options: TextOptions): string {
+  if (!input.hasBase) return renderFindings(input.findings, options);
+  const introduced = input.findings.filter((f) => f.introduced !== false);
+  const preExisting = input.findings.filter((f) => f.introduced === false);
+  return [
+    paint(options, "bold", `Introduced by the change (${introduced.length})`),
+    renderFindings(introduced, options),
+    paint(options, "bold", `Pre-existing (${preExisting.length})`),
+    renderFindings(preExisting, options),
+  ].join("\n");
+}
+
+/** Why findings at error severity do not block, from the verdict's statuses: never a bare PASS beside an error count. */
+function notBlockingBecause(input: ReportInput): string {
+  const errors = (input.verdict?.findings ?? []).filter((d) => d.finding.severity === "error" && !d.blocks);
+  const reasons = new Map<string, number>();
+  const label: Record<string, string> = {
+    suppressed: "suppressed",
+    "pre-existing": "pre-existing (scope: introduced)",
+    accepted: "accepted",
+    "below-threshold": "below failOn",
+  };
+  for (const d of errors) reasons.set(label[d.status] ?? d.status, (reasons.get(label[d.status] ?? d.status) ?? 0) + 1);
+  return [...reasons].map(([reason, n]) => `${n} ${reason}`).join(", ");
+}
+
+/** The closing line: what the verdict is, what the change introduced and what blocks. */
+export function verdictLine(input: ReportInput, options: TextOptions = { color: false }): string {
   const { summary } = input;
+  const word = input.failed ? paint(options, "red", "FAIL") : paint(options, "green", "PASS");
+  const blocking = input.verdict?.blocking.length ?? (input.failed ? undefined : 0);
+  const counts = `${summary.errors} error(s), ${summary.warnings} warning(s), ${summary.notices} notice(s), ${summary.suppressed} suppressed`;
+  const why = notBlockingBecause(input);
+  const errorsNotBlocking = why ? ` · errors not blocking: ${why}` : "";
+  if (input.hasBase) {
+    const introduced = input.findings.filter((f) => f.introduced !== false && !f.suppressed).length;
+    const preExisting = input.findings.filter((f) => f.introduced === false && !f.suppressed).length;
+    const suppressed = summary.suppressed > 0 ? ` · ${summary.suppressed} suppressed` : "";
+    return `${word}: ${introduced} introduced (${blocking ?? "?"} blocking) · ${preExisting} pre-existing${suppressed}${errorsNotBlocking}\n`;
+  }
+  return `${word}: ${counts}${blocking !== undefined ? ` · ${blocking} blocking` : ""}${errorsNotBlocking}\n`;
+}
+
+export function renderText(input: ReportInput, options: TextOptions): string {
   const parts = [
-    renderFindings(input.findings, options),
+    renderFindingGroups(input, options),
     "",
     paint(options, "bold", "Routes"),
     renderRoutes(input.routes, options),
@@ -81,7 +124,6 @@ export function renderText(input: ReportInput, options: TextOptions): string {
   if (input.removedRoutes && input.removedRoutes.length > 0) {
     parts.push(paint(options, "bold", "Removed routes"), renderRoutes(input.removedRoutes, options));
   }
-  const verdict = input.failed ? paint(options, "red", "FAIL") : paint(options, "green", "PASS");
-  parts.push(`${verdict}: ${summary.errors} error(s), ${summary.warnings} warning(s), ${summary.notices} notice(s), ${summary.suppressed} suppressed\n`);
+  parts.push(verdictLine(input, options));
   return parts.join("\n");
 }

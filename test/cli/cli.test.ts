@@ -121,6 +121,16 @@ test("--base: findings are introduced or pre-existing, routes changed, exit code
     assert.equal((JSON.parse(same.stdout) as JsonReport).findings.filter((f) => f.introduced).length, 0);
     const badRef = await cli(["analyze", ".", "--base", "no-such-ref"], dir);
     assert.equal(badRef.code, 2);
+
+    // Text: the change's findings first, a closing line that counts what the change introduced and what blocks.
+    const text = await cli(["analyze", ".", "--base", "HEAD~1"], dir);
+    assert.equal(text.code, 1);
+    assert.ok(text.stdout.indexOf("Introduced by the change (4)") < text.stdout.indexOf("Pre-existing ("), "introduced first");
+    assert.match(text.stdout, /\nFAIL: 4 introduced \(4 blocking\) · \d+ pre-existing · \d+ suppressed · errors not blocking: 1 pre-existing \(scope: introduced\)\n$/);
+    // Against itself: a PASS that says why the tree's error does not block.
+    const itself = await cli(["analyze", ".", "--base", "HEAD", "--head", "HEAD"], dir);
+    assert.equal(itself.code, 0);
+    assert.match(itself.stdout, /\nPASS: 0 introduced \(0 blocking\) · \d+ pre-existing · \d+ suppressed · errors not blocking: 4 pre-existing \(scope: introduced\)\n$/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
