@@ -8,6 +8,7 @@ import {
   type LineCounter,
   type Node,
   type Pair,
+  type YAMLMap,
 } from "yaml";
 import type { SourceRange } from "../types.js";
 
@@ -108,14 +109,57 @@ function isNode(value: unknown): value is Node {
   return typeof value === "object" && value !== null && "range" in value;
 }
 
+/**
+ * A mapping's pairs by key, for mappings long enough that scanning them for every lookup would cost: one finding per
+ * key of a 100,000-key mapping would otherwise scan it 100,000 times. `any` answers a string segment (string keys, and
+ * number and boolean keys by their text); `scalar` a number segment (number and boolean keys only). The first pair of
+ * a key wins, as in a scan.
+ */
+interface KeyIndex {
+  any: Map<string, Pair>;
+  scalar: Map<string, Pair>;
+}
+
+/** Mappings shorter than this are scanned. */
+const INDEX_FROM = 16;
+
+const keyIndexes = new WeakMap<YAMLMap, KeyIndex>();
+
+function keyIndexOf(map: YAMLMap): KeyIndex {
+  let index = keyIndexes.get(map);
+  if (index) return index;
+  index = { any: new Map(), scalar: new Map() };
+  for (const item of map.items) {
+    if (!isPair(item)) continue;
+    const key = isScalar(item.key) ? item.key.value : item.key;
+    if (typeof key === "string") {
+      if (!index.any.has(key)) index.any.set(key, item);
+    } else if (isScalarKey(key)) {
+      const text = String(key);
+      if (!index.any.has(text)) index.any.set(text, item);
+      if (!index.scalar.has(text)) index.scalar.set(text, item);
+    }
+  }
+  keyIndexes.set(map, index);
+  return index;
+}
+
+/** Number and boolean keys reach the plain value as strings ("443", "true"), as kubectl's JSON conversion makes them. */
+function isScalarKey(key: unknown): key is number | boolean | bigint {
+  return typeof key === "number" || typeof key === "boolean" || typeof key === "bigint";
+}
+
 function childOf(node: unknown, segment: string | number): { node: unknown; pair?: Pair } | undefined {
   if (isMap(node)) {
+    if (node.items.length >= INDEX_FROM) {
+      const index = keyIndexOf(node);
+      const pair = typeof segment === "string" ? index.any.get(segment) : index.scalar.get(String(segment));
+      return pair ? { node: pair.value, pair } : undefined;
+    }
     for (const item of node.items) {
       if (!isPair(item)) continue;
       const key = isScalar(item.key) ? item.key.value : item.key;
-      // Number and boolean keys reach the plain value as strings ("443", "true"), as kubectl's JSON conversion makes them.
-      const scalarKey = typeof key === "number" || typeof key === "boolean" || typeof key === "bigint";
-      if (key === segment || (scalarKey && String(key) === String(segment))) {
+      if (key === segment || (isScalarKey(key) && String(key) === String(segment))) {
         return { node: item.value, pair: item };
       }
     }
