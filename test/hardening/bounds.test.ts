@@ -1,14 +1,15 @@
 /**
- * Bounded work per check: duplicate keys found in one pass, and big mappings' fields found by key, so one mapping of
- * 100,000 keys costs what any other megabyte of YAML costs. One test times anything: four 1 MiB mappings, with a wide
- * margin (the parser's duplicate check made one cost 90 s).
+ * Bounded work per check: duplicate keys found in one pass, and the limits on nodes and aliases per document and on
+ * manifest files and bytes per commit, each ending in a finding that names it while every other file is analysed.
+ * One test times anything: four 1 MiB mappings, with a wide margin (the parser's duplicate check made one cost 90 s).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Parser } from "yaml";
 import { analyzeTree, type TreeAnalysis } from "../../src/core/analyze.js";
+import { DEFAULT_LOAD_LIMITS, type LoadLimits } from "../../src/core/limits.js";
 import { loadPolicy } from "../../src/core/policy/load.js";
-import { DEFAULT_LOAD_LIMITS, parseYamlText, type LoadLimits } from "../../src/core/source/load.js";
+import { parseYamlText } from "../../src/core/source/load.js";
 import { identityMapper } from "../../src/core/source/yaml-document.js";
 import type { Finding, SourceFile } from "../../src/core/types.js";
 import { FIXED_NOW } from "../helpers/rule-tester.js";
@@ -177,4 +178,146 @@ test("a big mapping's fields are located by key, with the scan's answers (number
   // A missing key falls back to the mapping; a number segment never finds a string key.
   assert.equal(doc.locate(["missing"]).line, 1);
   assert.equal(doc.locate([80]).line, 1);
+});
+
+test("nodes per document: a 1 MiB document of 524,000 nodes is over the default limit, named on the document", () => {
+  const items = Array.from({ length: 520_000 }, () => "0").join(",");
+  const file = {
+    path: "nodes.yaml",
+    text: `# a generated list\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: n}\nbinaryData: {list: [${items}]}\n`,
+  };
+  assert.ok(Buffer.byteLength(file.text) <= 1024 * 1024);
+  const analysis = analyse([file]);
+  const found = analysis.findings.filter((f) => f.file === file.path);
+  assert.deepEqual(
+    found.map((f) => [f.ruleId, f.line, f.data.limit]),
+    [["file-too-large", 2, 500_000]],
+  );
+  assert.ok(typeof found[0]?.data.nodes === "number" && found[0].data.nodes > 500_000);
+  assert.match(
+    found[0]?.message ?? "",
+    /over the analysis limit of 500,000 per document \(MTLS_GATE_MAX_NODES_PER_DOCUMENT\)/,
+  );
+  assertSiblingIntact(analysis);
+});
+
+test("nodes per document: a lower limit refuses only the document over it; the next one of the file is read", () => {
+  const big = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n${KEYS.slice(0, 600)
+    .map((k) => `  ${k}: v\n`)
+    .join("")}`;
+  const file = { path: "two.yaml", text: `${big}---\n${committed(SIBLING).text.replace(/sibling/g, "second")}` };
+  const analysis = analyse([file], { maxNodesPerDocument: 1000 });
+  assert.deepEqual(
+    findingsIn(analysis, file.path).filter((f) => f.includes("file-too-large")),
+    [`two.yaml:1 file-too-large {"nodes":1211,"limit":1000}`],
+  );
+  assert.ok(analysis.model.mappings.some((m) => m.name === "second"));
+  assertSiblingIntact(analysis);
+});
+
+test("merge keys: a YAML 1.1 document whose << copies a big mapping again and again is refused by the node limit", () => {
+  // 1,000 keys merged 600 times: 1.2 million nodes copied, from a 22 KB file.
+  const base = KEYS.slice(0, 1000)
+    .map((k) => `  ${k}: v\n`)
+    .join("");
+  const merges = KEYS.slice(0, 600)
+    .map((k) => `  ${k}: {<<: *base}\n`)
+    .join("");
+  const file = { path: "merges.yaml", text: `%YAML 1.1\n---\nbase: &base\n${base}copies:\n${merges}` };
+  const analysis = analyse([file]);
+  const found = analysis.findings.filter((f) => f.file === file.path);
+  assert.deepEqual(
+    found.map((f) => [f.ruleId, f.line, f.data.merges, f.data.limit]),
+    [["file-too-large", 3, true, 500_000]],
+  );
+  assert.match(found[0]?.message ?? "", /merge keys \(<<\) copy mappings to over 500,000 YAML nodes/);
+  // A few merges are read as before.
+  const few = { path: "few.yaml", text: `%YAML 1.1\n---\nbase: &base {a: 1}\nm: {<<: *base, b: 2}\n` };
+  assert.deepEqual(findingsIn(analyse([few]), few.path), []);
+  assertSiblingIntact(analysis);
+});
+
+test("aliases per document: over maxAliasCount aliases, the document is refused before the parser looks each one up", () => {
+  const aliases = (path: string, count: number) => {
+    const anchors = KEYS.slice(0, count)
+      .map((k) => `  ${k}: &${k} v\n`)
+      .join("");
+    const uses = KEYS.slice(0, count)
+      .map((k) => `  ${k}: *${k}\n`)
+      .join("");
+    return { path, text: `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n${anchors}more:\n${uses}` };
+  };
+  const analysis = analyse([aliases("over.yaml", 1001), aliases("at.yaml", 1000)]);
+  assert.deepEqual(findingsIn(analysis, "over.yaml"), [`over.yaml:1 file-too-large {"aliases":1001,"limit":1000}`]);
+  assert.match(
+    analysis.findings.find((f) => f.file === "over.yaml")?.message ?? "",
+    /1,001 aliases \(\*name\), over the analysis limit of 1,000/,
+  );
+  assert.deepEqual(findingsIn(analysis, "at.yaml"), []);
+  assertSiblingIntact(analysis);
+});
+
+/** Five small Mappings, each with the sibling's broken TLS reference on line 10, after sibling.yaml in path order. */
+function fiveMappings(): SourceFile[] {
+  // Listed out of order: the limits take files in path order, whatever order a reader lists them in.
+  return ["z-3", "z-1", "z-5", "z-2", "z-4"].map((name) => ({
+    path: `${name}.yaml`,
+    text: committed(SIBLING).text.replace(/sibling/g, name),
+  }));
+}
+
+function brokenMappingFiles(analysis: TreeAnalysis): string[] {
+  return analysis.findings
+    .filter((f) => f.ruleId === "mapping-tls-context-not-found")
+    .map((f) => f.file)
+    .sort();
+}
+
+test("manifest files per commit: files past the limit in path order are each reported, naming it; the rest analysed", () => {
+  const analysis = analyse(fiveMappings(), { maxManifestFiles: 3 });
+  assert.deepEqual(brokenMappingFiles(analysis), ["sibling.yaml", "z-1.yaml", "z-2.yaml"]);
+  const leftOut = analysis.findings.filter((f) => f.ruleId === "file-too-large");
+  assert.deepEqual(
+    leftOut.map(describe),
+    ["z-3.yaml", "z-4.yaml", "z-5.yaml"].map((f) => `${f}:1 file-too-large {"files":6,"limit":3}`),
+  );
+  assert.match(
+    leftOut[0]?.message ?? "",
+    /the commit has 6 manifest files, over the analysis limit of 3 \(MTLS_GATE_MAX_MANIFEST_FILES\)/,
+  );
+  assert.equal(analysis.stats.files, 3);
+  // Files the policy excludes, and the policy file itself, are not manifests: they count for nothing.
+  const excluded = analyzeTree([...fiveMappings(), committed(SIBLING)], {
+    policy: loadPolicy('paths: {exclude: ["z-4.yaml", "z-5.yaml"]}\n').policy,
+    now: FIXED_NOW,
+    limits: { ...DEFAULT_LOAD_LIMITS, maxManifestFiles: 4 },
+  });
+  assert.deepEqual(excluded.findings.filter((f) => f.ruleId === "file-too-large").map(describe), []);
+});
+
+test("manifest bytes per commit: from the first file over the budget on, in path order, each is reported; files over 1 MiB count nothing", () => {
+  const files = fiveMappings();
+  const size = (path: string) =>
+    Buffer.byteLength([...files, committed(SIBLING)].find((f) => f.path === path)?.text ?? "");
+  const budget = size("sibling.yaml") + size("z-1.yaml") + 10;
+  // z-3 is tiny, but comes after z-2, which is over the budget: the budget is spent in path order, never skipped over.
+  const tiny = files.map((f) => (f.path === "z-3.yaml" ? { ...f, text: "# empty\n" } : f));
+  const huge = { path: "a-huge.yaml", text: `# ${"x".repeat(1024 * 1024)}\n` };
+  const analysis = analyse([...tiny, huge], { maxManifestBytes: budget });
+  assert.deepEqual(brokenMappingFiles(analysis), ["sibling.yaml", "z-1.yaml"]);
+  const total = size("sibling.yaml") + tiny.reduce((sum, f) => sum + Buffer.byteLength(f.text), 0);
+  assert.deepEqual(analysis.findings.filter((f) => f.ruleId === "file-too-large").map(describe), [
+    `a-huge.yaml:1 file-too-large {"bytes":${Buffer.byteLength(huge.text)},"limit":1048576}`,
+    ...["z-2.yaml", "z-3.yaml", "z-4.yaml", "z-5.yaml"].map(
+      (f) => `${f}:1 file-too-large {"manifestBytes":${total},"limit":${budget}}`,
+    ),
+  ]);
+  const message = analysis.findings.find((f) => f.file === "z-2.yaml")?.message ?? "";
+  assert.match(
+    message,
+    new RegExp(
+      `total ${total.toLocaleString("en-US")} bytes, over the analysis limit of ${budget.toLocaleString("en-US")} bytes \\(MTLS_GATE_MAX_MANIFEST_BYTES\\)`,
+    ),
+  );
+  assertSiblingIntact(analysis);
 });

@@ -1,4 +1,5 @@
 import {
+  isAlias,
   isMap,
   isPair,
   isScalar,
@@ -9,6 +10,7 @@ import {
   type Node,
   type Pair,
   type YAMLMap,
+  visit,
 } from "yaml";
 import type { SourceRange } from "../types.js";
 
@@ -21,6 +23,8 @@ export const identityMapper: PositionMapper = (line, column) => ({ line, column 
 
 /** One YAML document with its plain value and a way back from any field path to the lines it came from. */
 export class LocatedDocument {
+  private aliases: Map<Alias, Node> | undefined;
+
   constructor(
     readonly file: string,
     /** Index of the document in its file (or in its annotation block). */
@@ -77,7 +81,8 @@ export class LocatedDocument {
 
   /** The node an alias of this document stands for (undefined when its anchor is missing). */
   resolveAlias(alias: Alias): Node | undefined {
-    return alias.resolve(this.doc);
+    this.aliases ??= aliasTargets(this.doc);
+    return this.aliases.get(alias);
   }
 
   /** The position of a byte offset of the parsed text, mapped into the file. */
@@ -103,6 +108,27 @@ export class LocatedDocument {
     const endColumn = to.line === from.line ? Math.max(to.column, from.column + 1) : to.column;
     return { line: from.line, column: from.column, endLine: to.line, endColumn };
   }
+}
+
+/**
+ * The node each alias of a document stands for, found in one walk: the last node before the alias, in the order the
+ * YAML library's `Alias.resolve` searches (its own walk, pre-order), that carries its anchor. `Alias.resolve` walks the
+ * whole document for each alias it is asked about: a document of many aliases would cost their count times its size.
+ */
+export function aliasTargets(doc: Document.Parsed): Map<Alias, Node> {
+  const anchors = new Map<string, Node>();
+  const targets = new Map<Alias, Node>();
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (target) targets.set(node, target);
+      } else if (node.anchor) {
+        anchors.set(node.anchor, node);
+      }
+    },
+  });
+  return targets;
 }
 
 function isNode(value: unknown): value is Node {
