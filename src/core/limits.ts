@@ -1,9 +1,10 @@
 /**
  * Every limit that bounds the work of one check, in one place. Each one, when reached, ends in a finding that names it
  * (on the file, or on the document, where the limit applied): nothing is skipped in silence. The README's "Limits"
- * section lists them all.
+ * section lists them all (test/hardening/limits.test.ts keeps it in step with `LIMITS` below).
  *
- * The core stays pure: limits are plain values, passed as `AnalysisOptions.limits`.
+ * The core stays pure: limits are plain values. The adapters read the environment and pass the result of
+ * `loadLimitsFromEnv(process.env)` as `AnalysisOptions.limits`.
  */
 import { DEFAULT_LIMITS as CERT_LIMITS } from "./certs/limits.js";
 
@@ -130,3 +131,27 @@ export const LIMITS: readonly LimitDescription[] = [
     ruleId: "cert-inspection-limited",
   },
 ];
+
+/**
+ * The load limits set by environment variables (`LIMIT_VARIABLES`) over `base`. Pure: the caller passes the
+ * environment (`process.env`). A variable that is set but not a positive integer is a problem, and its limit keeps its
+ * value from `base`; what to do with the problems (refuse to start, print them) is the caller's decision.
+ */
+export function loadLimitsFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  base: LoadLimits = DEFAULT_LOAD_LIMITS,
+): { limits: LoadLimits; problems: string[] } {
+  const limits = { ...base };
+  const problems: string[] = [];
+  for (const [key, variable] of Object.entries(LIMIT_VARIABLES) as [keyof typeof LIMIT_VARIABLES, string][]) {
+    const raw = env[variable]?.trim();
+    if (raw === undefined || raw === "") continue;
+    const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < 1) {
+      problems.push(`${variable} must be a positive integer, not ${JSON.stringify(raw)}`);
+      continue;
+    }
+    limits[key] = value;
+  }
+  return { limits, problems };
+}
