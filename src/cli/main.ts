@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { analyzeDiff, analyzeTree, summarize, type TreeAnalysis } from "../core/analyze.js";
 import { decide } from "../core/verdict.js";
 import { RULES } from "../core/rules/index.js";
-import { DEFAULT_LOAD_LIMITS } from "../core/source/load.js";
+import { loadLimitsFromEnv, type LoadLimits } from "../core/limits.js";
 import type { SourceFile } from "../core/types.js";
 import type { RouteView } from "../core/views.js";
 import { renderJson, type ReportInput } from "../report/json.js";
@@ -33,6 +33,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   isTty: boolean;
+  /** Where the analysis limits are read from (`MTLS_GATE_MAX_*`, see the README's Limits section); `process.env` if absent. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 function packageVersion(): string {
@@ -52,8 +54,8 @@ function parseDate(value: string): Date {
 
 class UsageError extends Error {}
 
-function loadFiles(dir: string, ref: string | undefined): SourceFile[] {
-  if (ref !== undefined) return readTreeAtRef(dir, ref, DEFAULT_LOAD_LIMITS.maxFileBytes);
+function loadFiles(dir: string, ref: string | undefined, limits: LoadLimits): SourceFile[] {
+  if (ref !== undefined) return readTreeAtRef(dir, ref, limits.maxFileBytes);
   let isDirectory: boolean;
   try {
     isDirectory = statSync(dir).isDirectory();
@@ -61,21 +63,24 @@ function loadFiles(dir: string, ref: string | undefined): SourceFile[] {
     isDirectory = false;
   }
   if (!isDirectory) throw new UsageError(`${dir} is not a directory`);
-  return readDirectory(dir, DEFAULT_LOAD_LIMITS.maxFileBytes);
+  return readDirectory(dir, limits.maxFileBytes);
 }
 
 function run(dir: string, options: AnalyzeOptions, io: CliIo): { analysis: TreeAnalysis; report: ReportInput } {
   const progress = (text: string) => {
     if (io.isTty && options.format === "text") io.stderr(`\r\u001b[2K${text}`);
   };
+  // A limit set to something that is not a limit is a usage error, not a silent default.
+  const { limits, problems } = loadLimitsFromEnv(io.env ?? process.env);
+  if (problems.length > 0) throw new UsageError(problems.join("; "));
   progress("reading files…");
-  const head = loadFiles(dir, options.head);
+  const head = loadFiles(dir, options.head, limits);
   progress(`read ${head.length} files; analysing…`);
-  const analysisOptions = options.now ? { now: options.now } : {};
+  const analysisOptions = { ...(options.now ? { now: options.now } : {}), limits };
   let analysis: TreeAnalysis;
   let removedRoutes: RouteView[] | undefined;
   if (options.base !== undefined) {
-    const base = loadFiles(dir, options.base);
+    const base = loadFiles(dir, options.base, limits);
     const diff = analyzeDiff(base, head, analysisOptions);
     analysis = diff;
     removedRoutes = diff.removedRoutes;

@@ -11,6 +11,7 @@ import { RULES, RULES_BY_ID } from "./rules/index.js";
 import type { Report, RuleContext } from "./rules/rule.js";
 import { DEFAULT_LOAD_LIMITS, isManifestPath, parseManifestFile, type LoadLimits, type SourceDiagnostic } from "./source/load.js";
 import { activeSuppressionKeys, readSuppressions, SUPPRESSION_OUTCOME_RULES, suppressionOutcomes, type Suppressions } from "./suppressions.js";
+import { selectManifestFiles } from "./source/select.js";
 import { hostViews, routeViews, type HostView, type RouteView } from "./views.js";
 import { type Finding, type RouteMode, type SourceFile } from "./types.js";
 
@@ -71,11 +72,13 @@ function analyzeWithPolicy(
   const exclude = policy.paths.exclude.length > 0 ? picomatch(policy.paths.exclude, { dot: true }) : () => false;
   const limits = options.limits ?? DEFAULT_LOAD_LIMITS;
 
-  const diagnostics: SourceDiagnostic[] = [...policyDiagnostics];
+  const candidates = files.filter((f) => f.path !== POLICY_PATH && isManifestPath(f.path) && include(f.path) && !exclude(f.path));
+  // The per-commit limits: the files left out are reported one by one (so many that they are not pushed as arguments).
+  const selected = selectManifestFiles(candidates, limits);
+  const diagnostics: SourceDiagnostic[] = [...policyDiagnostics, ...selected.diagnostics];
   const inputs: ModelInput[] = [];
   let documents = 0;
-  for (const file of files) {
-    if (file.path === POLICY_PATH || !isManifestPath(file.path) || !include(file.path) || exclude(file.path)) continue;
+  for (const file of selected.files) {
     const parsed = parseManifestFile(file, limits);
     diagnostics.push(...parsed.diagnostics);
     documents += parsed.documents.length;

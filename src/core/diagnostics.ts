@@ -19,6 +19,12 @@ export const DIAGNOSTICS = {
   "file-too-large": { rule: "file-too-large", messageId: "file-bytes", display: ["bytes", "limit"] },
   "too-many-documents": { rule: "file-too-large", messageId: "documents", display: ["documents", "limit"] },
   "too-deep": { rule: "file-too-large", messageId: "depth", display: ["depth", "limit"] },
+  "too-many-nodes": { rule: "file-too-large", messageId: "nodes", display: ["nodes", "limit"] },
+  "too-many-aliases": { rule: "file-too-large", messageId: "aliases", display: ["aliases", "limit"] },
+  "too-many-merged-nodes": { rule: "file-too-large", messageId: "merges", display: ["limit"] },
+  // source/select.ts: the per-commit limits, applied before parsing.
+  "too-many-files": { rule: "file-too-large", messageId: "files", display: ["files", "limit"] },
+  "too-many-bytes": { rule: "file-too-large", messageId: "manifest-bytes", display: ["manifestBytes", "limit"] },
   "helm-template": { rule: "file-skipped", messageId: "helm-template" },
   "encrypted-file": { rule: "file-skipped", messageId: "encrypted", display: ["format"] },
   "binary-file": { rule: "file-skipped", messageId: "binary" },

@@ -25,6 +25,21 @@ function manyDocuments(count: number): string {
   return Array.from({ length: count }, (_, i) => `---\nindex: ${i}\n`).join("");
 }
 
+/** A ConfigMap whose `data` anchors `count` values and whose `copy` uses each once: `count` aliases. */
+function aliases(count: number): string {
+  const keys = Array.from({ length: count }, (_, i) => `k${i}`);
+  const anchors = keys.map((k) => `  ${k}: &${k} v\n`).join("");
+  const uses = keys.map((k) => `  ${k}: *${k}\n`).join("");
+  return `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aliases, namespace: default}\ndata:\n${anchors}copy:\n${uses}`;
+}
+
+/** A YAML 1.1 document whose `base` mapping of `keys` keys is merged (`<<`) into `merges` mappings. */
+function merges(keys: number, merges: number): string {
+  const base = Array.from({ length: keys }, (_, i) => `  k${i}: v\n`).join("");
+  const copies = Array.from({ length: merges }, (_, i) => `  c${i}: {<<: *base}\n`).join("");
+  return `%YAML 1.1\n---\nbase: &base\n${base}copies:\n${copies}`;
+}
+
 ruleTester("file-too-large", [
   { name: "clean: a small manifest", files: { "api.yaml": mapping }, expect: [] },
   {
@@ -53,6 +68,18 @@ ruleTester("file-too-large", [
     expect: [],
   },
   {
+    // passes: 1,000 aliases in one document is the maximum
+    name: "clean: exactly the maximum number of aliases",
+    files: { "aliases.yaml": aliases(1000) },
+    expect: [],
+  },
+  {
+    // passes: merge keys copying 250,000 nodes in all, under the 500,000-node limit
+    name: "clean: a few merges of a big mapping",
+    files: { "merges.yaml": merges(500, 250) },
+    expect: [],
+  },
+  {
     // fails: one byte over 1 MiB, reported on the file's first line
     name: "one byte over 1 MiB",
     files: { "big.yaml": paddedManifest(MIB + 1) },
@@ -75,5 +102,17 @@ ruleTester("file-too-large", [
     name: "more documents than the per-file maximum",
     files: { "many.yaml": manyDocuments(20_001) },
     expect: [{ line: 40_001, column: 1, severity: "warning", data: { documents: 20_001, limit: 20_000 } }],
+  },
+  {
+    // fails: 1,001 aliases; the document is not read, the finding is on its first line
+    name: "more aliases in one document than the maximum",
+    files: { "aliases.yaml": aliases(1001) },
+    expect: [{ line: 1, column: 1, severity: "warning", data: { aliases: 1001, limit: 1000 } }],
+  },
+  {
+    // fails: 1,001 nodes of the base (its keys, values and itself) merged 600 times: over 500,000; found on line 3
+    name: "merge keys copying more nodes than the per-document maximum",
+    files: { "merges.yaml": merges(500, 600) },
+    expect: [{ line: 3, column: 1, severity: "warning", data: { merges: true, limit: 500_000 } }],
   },
 ]);

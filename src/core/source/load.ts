@@ -1,7 +1,24 @@
-import { Composer, CST, isAlias, isCollection, isScalar, LineCounter, Parser, visit, type Document, type Node } from "yaml";
+import {
+  Composer,
+  CST,
+  isAlias,
+  isCollection,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  Parser,
+  visit,
+  YAMLParseError,
+  type Document,
+  type Node,
+  type Scalar,
+  type YAMLError,
+} from "yaml";
+import { DEFAULT_LOAD_LIMITS, type LoadLimits } from "../limits.js";
 import type { SourceDiagnosticKind } from "../diagnostics.js";
 import type { Location, MessageData, SourceFile } from "../types.js";
-import { identityMapper, LocatedDocument, type PositionMapper } from "./yaml-document.js";
+import { aliasTargets, identityMapper, LocatedDocument, type PositionMapper } from "./yaml-document.js";
 
 /** A problem found while reading input or outside the rules. Its kind names its rule and message (see DIAGNOSTICS). */
 export interface SourceDiagnostic {
@@ -11,26 +28,7 @@ export interface SourceDiagnostic {
   data: MessageData;
 }
 
-export interface LoadLimits {
-  /** Files larger than this are reported and not parsed. */
-  maxFileBytes: number;
-  /** Alias expansions allowed per document; a "billion laughs" document exceeds it long before it costs anything. */
-  maxAliasCount: number;
-  /** Documents read per file; the rest are reported. */
-  maxDocumentsPerFile: number;
-  /**
-   * Collections nested in one document. A deeper document is reported and not read: the YAML composer and the code
-   * after it recurse once per level, so without this cap the outcome would depend on the stack size left.
-   */
-  maxNestingDepth: number;
-}
-
-export const DEFAULT_LOAD_LIMITS: LoadLimits = {
-  maxFileBytes: 1024 * 1024,
-  maxAliasCount: 1000,
-  maxDocumentsPerFile: 20_000,
-  maxNestingDepth: 128,
-};
+export { DEFAULT_LOAD_LIMITS, type LoadLimits } from "../limits.js";
 
 export interface ParsedFile {
   documents: LocatedDocument[];
@@ -92,25 +90,32 @@ export function parseYamlText(
     // The parser recurses on nesting depth; a pathological file must cost a finding, not the run.
     return { documents, diagnostics: [diag("yaml-syntax", at(1, 1), { problem: describeParserFailure(error) })] };
   }
-  const { parsed, total, tooDeep } = composed;
+  const { parsed, total, tooLarge } = composed;
   parsed.forEach((doc, index) => {
     if (index >= limits.maxDocumentsPerFile) {
       const pos = lines.linePos(doc.range[0]);
       diagnostics.push(diag("too-many-documents", at(pos.line, pos.col), { documents: total, limit: limits.maxDocumentsPerFile }));
       return;
     }
-    const deepAt = tooDeep.get(index);
-    if (deepAt !== undefined) {
-      const pos = lines.linePos(deepAt);
-      diagnostics.push(diag("too-deep", at(pos.line, pos.col), { depth: limits.maxNestingDepth + 1, limit: limits.maxNestingDepth }));
+    const over = tooLarge.get(index);
+    if (over !== undefined) {
+      const pos = lines.linePos(over.at);
+      diagnostics.push(diag(tooLargeKind(over.data), at(pos.line, pos.col), over.data));
       return;
     }
-    if (doc.errors.length > 0) {
-      for (const error of doc.errors.slice(0, 3)) {
+    const keys = readKeys(doc.contents, text);
+    const errors = withDuplicateKeys(doc.errors, keys.duplicates);
+    if (errors.length > 0) {
+      for (const error of errors.slice(0, 3)) {
         const pos = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
         const problem = /call stack/i.test(error.message) ? "the document is nested too deeply to read" : parserProblem(error.message);
         diagnostics.push(diag("yaml-syntax", at(pos.line, pos.col), { problem }));
       }
+      return;
+    }
+    if (keys.merges && convertedNodes(doc, limits.maxNodesPerDocument) > limits.maxNodesPerDocument) {
+      const pos = lines.linePos(doc.contents?.range[0] ?? doc.range[0]);
+      diagnostics.push(diag("too-many-merged-nodes", at(pos.line, pos.col), { merges: true, limit: limits.maxNodesPerDocument }));
       return;
     }
     let value: unknown;
@@ -127,34 +132,52 @@ export function parseYamlText(
   return { documents, diagnostics };
 }
 
-/** The parser's options: duplicate keys are errors, and warnings never reach the process's stderr. */
-const COMPOSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, logLevel: "error" } as const;
+/**
+ * The parser's options: warnings never reach the process's stderr, and duplicate keys are not looked for by the parser
+ * (its check compares each key with every earlier one of its mapping: 90 s for one 1 MiB mapping of 110,000 keys) but
+ * by `readKeys`, in one pass.
+ */
+const COMPOSE_OPTIONS = { prettyErrors: false, uniqueKeys: false, logLevel: "error" } as const;
+
+/** A document over a limit of its own, measured before it is composed: where to report it, and which limit. */
+/** Which limit a document over one met, by the datum that measures it. */
+function tooLargeKind(data: MessageData): SourceDiagnosticKind {
+  if (data.depth !== undefined) return "too-deep";
+  if (data.nodes !== undefined) return "too-many-nodes";
+  return "too-many-aliases";
+}
+
+interface TooLarge {
+  at: number;
+  data: MessageData;
+}
 
 interface ComposedStream {
   /** The documents composed: at most `maxDocuments + 1` (the extra one locates the "not analysed" finding). */
   parsed: Document.Parsed[];
   /** How many documents the text holds (those past the limit counted from their `---` lines, not parsed). */
   total: number;
-  /** Documents nested deeper than the limit (composed empty), by index, with the offset of the first level too deep. */
-  tooDeep: Map<number, number>;
+  /** Documents over the nesting depth, node or alias limit (composed empty), by index. */
+  tooLarge: Map<number, TooLarge>;
 }
 
 /**
  * `parseAllDocuments`, but streaming: composing stops after `maxDocumentsPerFile + 1` documents, so a file of 100,000
  * tiny documents costs what its first 20,000 cost and the rest are only counted; and a document nested deeper than
- * `maxNestingDepth` is measured on the parser's tokens (an iterative walk) and composed empty, never recursed into.
+ * `maxNestingDepth`, or of more than `maxNodesPerDocument` nodes or `maxAliasCount` aliases, is measured on the parser's
+ * tokens (an iterative walk) and composed empty, never recursed into.
  */
 function composeDocuments(text: string, lines: LineCounter, limits: LoadLimits): ComposedStream {
   const parser = new Parser(lines.addNewLine);
   const composer = new Composer(COMPOSE_OPTIONS);
   const parsed: Document.Parsed[] = [];
-  const tooDeep = new Map<number, number>();
+  const tooLarge = new Map<number, TooLarge>();
   let documentTokens = 0;
   for (const token of parser.parse(text)) {
     if (token.type === "document") {
-      const deepAt = firstTooDeep(token.value, limits.maxNestingDepth);
-      if (deepAt !== undefined) {
-        tooDeep.set(documentTokens, deepAt);
+      const over = measureDocument(token.value, limits);
+      if (over !== undefined) {
+        tooLarge.set(documentTokens, over);
         delete token.value;
       }
       documentTokens++;
@@ -162,28 +185,155 @@ function composeDocuments(text: string, lines: LineCounter, limits: LoadLimits):
     for (const doc of composer.next(token)) parsed.push(doc as Document.Parsed);
     if (parsed.length > limits.maxDocumentsPerFile) {
       // The composer holds the document of this token; the ones after it are counted by their markers.
-      return { parsed, total: parsed.length + 1 + countDocumentMarkers(text, token.offset + 1), tooDeep };
+      return { parsed, total: parsed.length + 1 + countDocumentMarkers(text, token.offset + 1), tooLarge };
     }
   }
   for (const doc of composer.end()) parsed.push(doc as Document.Parsed);
-  return { parsed, total: parsed.length, tooDeep };
+  return { parsed, total: parsed.length, tooLarge };
 }
 
-/** The offset of the first collection nested deeper than `max` levels, walking the parser's tokens without recursion. */
-function firstTooDeep(root: CST.Token | undefined, max: number): number | undefined {
-  const pending: [CST.Token, number][] = root ? [[root, 0]] : [];
+/**
+ * Walks a document's tokens without recursion: the first collection nested deeper than `maxNestingDepth` levels (the
+ * walk stops there), else the node count (every key, value and sequence item) when it is over `maxNodesPerDocument`,
+ * else the alias count when it is over `maxAliasCount`; those two are reported at the start of the document's contents.
+ * The YAML library looks each alias up by scanning every anchor and alias before it: without a cap on aliases, a
+ * document of 50,000 anchors, each used once, would cost over a billion steps.
+ */
+function measureDocument(root: CST.Token | undefined, limits: LoadLimits): TooLarge | undefined {
+  if (!root) return undefined;
+  // Collections still to walk, with their depth; their keys and values are counted when the collection is walked.
+  const pending: [CST.Token, number][] = [[root, 0]];
+  let nodes = 1;
+  let aliases = root.type === "alias" ? 1 : 0;
+  const count = (token: CST.Token, depth: number) => {
+    nodes++;
+    if (token.type === "alias") aliases++;
+    else if (CST.isCollection(token)) pending.push([token, depth]);
+  };
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const [token, depth] = next;
     if (!CST.isCollection(token)) continue;
-    if (depth + 1 > max) return token.offset;
+    if (depth + 1 > limits.maxNestingDepth) {
+      return { at: token.offset, data: { depth: limits.maxNestingDepth + 1, limit: limits.maxNestingDepth } };
+    }
     // Pushed last to first, so that the first too-deep collection found is the first in the text.
     for (let i = token.items.length - 1; i >= 0; i--) {
       const item = token.items[i];
-      if (item?.value) pending.push([item.value, depth + 1]);
-      if (item?.key) pending.push([item.key, depth + 1]);
+      if (item?.value) count(item.value, depth + 1);
+      if (item?.key) count(item.key, depth + 1);
     }
   }
+  if (nodes > limits.maxNodesPerDocument) return { at: root.offset, data: { nodes, limit: limits.maxNodesPerDocument } };
+  if (aliases > limits.maxAliasCount) return { at: root.offset, data: { aliases, limit: limits.maxAliasCount } };
   return undefined;
+}
+
+/**
+ * One pass over the keys of a composed document. `duplicates`: the offsets of duplicate keys, in the text's order: a
+ * key equal to an earlier one of its mapping, with the parser's own notion of equal (scalars with the same resolved
+ * value: `1`, `0x1` and `1.0` are one key, `"1"` another; aliases and collections as keys are never equal); one set per
+ * mapping, so linear in the nodes. `merges`: whether a merge key (`<<`, resolved in YAML 1.1 documents) is used.
+ */
+function readKeys(root: unknown, text: string): { duplicates: number[]; merges: boolean } {
+  const duplicates: number[] = [];
+  let merges = false;
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const { key, value } of node.items) {
+        // `Set` finds NaN equal to NaN; the parser (`===`) never does.
+        if (isScalar(key) && !Number.isNaN(key.value) && key.range) {
+          if (seen.has(key.value)) duplicates.push(keyStart(key.range, text));
+          else seen.add(key.value);
+          if (isMergeKey(key)) merges = true;
+        }
+        if (isCollection(key)) pending.push(key);
+        if (isCollection(value)) pending.push(value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) if (isCollection(item)) pending.push(item);
+    }
+  }
+  return { duplicates: duplicates.sort((a, b) => a - b), merges };
+}
+
+/** A resolved merge key: the YAML 1.1 schema turns a plain `<<` key into a symbol. */
+function isMergeKey(key: Scalar): boolean {
+  return typeof key.value === "symbol" && key.value.description === "<<";
+}
+
+/**
+ * How many nodes converting a document to plain values touches, merge keys included: each merge (`<<: *base`) converts
+ * its source mapping again, so 1,000 merges of a 100,000-key mapping would cost 100 million. One post-order walk in
+ * the text's order, so a source (anchored before its aliases) is measured before it is merged; sizes stop at `cap + 1`.
+ */
+function convertedNodes(doc: Document.Parsed, cap: number): number {
+  const targets = aliasTargets(doc);
+  const sizes = new Map<unknown, number>();
+  const sizeOf = (node: unknown) => (isCollection(node) ? (sizes.get(node) ?? 0) : node === null || node === undefined ? 0 : 1);
+  const pending: [unknown, boolean][] = [[doc.contents, false]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [node, walked] = next;
+    if (!isCollection(node)) continue;
+    const children: unknown[] = isMap(node) ? node.items.flatMap((pair) => [pair.key, pair.value]) : node.items;
+    if (!walked) {
+      pending.push([node, true]);
+      for (let i = children.length - 1; i >= 0; i--) if (isCollection(children[i])) pending.push([children[i], false]);
+      continue;
+    }
+    let size = 1;
+    for (const child of children) size += sizeOf(child);
+    if (isMap(node)) {
+      for (const { key, value } of node.items) {
+        if (!isScalar(key) || !isMergeKey(key)) continue;
+        // A source not measured yet contains this merge: converting it recurses until the stack runs out, a failure
+        // the conversion reports itself.
+        for (const source of isSeq(value) ? value.items : [value]) size += sizeOf(isAlias(source) ? targets.get(source) : source);
+      }
+    }
+    sizes.set(node, Math.min(size, cap + 1));
+  }
+  return sizeOf(doc.contents);
+}
+
+/**
+ * Where the parser reports a duplicate key: where the key starts, and for an empty key (`: value`, `?` alone), whose
+ * node sits right after the previous token, at the next character that is not blank or a comment (the `:`).
+ */
+function keyStart([start, end]: readonly [number, number, number], text: string): number {
+  if (end > start) return start;
+  let offset = start;
+  for (;;) {
+    const char = text[offset];
+    if (char === " " || char === "\t" || char === "\n" || char === "\r") offset++;
+    else if (char === "#") {
+      const lineEnd = text.indexOf("\n", offset);
+      offset = lineEnd < 0 ? text.length : lineEnd;
+    }
+    else return offset;
+  }
+}
+
+/**
+ * The parser's errors with an error at each duplicate key, each placed before the first parser error that comes after
+ * it in the text: the order in which the parser would have reported them (the first three are what a finding shows).
+ */
+function withDuplicateKeys(errors: readonly YAMLError[], duplicates: readonly number[]): YAMLError[] {
+  if (duplicates.length === 0) return [...errors];
+  const merged: YAMLError[] = [];
+  let next = 0;
+  for (const error of errors) {
+    for (; next < duplicates.length && (duplicates[next] ?? 0) < error.pos[0]; next++) merged.push(duplicateKeyError(duplicates[next] ?? 0));
+    merged.push(error);
+  }
+  for (; next < duplicates.length; next++) merged.push(duplicateKeyError(duplicates[next] ?? 0));
+  return merged;
+}
+
+function duplicateKeyError(offset: number): YAMLError {
+  return new YAMLParseError([offset, offset + 1], "DUPLICATE_KEY", "Map keys must be unique");
 }
 
 /** `---` document start lines after `from` (a marker inside a block scalar would end it, so none is missed). */

@@ -1,4 +1,5 @@
 import {
+  isAlias,
   isMap,
   isPair,
   isScalar,
@@ -8,6 +9,8 @@ import {
   type LineCounter,
   type Node,
   type Pair,
+  type YAMLMap,
+  visit,
 } from "yaml";
 import type { SourceRange } from "../types.js";
 
@@ -20,6 +23,8 @@ export const identityMapper: PositionMapper = (line, column) => ({ line, column 
 
 /** One YAML document with its plain value and a way back from any field path to the lines it came from. */
 export class LocatedDocument {
+  private aliases: Map<Alias, Node> | undefined;
+
   constructor(
     readonly file: string,
     /** Index of the document in its file (or in its annotation block). */
@@ -76,7 +81,8 @@ export class LocatedDocument {
 
   /** The node an alias of this document stands for (undefined when its anchor is missing). */
   resolveAlias(alias: Alias): Node | undefined {
-    return alias.resolve(this.doc);
+    this.aliases ??= aliasTargets(this.doc);
+    return this.aliases.get(alias);
   }
 
   /** The position of a byte offset of the parsed text, mapped into the file. */
@@ -104,18 +110,82 @@ export class LocatedDocument {
   }
 }
 
+/**
+ * The node each alias of a document stands for, found in one walk: the last node before the alias, in the order the
+ * YAML library's `Alias.resolve` searches (its own walk, pre-order), that carries its anchor. `Alias.resolve` walks the
+ * whole document for each alias it is asked about: a document of many aliases would cost their count times its size.
+ */
+export function aliasTargets(doc: Document.Parsed): Map<Alias, Node> {
+  const anchors = new Map<string, Node>();
+  const targets = new Map<Alias, Node>();
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (target) targets.set(node, target);
+      } else if (node.anchor) {
+        anchors.set(node.anchor, node);
+      }
+    },
+  });
+  return targets;
+}
+
 function isNode(value: unknown): value is Node {
   return typeof value === "object" && value !== null && "range" in value;
 }
 
+/**
+ * A mapping's pairs by key, for mappings long enough that scanning them for every lookup would cost: one finding per
+ * key of a 100,000-key mapping would otherwise scan it 100,000 times. `any` answers a string segment (string keys, and
+ * number and boolean keys by their text); `scalar` a number segment (number and boolean keys only). The first pair of
+ * a key wins, as in a scan.
+ */
+interface KeyIndex {
+  any: Map<string, Pair>;
+  scalar: Map<string, Pair>;
+}
+
+/** Mappings shorter than this are scanned. */
+const INDEX_FROM = 16;
+
+const keyIndexes = new WeakMap<YAMLMap, KeyIndex>();
+
+function keyIndexOf(map: YAMLMap): KeyIndex {
+  let index = keyIndexes.get(map);
+  if (index) return index;
+  index = { any: new Map(), scalar: new Map() };
+  for (const item of map.items) {
+    if (!isPair(item)) continue;
+    const key = isScalar(item.key) ? item.key.value : item.key;
+    if (typeof key === "string") {
+      if (!index.any.has(key)) index.any.set(key, item);
+    } else if (isScalarKey(key)) {
+      const text = String(key);
+      if (!index.any.has(text)) index.any.set(text, item);
+      if (!index.scalar.has(text)) index.scalar.set(text, item);
+    }
+  }
+  keyIndexes.set(map, index);
+  return index;
+}
+
+/** Number and boolean keys reach the plain value as strings ("443", "true"), as kubectl's JSON conversion makes them. */
+function isScalarKey(key: unknown): key is number | boolean | bigint {
+  return typeof key === "number" || typeof key === "boolean" || typeof key === "bigint";
+}
+
 function childOf(node: unknown, segment: string | number): { node: unknown; pair?: Pair } | undefined {
   if (isMap(node)) {
+    if (node.items.length >= INDEX_FROM) {
+      const index = keyIndexOf(node);
+      const pair = typeof segment === "string" ? index.any.get(segment) : index.scalar.get(String(segment));
+      return pair ? { node: pair.value, pair } : undefined;
+    }
     for (const item of node.items) {
       if (!isPair(item)) continue;
       const key = isScalar(item.key) ? item.key.value : item.key;
-      // Number and boolean keys reach the plain value as strings ("443", "true"), as kubectl's JSON conversion makes them.
-      const scalarKey = typeof key === "number" || typeof key === "boolean" || typeof key === "bigint";
-      if (key === segment || (scalarKey && String(key) === String(segment))) {
+      if (key === segment || (isScalarKey(key) && String(key) === String(segment))) {
         return { node: item.value, pair: item };
       }
     }

@@ -1,17 +1,21 @@
 /** "Did you mean": the closest candidate by edit distance, after ignoring case, `_` and `-`. */
 export function closest(word: string, candidates: Iterable<string>, maxDistance = 3): string | undefined {
   const normal = normalise(word);
+  const limit = Math.min(maxDistance, Math.max(1, Math.floor(normal.length / 3)));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     if (candidate === word) continue;
-    const distance = normalise(candidate) === normal ? 0 : editDistance(normal, normalise(candidate));
+    const other = normalise(candidate);
+    // Lengths further apart than the limit are at least that far apart: such a candidate could never be the answer,
+    // and skipping its edit distance keeps a resource of 100,000 unknown keys from costing minutes.
+    if (Math.abs(other.length - normal.length) > limit) continue;
+    const distance = other === normal ? 0 : editDistance(normal, other);
     if (distance < bestDistance || (distance === bestDistance && best !== undefined && candidate < best)) {
       best = candidate;
       bestDistance = distance;
     }
   }
-  const limit = Math.min(maxDistance, Math.max(1, Math.floor(normal.length / 3)));
   return best !== undefined && bestDistance <= limit ? best : undefined;
 }
 
