@@ -76,3 +76,11 @@ export interface Anchor extends Location {
 }
 
 export type RouteMode = "mtls" | "tls" | "plaintext";
+
+/** How much protection a route's upstream connection has (mtls > tls > plaintext): a change to a lower one is a downgrade. */
+export const ROUTE_STRENGTH: Readonly<Record<RouteMode, number>> = { mtls: 2, tls: 1, plaintext: 0 };
+
+/** Whether `mode` protects the upstream connection less than `than`. */
+export function weaker(mode: RouteMode, than: RouteMode): boolean {
+  return ROUTE_STRENGTH[mode] < ROUTE_STRENGTH[than];
+}

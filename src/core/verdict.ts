@@ -100,3 +100,9 @@ export function permissionAtLeast(has: string, needed: (typeof REPOSITORY_PERMIS
   const rank = (REPOSITORY_PERMISSIONS as readonly string[]).indexOf(has);
   return rank >= 0 && rank >= REPOSITORY_PERMISSIONS.indexOf(needed);
 }
+
+/**
+ * Rules that say what happens to a route because of another finding on the same resource and line (the root cause,
+ * such as a misspelt context): reports group them under that finding instead of listing one cause three times.
+ */
+export const CONSEQUENCE_RULES: ReadonlySet<string> = new Set(["mtls-downgrade", "mtls-required", "upstream-unverified"]);

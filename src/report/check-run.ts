@@ -1,4 +1,5 @@
-import { SEVERITY_RANK, type Finding, type RouteMode, type Severity } from "../core/types.js";
+import { SEVERITY_RANK, weaker, type Finding, type RouteMode, type Severity } from "../core/types.js";
+import { CONSEQUENCE_RULES } from "../core/verdict.js";
 import type { RouteView } from "../core/views.js";
 import {
   codeSpan,
@@ -8,6 +9,7 @@ import {
   link,
   mention,
   plural,
+  titleText,
   truncateChars,
   truncateUtf8,
   utf8Length,
@@ -112,8 +114,6 @@ const ANNOTATION_LEVEL: Readonly<Record<Severity, CheckAnnotation["annotation_le
   notice: "notice",
 };
 
-/** How much protection a route's upstream connection has: a change to a lower rank is a downgrade. */
-const MODE_RANK: Readonly<Record<RouteMode, number>> = { mtls: 3, tls: 2, plaintext: 1 };
 
 const SEVERITIES: readonly Severity[] = ["error", "warning", "notice"];
 
@@ -123,6 +123,32 @@ interface Entry {
   blocking: boolean;
   /** With a base: the base had it too. */
   preExisting: boolean;
+  /** Findings of the same root cause (same resource and line) that say what it does to the route: shown with this one. */
+  consequences: Entry[];
+}
+
+/**
+ * One entry per root cause: findings on the same resource and line are grouped under the one that is not a mere
+ * consequence (a misspelt context, not the downgrade and the requirement it breaks), so a cause reads once.
+ */
+function grouped(entries: readonly Entry[]): Entry[] {
+  const key = (e: Entry) => `${e.finding.resource ?? ""}\u0000${e.finding.file}\u0000${e.finding.line}\u0000${e.preExisting}`;
+  // The first root cause of each place takes the consequences found there; a place with no root cause keeps them as they are.
+  const rootOf = new Map<string, Entry>();
+  for (const e of entries) {
+    if (e.finding.resource !== null && !CONSEQUENCE_RULES.has(e.finding.ruleId) && !rootOf.has(key(e))) rootOf.set(key(e), e);
+  }
+  const consequencesOf = new Map<Entry, Entry[]>();
+  const result: Entry[] = [];
+  for (const e of entries) {
+    const root = CONSEQUENCE_RULES.has(e.finding.ruleId) ? rootOf.get(key(e)) : undefined;
+    if (root) consequencesOf.set(root, [...(consequencesOf.get(root) ?? []), e]);
+    else result.push(e);
+  }
+  return result.map((e) => {
+    const consequences = consequencesOf.get(e) ?? [];
+    return consequences.length === 0 ? e : { ...e, blocking: e.blocking || consequences.some((c) => c.blocking), consequences };
+  });
 }
 
 interface Context {
@@ -147,6 +173,7 @@ export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
     finding,
     blocking: blockingKeys.has(findingKey(finding)),
     preExisting: hasBase && finding.introduced === false,
+    consequences: [],
   }));
   entries.sort(compareEntries);
 
@@ -155,10 +182,8 @@ export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
   const preExisting = active.filter((e) => e.preExisting);
   const suppressed = entries.length - active.length;
 
-  const threshold = SEVERITY_RANK[policy.failOn];
-  const annotated = active.filter(
-    (e) => !e.preExisting || e.blocking || (policy.scope === "all" && SEVERITY_RANK[e.finding.severity] >= threshold),
-  );
+  // What the change introduced, and whatever blocks (the verdict's `failing`, pre-existing ones under `scope: all`).
+  const annotated = grouped(active.filter((e) => !e.preExisting || e.blocking));
   const cap = annotationCap(input.maxAnnotations);
   const annotations = annotated.slice(0, cap).map((e) => toAnnotation(e, input.ruleDocsUrl, input.acceptances ?? []));
 
@@ -171,8 +196,8 @@ export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
       ctx,
       1,
       hasBase ? `Introduced findings (${fresh.length})` : `Findings (${fresh.length})`,
-      [],
-      fresh,
+      outsideNote(ctx, fresh),
+      grouped(fresh),
       hasBase ? "No findings introduced by this change." : "No findings.",
     ),
   );
@@ -187,26 +212,6 @@ export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
   }
 
   if (hasBase) {
-    const changed = new Set(input.changedFiles);
-    const outside = fresh.filter((e) => !changed.has(e.finding.file));
-    if (outside.length > 0) {
-      // The rows are in the table above: this list only says where, so the blast radius reads at a glance.
-      parts.push({
-        kind: "cut",
-        priority: 3,
-        title: [
-          `### Caused outside this change's files (${outside.length})`,
-          "This change introduces these findings in files it did not touch (for example a deleted Secret that a TLSContext " +
-            "elsewhere still references). They are annotated where they stand, under “Unchanged files with check annotations”.",
-        ],
-        head: [""],
-        rows: outside.map(
-          (e) =>
-            `- ${locationText(ctx, e.finding)} · ${escapeInline(e.finding.ruleId, MAX_NAME_CHARS)}${e.finding.resource !== null ? ` · ${escapeInline(e.finding.resource, MAX_NAME_CHARS)}` : ""}`,
-        ),
-        more: (n) => `… and ${plural(n, "more finding")} outside this change's files`,
-      });
-    }
     if (input.deletedFiles.length > 0 || input.removedRoutes.length > 0) parts.push(deletedSection(input));
     parts.push(routesSection(input));
     if (policy.scope === "all") {
@@ -369,17 +374,20 @@ function toAnnotation(
   const message =
     (f.message === "" ? f.ruleId : f.message) +
     (entry.preExisting ? " (pre-existing)" : "") +
-    (accepted ? ` (accepted by @${accepted.by}: ${accepted.reason})` : "");
+    (accepted ? ` (accepted by @${accepted.by}: ${accepted.reason})` : "") +
+    (entry.consequences.length > 0
+      ? `\n\nConsequences on this route:\n${entry.consequences.map((c) => `- ${c.finding.ruleId} (${c.finding.severity}): ${c.finding.message}`).join("\n")}`
+      : "");
   const details = [
     ...(f.resource !== null ? [`Resource: ${f.resource}`] : []),
-    `Fingerprint: ${f.fingerprint}`,
+    `Fingerprint: ${[f, ...entry.consequences.map((c) => c.finding)].map((x) => x.fingerprint).join(", ")}`,
     `Documentation: ${ruleDocsUrl(f.ruleId)}`,
   ];
   const annotation: CheckAnnotation = {
     path: f.file,
     start_line: startLine,
     end_line: endLine,
-    annotation_level: ANNOTATION_LEVEL[f.severity],
+    annotation_level: ANNOTATION_LEVEL[worst(entry)],
     title: truncateChars(f.ruleId, MAX_TITLE_CHARS),
     message: truncateUtf8(message, MAX_ANNOTATION_BYTES),
     raw_details: truncateUtf8(details.join("\n"), MAX_ANNOTATION_BYTES),
@@ -406,7 +414,10 @@ function titleOf(
     const n = active.filter((e) => !e.preExisting && e.finding.severity === severity).length;
     return n > 0 ? `${plural(n, severity)}${hasBase ? " introduced" : ""}` : "";
   }).filter((s) => s !== "");
-  const segments = [counts.length > 0 ? counts.join(", ") : hasBase ? "No new problems" : "No problems found"];
+  // What happens to traffic first: routes this change leaves with less protection than the base gave them.
+  const lost = input.routes.filter((r) => r.change === "changed" && r.baseMode != null && weaker(r.mode, r.baseMode));
+  const consequence = lost.length > 0 ? `${lostTitle(lost)} · ` : "";
+  const segments = [`${consequence}${counts.length > 0 ? counts.join(", ") : hasBase ? "No new problems" : "No problems found"}`];
   if (input.failing.length > 0) {
     const old = hasBase ? input.failing.filter((f) => f.introduced === false).length : 0;
     segments.push(`${input.failing.length} blocking${old > 0 ? ` (${old} pre-existing)` : ""}`);
@@ -416,6 +427,18 @@ function titleOf(
   if (hasBase && preExisting > 0) segments.push(`${preExisting} pre-existing`);
   if (suppressed > 0) segments.push(`${suppressed} suppressed`);
   return truncateChars(segments.join(" · "), MAX_TITLE_CHARS).replace(/\.+$/, "");
+}
+
+const MODE_NAME: Readonly<Record<RouteMode, string>> = { mtls: "mTLS", tls: "TLS", plaintext: "plaintext" };
+
+/** "2 routes lose mTLS: /upstream/ now plaintext to upstream-service.payments:80 (+1 more)". */
+function lostTitle(lost: readonly RouteView[]): string {
+  const first = lost[0];
+  if (!first) return "";
+  const was = lost.some((r) => r.baseMode === "mtls") ? "mTLS" : "TLS";
+  const what = lost.length === 1 ? `1 route loses ${was}` : `${lost.length} routes lose ${was}`;
+  const route = `${titleText(first.prefix ?? first.mapping)} now ${MODE_NAME[first.mode]} to ${titleText(`${first.upstream.host}:${first.upstream.port}`)}`;
+  return `${what}: ${route}${lost.length > 1 ? ` (+${lost.length - 1} more)` : ""}`;
 }
 
 function verdictLine(ctx: Context, entries: readonly Entry[]): string {
@@ -465,12 +488,34 @@ function locationText(ctx: Context, f: Finding): string {
   return ctx.input.fileUrl ? link(text, ctx.input.fileUrl(f.file, line)) : text;
 }
 
+/** With a base: whether the finding stands in a file the change did not touch (its blast radius). */
+function outsideChange(ctx: Context, f: Finding): boolean {
+  return ctx.input.hasBase && f.introduced !== false && !ctx.input.changedFiles.includes(f.file);
+}
+
+/** One line above the table when some rows are the change's blast radius; the rows themselves carry the mark. */
+function outsideNote(ctx: Context, entries: readonly Entry[]): string[] {
+  const outside = grouped(entries).filter((e) => outsideChange(ctx, e.finding)).length;
+  if (outside === 0) return [];
+  return [
+    `${outside === 1 ? "The row marked ↪ stands in a file" : `${outside} rows marked ↪ stand in files`} this change did not touch (for example a deleted Secret that a TLSContext elsewhere still references); they are annotated where they stand, under “Unchanged files with check annotations”.`,
+  ];
+}
+
 function findingRow(ctx: Context, e: Entry): string {
   const f = e.finding;
-  const severity = e.blocking ? `**${f.severity}** · blocking` : f.severity;
-  const rule = link(escapeInline(f.ruleId, MAX_NAME_CHARS), ctx.input.ruleDocsUrl(f.ruleId));
+  const severity = e.blocking ? `**${worst(e)}** · blocking` : worst(e);
+  const rules = [e, ...e.consequences].map((x) => link(escapeInline(x.finding.ruleId, MAX_NAME_CHARS), ctx.input.ruleDocsUrl(x.finding.ruleId)));
+  const rule = rules.length > 1 ? `${rules[0]} → ${rules.slice(1).join(", ")}` : (rules[0] ?? "");
   const resource = f.resource !== null ? escapeInline(f.resource, MAX_NAME_CHARS) : "—";
-  return `| ${severity} | ${rule} | ${locationText(ctx, f)} | ${resource} | ${escapeInline(f.message, MAX_CELL_CHARS)} |`;
+  const where = `${locationText(ctx, f)}${outsideChange(ctx, f) ? " ↪" : ""}`;
+  const consequences = e.consequences.length > 0 ? ` **Consequences:** ${e.consequences.map((c) => escapeInline(c.finding.message)).join(" ")}` : "";
+  return `| ${severity} | ${rule} | ${where} | ${resource} | ${truncateChars(`${escapeInline(f.message)}${consequences}`, MAX_CELL_CHARS * 2)} |`;
+}
+
+/** The worst severity of a grouped entry. */
+function worst(e: Entry): Severity {
+  return [e, ...e.consequences].map((x) => x.finding.severity).sort((a, b) => SEVERITY_RANK[b] - SEVERITY_RANK[a])[0] ?? e.finding.severity;
 }
 
 function findingsTable(
@@ -571,7 +616,7 @@ function fullList(ctx: Context, entries: readonly Entry[]): string {
 // Routes and files
 
 function isDowngrade(route: RouteView): boolean {
-  return route.change === "changed" && route.baseMode != null && MODE_RANK[route.mode] < MODE_RANK[route.baseMode];
+  return route.change === "changed" && route.baseMode != null && weaker(route.mode, route.baseMode);
 }
 
 function routeName(route: RouteView): string {

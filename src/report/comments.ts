@@ -1,5 +1,5 @@
 import type { ExplainResult } from "../core/explain.js";
-import type { Finding } from "../core/types.js";
+import { weaker, type Finding } from "../core/types.js";
 import type { RouteView } from "../core/views.js";
 import { codeSpan, escapeInline, link, mention, plural } from "./markdown.js";
 
@@ -8,7 +8,6 @@ export const MAX_COMMENT_CHARS = 65536;
 /** Tables longer than this fold into a `<details>` block. */
 export const FOLD_ROWS = 20;
 
-const MODE_RANK: Readonly<Record<RouteView["mode"], number>> = { mtls: 3, tls: 2, plaintext: 1 };
 
 export interface ReplyLinks {
   ruleDocsUrl: (ruleId: string) => string;
@@ -50,7 +49,7 @@ function modeChange(route: RouteView): string {
   if (route.change === "removed") return `${route.mode} → removed`;
   if (route.baseMode === undefined || route.baseMode === null) return route.change === "added" ? `new: ${route.mode}` : route.mode;
   if (route.baseMode === route.mode) return route.mode;
-  const downgrade = MODE_RANK[route.mode] < MODE_RANK[route.baseMode];
+  const downgrade = weaker(route.mode, route.baseMode);
   return `${route.baseMode} → ${route.mode}${downgrade ? " ⚠️ downgrade" : ""}`;
 }
 

@@ -194,3 +194,14 @@ function isHighSurrogate(code: number): boolean {
 function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
+
+const TITLE_LOOKALIKES: Readonly<Record<string, string>> = { "<": "‹", ">": "›", "@": "＠", "|": "¦", "`": "'", "&": "＆" };
+
+/**
+ * Echoed text for a check run's title, which GitHub shows as plain text in some places and reads as Markdown in
+ * others: one line, and the characters that could open a tag, a mention, a code span or a table cell replaced by
+ * harmless lookalikes (entities would show as themselves in plain text).
+ */
+export function titleText(text: string, maxChars = 120): string {
+  return truncateChars(flatten(text), maxChars).replace(/[<>@|`&]/g, (c) => TITLE_LOOKALIKES[c] ?? c);
+}

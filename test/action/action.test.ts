@@ -214,7 +214,7 @@ describe("the GitHub Action", () => {
     assert.ok(broken, result.stdout);
     assert.match(
       broken,
-      /^::error file=payments\/mappings\.yaml,line=11,endLine=11,col=3,endColumn=23,title=mapping-tls-context-not-found::Mapping payments\/upstream-mapping: no TLSContext is named "upstream-contxt".*%0A%0AResource: Mapping\/payments\/upstream-mapping%0AFingerprint: [0-9a-f]{16}%0ADocumentation: https:\/\/\S+$/,
+      /^::error file=payments\/mappings\.yaml,line=11,endLine=11,col=3,endColumn=23,title=mapping-tls-context-not-found::Mapping payments\/upstream-mapping: no TLSContext is named "upstream-contxt".*%0A%0AResource: Mapping\/payments\/upstream-mapping%0AFingerprint: [0-9a-f]{16}(, [0-9a-f]{16})*%0ADocumentation: https:\/\/\S+$/,
     );
     assert.ok(
       commands.every((line) => !/[\r]/.test(line)),

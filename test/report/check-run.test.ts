@@ -219,20 +219,49 @@ describe("renderCheckRun: summary sections", () => {
     assert.match(row, /\| edge\/mappings\.yaml:9 \|/);
   });
 
-  it("has a section for findings caused outside this change's files", () => {
+  it("marks findings in files the change did not touch in place (its blast radius), listing each finding once", () => {
     const inside = finding({ file: "edge/mappings.yaml" });
     const outside = finding({ file: "payments/tls-context.yaml", ruleId: "tls-context-secret-not-found", line: 8, endLine: 8, resource: "TLSContext/payments/upstream" });
     const report = renderCheckRun(
       input({ findings: [inside, outside], changedFiles: ["edge/mappings.yaml"], deletedFiles: ["payments/secret-upstream-certs.yaml"] }),
     );
-    const section = report.summary.split("### Caused outside this change's files (1)\n")[1]?.split("###")[0] ?? "";
-    const rows = section.split("\n").filter((l) => l.startsWith("- "));
-    assert.deepEqual(rows, ["- payments/tls-context.yaml:8 · tls-context-secret-not-found · TLSContext/payments/upstream"]);
-    assert.match(report.summary, /annotated where they stand/);
+    const rows = tableRows(report.summary, "Introduced findings (2)");
+    assert.equal(rows.length, 2, "each finding once");
+    assert.deepEqual(
+      rows.map((r) => r.includes("↪")),
+      [false, true],
+      "the row outside the change is marked, the other is not",
+    );
+    assert.match(report.summary, /The row marked ↪ stands in a file this change did not touch[^\n]*annotated where they stand/);
+    assert.doesNotMatch(report.summary, /### Caused outside/, "no second list repeating the findings");
     assert.match(report.summary, /### Deleted files and removed routes \(1\)\n- `payments\/secret-upstream-certs\.yaml` deleted/);
     assert.ok(report.annotations.some((a) => a.path === "payments/tls-context.yaml"), "annotated where it stands");
     const none = renderCheckRun(input({ findings: [inside] }));
-    assert.doesNotMatch(none.summary, /outside this change/);
+    assert.doesNotMatch(none.summary, /did not touch/);
+  });
+
+  it("groups the consequences of one root cause on one resource: one row and one annotation listing them", () => {
+    const root = finding({ ruleId: "mapping-tls-context-not-found", message: "no TLSContext is named x", fingerprint: "r" });
+    const downgrade = finding({ ruleId: "mtls-downgrade", message: "was mtls, now plaintext", fingerprint: "d" });
+    const required = finding({ ruleId: "mtls-required", message: "policy requires mTLS", fingerprint: "q" });
+    const elsewhere = finding({ ruleId: "mtls-required", message: "another route", resource: "Mapping/edge/other", fingerprint: "o" });
+    const report = renderCheckRun(input({ findings: [downgrade, required, root, elsewhere] }));
+    assert.equal(report.annotations.length, 2, "one for the root cause and its consequences, one for the other route");
+    const grouped = report.annotations.find((a) => a.title === "mapping-tls-context-not-found");
+    assert.equal(grouped?.annotation_level, "failure");
+    assert.equal(grouped?.message, "no TLSContext is named x\n\nConsequences on this route:\n- mtls-downgrade (error): was mtls, now plaintext\n- mtls-required (error): policy requires mTLS");
+    assert.match(grouped?.raw_details ?? "", /Fingerprint: r, d, q/);
+    const rows = tableRows(report.summary, "Introduced findings (4)");
+    assert.equal(rows.length, 2);
+    assert.match(rows[0] ?? "", /mapping-tls-context-not-found\]\([^)]*\) → \[mtls-downgrade\]\([^)]*\), \[mtls-required\]/);
+    assert.match(rows[0] ?? "", /no TLSContext is named x \*\*Consequences:\*\* was mtls, now plaintext policy requires mTLS/);
+    assert.match(report.title, /^4 errors introduced · 4 blocking/, "counts stay counts of findings");
+  });
+
+  it("names what happens to traffic first in the title", () => {
+    const lost = route({ mapping: "payments/upstream-mapping", prefix: "/upstream/", change: "changed", baseMode: "mtls", mode: "plaintext", upstream: { scheme: "http", host: "upstream-service.payments", port: 80 } });
+    const report = renderCheckRun(input({ findings: [finding({})], routes: [lost, route({ mapping: "edge/same", change: "unchanged" })] }));
+    assert.equal(report.title, "1 route loses mTLS: /upstream/ now plaintext to upstream-service.payments:80 · 1 error introduced · 1 blocking");
   });
 
   it("marks downgrades and rejected routes in the changed routes table, with removed routes", () => {
@@ -291,7 +320,7 @@ describe("renderCheckRun: annotations", () => {
   it("maps severities to levels, rule id to title, and puts only resource, fingerprint and docs in raw_details", () => {
     const findings = [
       finding({ severity: "notice", ruleId: "tls-context-unused", fingerprint: "n1", resource: null }),
-      finding({ severity: "warning", ruleId: "upstream-unverified", fingerprint: "w1" }),
+      finding({ severity: "warning", ruleId: "upstream-unverified", fingerprint: "w1", resource: "Mapping/edge/other" }),
       finding({ severity: "error", fingerprint: "e1", data: { secret: "do-not-show" } }),
     ];
     const report = renderCheckRun(input({ findings }));

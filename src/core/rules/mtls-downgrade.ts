@@ -1,8 +1,7 @@
 import { mappingTlsOrService } from "./locations.js";
 import { defineRule, text } from "./rule.js";
-import type { RouteMode } from "../types.js";
+import { weaker, type RouteMode } from "../types.js";
 
-const STRENGTH: Readonly<Record<RouteMode, number>> = { mtls: 2, tls: 1, plaintext: 0 };
 
 export const rule = defineRule({
   meta: {
@@ -20,7 +19,7 @@ export const rule = defineRule({
     for (const route of simulation.routes) {
       const previous = before.get(route.mapping.id);
       if (previous !== "mtls") continue;
-      if (!route.rejected && STRENGTH[route.mode] >= STRENGTH[previous]) continue;
+      if (!route.rejected && !weaker(route.mode, previous)) continue;
       const mapping = route.mapping;
       report({
         at: mappingTlsOrService(mapping),
