@@ -144,6 +144,7 @@ describe(
       const firstRun = await completedRun(repo, first.head, 60_000, app);
       assert.equal(firstRun.conclusion, "failure");
       assert.equal(app.process.child.exitCode, null, "the process is alive");
+      assert.doesNotMatch(app.process.output(), /Unhandled error event/, "every Redis client has an error listener");
       assert.deepEqual(fake.violations, []);
       console.log(
         `redis outage figures: ${JSON.stringify({
