@@ -256,7 +256,7 @@ function bounded<T>(promise: Promise<T>, ms: number, message = `no answer within
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function describe(error: unknown): string {
+function describe(error: unknown): string {
   if (!(error instanceof Error)) return "unknown error";
   const code = (error as { code?: unknown }).code;
   return typeof code === "string" ? `${error.message} (${code})` : error.message;
