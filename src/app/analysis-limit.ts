@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 
-/** The analysis limit's default: a job still running after it is stopped and its run fails (`MTLS_GATE_ANALYSIS_TIMEOUT_MS`). */
+/** The analysis limit's default (`MTLS_GATE_ANALYSIS_TIMEOUT_MS`): a job still running after it fails its run. */
 export const DEFAULT_ANALYSIS_TIMEOUT_MS = 5 * 60_000;
 
 /** A request made for a job after its analysis limit passed. */
@@ -39,7 +39,7 @@ export function guardClient(octokit: object): void {
   });
 }
 
-/** Runs `work` under the analysis limit: `done`, or `timed-out` as soon as the limit passes (its requests then fail). */
+/** Runs `work` under the analysis limit: `done`, or `timed-out` as soon as it passes (its requests then fail). */
 export async function withinAnalysisLimit(
   limitMs: number,
   work: () => Promise<unknown>,

@@ -47,9 +47,9 @@ export interface GateOptions {
   analysisTimeoutMs?: number;
   /** How often the sweeper looks for abandoned runs (default 60 s). */
   sweepIntervalMs?: number;
-  /** How long a run may stay in progress before the sweeper completes it (default 10 minutes; at least the analysis limit). */
+  /** How long a run may stay in progress before the sweeper completes it (default 10 min, never below the analysis limit). */
   staleRunMs?: number;
-  /** Waits between the attempts to complete a given-up run (default 1 s, 5 s, 30 s, 2 min); after them the sweeper takes over. */
+  /** Waits between attempts to complete a given-up run (default 1 s, 5 s, 30 s, 2 min); then the sweeper takes over. */
   giveUpRetryDelaysMs?: readonly number[];
 }
 
@@ -229,7 +229,7 @@ export class Gate {
     }
   }
 
-  /** A job that reached the analysis limit: its run fails and says so (with a client the overrunning job cannot block). */
+  /** A job that reached the analysis limit: its run fails and says so (through a client the job cannot block). */
   async #completeOverrun(data: CheckJobData, checkRunId: number, log: Logger): Promise<void> {
     const limit = formatDuration(this.analysisTimeoutMs);
     log.error({ checkRunId, limitMs: this.analysisTimeoutMs }, "mtls-gate analysis stopped at the analysis limit");
@@ -255,8 +255,8 @@ export class Gate {
 
   /**
    * Fail closed: a job that cannot be completed still ends its check, as a failure that says why. Never rejects: a
-   * failure to complete the run is logged with its id and retried (`giveUpRetryDelaysMs`); after the last attempt the run
-   * is left to the sweeper, due at its next pass.
+   * failure to complete the run is logged with its id and retried (`giveUpRetryDelaysMs`); after the last attempt the
+   * run is left to the sweeper, due at its next pass.
    */
   async giveUp(data: CheckJobData, error: unknown): Promise<void> {
     const checkRunId = data.checkRunId;

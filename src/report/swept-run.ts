@@ -2,8 +2,9 @@ import type { CheckRunReport } from "./check-run.js";
 
 /**
  * The output of a run the sweeper completed: it was still in progress long after its analysis should have ended (the
- * process working on it was killed, lost its connection to GitHub or Redis, or could not publish), so nobody will finish
- * it. It fails, as an internal error does, and says how to run the check again. Nothing in it comes from users.
+ * process working on it was killed, lost its connection to GitHub or Redis, or could not publish), so nobody will
+ * finish it. It fails, as an internal error does, and says how to run the check again. Nothing in it comes from
+ * users.
  */
 export function renderSweptRun(input: { staleMs: number }): CheckRunReport {
   const lines = [

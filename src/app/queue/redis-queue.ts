@@ -51,10 +51,10 @@ const STDERR_LOG: QueueLog = {
  * them. A job whose worker dies is found stalled when its lock lapses and another worker finishes it; a job that keeps
  * failing is handed to `onGiveUp`, which completes its check as a failure, never leaving it in progress.
  *
- * Producers fail fast: their connection has no offline queue (a command while Redis is unreachable fails at once instead
- * of waiting for a reconnection that may never come), one retry per request, a connect and command timeout, and every
- * producer call is bounded by `producerTimeoutMs`. It keeps reconnecting in the background, at most 2 s apart, so the
- * queue is usable again as soon as Redis is. Every client has an `error` listener.
+ * Producers fail fast: their connection has no offline queue (a command while Redis is unreachable fails at once
+ * instead of waiting for a reconnection that may never come), one retry per request, a connect and command timeout,
+ * and every producer call is bounded by `producerTimeoutMs`. It keeps reconnecting in the background, at most 2 s
+ * apart, so the queue is usable again as soon as Redis is. Every client has an `error` listener.
  */
 export class RedisCheckQueue implements CheckQueue {
   readonly durable = true;
@@ -219,7 +219,7 @@ export class RedisCheckQueue implements CheckQueue {
     });
   }
 
-  /** An `error` listener (an unheard one is printed by ioredis, or thrown by an EventEmitter), logging at a bounded rate. */
+  /** An `error` listener (ioredis prints unheard errors, an EventEmitter throws them), logging at a bounded rate. */
   #reportErrors(target: Redis | Queue | Worker, source: string): void {
     const emitter = target as unknown as NodeJS.EventEmitter;
     let lastLogged = 0;
