@@ -1,6 +1,8 @@
 import deepmerge from "deepmerge";
 import type { Context, Probot } from "probot";
 import { renderInternalError } from "../report/check-run.js";
+import { renderSweptRun } from "../report/swept-run.js";
+import { DEFAULT_ANALYSIS_TIMEOUT_MS, formatDuration, guardClient, withinAnalysisLimit } from "./analysis-limit.js";
 import { BlobCache } from "./blob-cache.js";
 import { completeCheckRun, latestCheckRun, openCheckRun, takeOverCheckRun } from "./check-run-publisher.js";
 import { externalIdFor, type CheckTarget } from "./check-target.js";
@@ -9,12 +11,21 @@ import { markerKey, readAcceptances, type AcceptanceState, type BotIdentity } fr
 import type { GitHubClient, RepoRef } from "./github-client.js";
 import { JobQueue } from "./job-queue.js";
 import { ruleDocsUrl } from "./links.js";
-import { pullKey, type CheckJobData, type CheckQueue } from "./queue/check-queue.js";
+import {
+  jobKey,
+  pullKey,
+  QueueUnavailableError,
+  type CheckJobData,
+  type CheckQueue,
+  type QueueReadiness,
+} from "./queue/check-queue.js";
 import { InProcessCheckQueue } from "./queue/in-process-queue.js";
+import { InMemoryRunRegistry, type RunRegistry, type TrackedRun } from "./run-registry.js";
 import { DEFAULT_READER, describeError, runCheck, type AnalysisRequest, type GateSettings } from "./run-check.js";
 import { CONFIG_FILE } from "./trusted-config.js";
 
 export type EventContext = Context<"pull_request" | "check_run" | "check_suite" | "merge_group" | "issue_comment">;
+type Logger = Probot["log"];
 
 export interface AppInfo {
   id: number | null;
@@ -32,6 +43,24 @@ export interface GateOptions {
    * random key: acceptances then count only in the process that recorded them (fail closed).
    */
   markerSecret?: string | Buffer;
+  /** The analysis limit: a job still running after it is stopped and its run fails (default 5 minutes). */
+  analysisTimeoutMs?: number;
+  /** How often the sweeper looks for abandoned runs (default 60 s). */
+  sweepIntervalMs?: number;
+  /** How long a run may stay in progress before the sweeper completes it (default 10 min, never below the analysis limit). */
+  staleRunMs?: number;
+  /** Waits between attempts to complete a given-up run (default 1 s, 5 s, 30 s, 2 min); then the sweeper takes over. */
+  giveUpRetryDelaysMs?: readonly number[];
+}
+
+export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
+export const DEFAULT_STALE_RUN_MS = 10 * 60_000;
+const DEFAULT_GIVE_UP_RETRY_DELAYS_MS = [1000, 5000, 30_000, 120_000];
+/** Runs one sweep looks at in each registry; the next sweep takes the rest. */
+const SWEEP_BATCH = 100;
+
+export interface Readiness extends QueueReadiness {
+  ready: boolean;
 }
 
 const MAX_REMEMBERED_DELIVERIES = 10_000;
@@ -47,6 +76,16 @@ export class Gate {
   #appInfo: Promise<AppInfo> | null = null;
   /** Deliveries of comment commands this process has handled (the most recent ones), so a replay runs nothing. */
   readonly #deliveries = new Set<string>();
+  /** The runs this process opened and has not completed (with Redis, the queue's registry has every replica's too). */
+  readonly localRuns = new InMemoryRunRegistry();
+  /** The runs this process is working on right now: its own sweeper never touches them. */
+  readonly #active = new Set<number>();
+  readonly analysisTimeoutMs: number;
+  readonly staleRunMs: number;
+  readonly sweepIntervalMs: number;
+  readonly #giveUpDelays: readonly number[];
+  #sweepTimer: NodeJS.Timeout | null = null;
+  #sweeping = false;
 
   constructor(
     readonly app: Probot,
@@ -59,11 +98,16 @@ export class Gate {
       ruleDocsUrl,
     };
     this.markerKey = markerKey(options.markerSecret ?? randomBytes(32));
+    this.analysisTimeoutMs = options.analysisTimeoutMs ?? DEFAULT_ANALYSIS_TIMEOUT_MS;
+    // A run younger than the analysis limit may still be worked on by some replica: never swept.
+    this.staleRunMs = Math.max(options.staleRunMs ?? DEFAULT_STALE_RUN_MS, this.analysisTimeoutMs);
+    this.sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+    this.#giveUpDelays = options.giveUpRetryDelaysMs ?? DEFAULT_GIVE_UP_RETRY_DELAYS_MS;
     this.queue =
       options.queue?.(this) ??
       new InProcessCheckQueue(
         (data, update) => this.processCheck(data, update),
-        (error, data) => void this.giveUp(data, error),
+        (error, data) => this.scheduleGiveUp(data, error),
       );
   }
 
@@ -74,15 +118,44 @@ export class Gate {
   async startCheck(context: EventContext, target: CheckTarget): Promise<void> {
     const installationId = (context.payload as { installation?: { id: number } }).installation?.id;
     if (installationId === undefined) throw new Error("the event names no installation");
-    if (target.subject.kind === "pull_request" && !target.fresh) {
-      for (const number of target.subject.numbers) await this.queue.recordHead(pullKey(target, number), target.headSha);
+    try {
+      if (target.subject.kind === "pull_request" && !target.fresh) {
+        for (const number of target.subject.numbers)
+          await this.queue.recordHead(pullKey(target, number), target.headSha);
+      }
+      await this.queue.enqueue({
+        installationId,
+        target,
+        htmlUrl: context.payload.repository?.html_url ?? "",
+        deliveryId: context.id,
+      });
+    } catch (error) {
+      throw this.#unavailable(error, context.id);
     }
-    await this.queue.enqueue({
-      installationId,
-      target,
-      htmlUrl: context.payload.repository?.html_url ?? "",
-      deliveryId: context.id,
-    });
+  }
+
+  /**
+   * Rejects soon (as a 503 for the webhook) when no job can be queued: handlers that ask GitHub something before they
+   * queue call it first, so a Redis outage never holds a delivery until GitHub's timeout records it as a success.
+   */
+  async ensureQueueAvailable(deliveryId: string): Promise<void> {
+    try {
+      await this.queue.ensureAvailable();
+    } catch (error) {
+      throw this.#unavailable(error, deliveryId);
+    }
+  }
+
+  /** The error the webhook fails with when the queue is unavailable: Probot's middleware answers its status, 503. */
+  #unavailable(error: unknown, deliveryId: string): QueueUnavailableError {
+    const cause = error instanceof QueueUnavailableError ? error.cause : error;
+    this.app.log.error(
+      { deliveryId, err: cause instanceof Error ? cause.message : String(cause) },
+      "could not queue the check: the webhook is answered 503, so the delivery shows as failed and can be redelivered",
+    );
+    return error instanceof QueueUnavailableError
+      ? error
+      : new QueueUnavailableError("the check queue is unavailable", { cause: error });
   }
 
   /** True the first time this process sees a delivery id: a redelivered or replayed command webhook is not run again. */
@@ -94,10 +167,14 @@ export class Gate {
     return true;
   }
 
-  /** A worker's side of a job: open (or take over) the run, analyse, publish. */
+  /**
+   * A worker's side of a job: open (or take over) the run, analyse, publish, within the analysis limit. The run is
+   * recorded as in progress (for the sweeper) until it is completed, and as this process's own while it works on it.
+   */
   async processCheck(data: CheckJobData, update: (data: CheckJobData) => Promise<void>): Promise<void> {
     const { target } = data;
     const octokit = await this.app.auth(data.installationId);
+    guardClient(octokit);
     const log = this.app.log.child({ repo: `${target.repo.owner}/${target.repo.repo}`, headSha: target.headSha });
     const externalId = externalIdFor(target.subject);
     const opened =
@@ -114,31 +191,248 @@ export class Gate {
           });
     if ("skip" in opened) {
       log.info({ checkRunId: opened.id }, "check run already completed for this head");
+      await this.#forget(opened.id, log);
       return;
     }
     const checkRunId = opened.id;
-    if (checkRunId !== data.checkRunId) await update({ ...data, checkRunId });
-    await runCheck(
-      {
-        ...this.analysisRequest(octokit, target),
-        checkRunId,
-        htmlUrl: data.htmlUrl,
+    this.#active.add(checkRunId);
+    try {
+      await this.#record(
+        {
+          checkRunId,
+          installationId: data.installationId,
+          repo: target.repo,
+          headSha: target.headSha,
+          since: Date.now(),
+        },
         log,
-        readAcceptances: () => this.acceptancesFor(octokit, target),
-        supersededBy: () => this.supersededBy(target),
-        appId: (await this.appInfo()).id,
-      },
-      this.settings,
+      );
+      if (checkRunId !== data.checkRunId) await update({ ...data, checkRunId });
+      const outcome = await withinAnalysisLimit(this.analysisTimeoutMs, async () =>
+        runCheck(
+          {
+            ...this.analysisRequest(octokit, target),
+            checkRunId,
+            htmlUrl: data.htmlUrl,
+            log,
+            readAcceptances: () => this.acceptancesFor(octokit, target),
+            supersededBy: () => this.supersededBy(target),
+            appId: (await this.appInfo()).id,
+          },
+          this.settings,
+        ),
+      );
+      if (outcome === "timed-out") await this.#completeOverrun(data, checkRunId, log);
+      await this.#forget(checkRunId, log);
+    } finally {
+      this.#active.delete(checkRunId);
+    }
+  }
+
+  /** A job that reached the analysis limit: its run fails and says so (through a client the job cannot block). */
+  async #completeOverrun(data: CheckJobData, checkRunId: number, log: Logger): Promise<void> {
+    const limit = formatDuration(this.analysisTimeoutMs);
+    log.error({ checkRunId, limitMs: this.analysisTimeoutMs }, "mtls-gate analysis stopped at the analysis limit");
+    const octokit = await this.app.auth(data.installationId);
+    const report = renderInternalError({
+      problem: `the analysis did not finish within ${limit} (the analysis limit, MTLS_GATE_ANALYSIS_TIMEOUT_MS)`,
+    });
+    await completeCheckRun(octokit, data.target.repo, checkRunId, report, this.settings.now);
+  }
+
+  /** Starts the give-up of a job in the background of this process (`idle()` waits for it). */
+  scheduleGiveUp(data: CheckJobData, error: unknown): void {
+    this.jobs.start(
+      `give-up:${data.checkRunId ?? jobKey(data)}`,
+      () => this.giveUp(data, error),
+      (failure) =>
+        this.app.log.error(
+          { checkRunId: data.checkRunId ?? null, err: describeError(failure) },
+          "mtls-gate give-up failed; the sweeper completes the run",
+        ),
     );
   }
 
-  /** Fail closed: a job that cannot be completed still ends its check, as a failure that says why. */
+  /**
+   * Fail closed: a job that cannot be completed still ends its check, as a failure that says why. Never rejects: a
+   * failure to complete the run is logged with its id and retried (`giveUpRetryDelaysMs`); after the last attempt the
+   * run is left to the sweeper, due at its next pass.
+   */
   async giveUp(data: CheckJobData, error: unknown): Promise<void> {
-    this.app.log.error({ err: describeError(error), headSha: data.target.headSha }, "mtls-gate check job given up");
-    if (data.checkRunId === undefined) return;
-    const octokit = await this.app.auth(data.installationId);
+    const checkRunId = data.checkRunId;
+    const { target } = data;
+    const log = this.app.log.child({ repo: `${target.repo.owner}/${target.repo.repo}`, headSha: target.headSha });
+    log.error({ err: describeError(error), checkRunId: checkRunId ?? null }, "mtls-gate check job given up");
+    if (checkRunId === undefined) return;
     const report = renderInternalError({ problem: `the analysis job failed repeatedly: ${describeError(error)}` });
-    await completeCheckRun(octokit, data.target.repo, data.checkRunId, report, this.settings.now);
+    this.#active.add(checkRunId);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const octokit = await this.app.auth(data.installationId);
+          await completeCheckRun(octokit, target.repo, checkRunId, report, this.settings.now);
+          await this.#forget(checkRunId, log);
+          if (attempt > 1) log.info({ checkRunId, attempt }, "given-up run completed");
+          return;
+        } catch (failure) {
+          const wait = this.#giveUpDelays[attempt - 1];
+          if (wait === undefined) {
+            log.error(
+              { checkRunId, attempts: attempt, err: describeError(failure) },
+              "could not complete a given-up run; the sweeper completes it at its next pass",
+            );
+            const run = { checkRunId, installationId: data.installationId, repo: target.repo, headSha: target.headSha };
+            await this.localRuns.opened({ ...run, since: Date.now() - this.staleRunMs });
+            return;
+          }
+          log.error(
+            { checkRunId, attempt, retryInMs: wait, err: describeError(failure) },
+            "could not complete a given-up run; retrying",
+          );
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+      }
+    } catch (failure) {
+      log.error({ checkRunId, err: describeError(failure) }, "mtls-gate give-up failed; the sweeper completes the run");
+    } finally {
+      this.#active.delete(checkRunId);
+    }
+  }
+
+  /** Records a run as in progress, here and (with Redis) for every replica; Redis failing is logged, not fatal. */
+  async #record(run: TrackedRun, log: Logger): Promise<void> {
+    await this.localRuns.opened(run);
+    const shared = this.queue.runs;
+    if (!shared) return;
+    await shared
+      .opened(run)
+      .catch((error: unknown) =>
+        log.warn(
+          { checkRunId: run.checkRunId, err: describeError(error) },
+          "could not record the run in Redis; only this process's sweeper knows it",
+        ),
+      );
+  }
+
+  /** Forgets a completed run. A Redis failure leaves it recorded: a sweeper later finds it completed and drops it. */
+  async #forget(checkRunId: number, log: Logger): Promise<void> {
+    await this.localRuns.completed(checkRunId);
+    const shared = this.queue.runs;
+    if (!shared) return;
+    await shared
+      .completed(checkRunId)
+      .catch((error: unknown) =>
+        log.warn({ checkRunId, err: describeError(error) }, "could not remove the completed run from Redis"),
+      );
+  }
+
+  /** Whether this process is working on a run right now (its own sweeper leaves it alone). */
+  isWorkingOn(checkRunId: number): boolean {
+    return this.#active.has(checkRunId);
+  }
+
+  /**
+   * One pass of the sweeper: every run recorded as in progress for longer than `staleRunMs` (here, then in Redis), and
+   * not worked on by this process, is completed as a failure that says how to re-run it, unless GitHub shows it
+   * completed, gone or not this app's. Returns the ids of the runs it completed. Never rejects.
+   */
+  async sweep(now: number = Date.now()): Promise<number[]> {
+    if (this.#sweeping) return [];
+    this.#sweeping = true;
+    const swept: number[] = [];
+    try {
+      const registries: RunRegistry[] = [this.localRuns, ...(this.queue.runs ? [this.queue.runs] : [])];
+      for (const registry of registries) {
+        let due: TrackedRun[];
+        try {
+          due = await registry.startedBefore(now - this.staleRunMs, SWEEP_BATCH);
+        } catch (error) {
+          this.app.log.warn({ err: describeError(error) }, "the sweeper could not list the runs in progress");
+          continue;
+        }
+        for (const run of due) {
+          if (await this.#sweepOne(registry, run)) swept.push(run.checkRunId);
+        }
+      }
+    } finally {
+      this.#sweeping = false;
+    }
+    return swept;
+  }
+
+  async #sweepOne(registry: RunRegistry, run: TrackedRun): Promise<boolean> {
+    if (this.#active.has(run.checkRunId)) return false;
+    try {
+      if (!(await registry.claim(run.checkRunId))) return false;
+    } catch {
+      return false;
+    }
+    try {
+      // Taken up again by this process between the listing and the claim: its work completes it.
+      if (this.#active.has(run.checkRunId)) {
+        await registry.release(run);
+        return false;
+      }
+      const completed = await this.#completeAbandoned(run);
+      await this.#forget(run.checkRunId, this.app.log);
+      return completed;
+    } catch (error) {
+      this.app.log.error(
+        { checkRunId: run.checkRunId, err: describeError(error) },
+        "the sweeper could not complete an abandoned run; the next sweep tries again",
+      );
+      await registry.release(run).catch(() => undefined);
+      return false;
+    }
+  }
+
+  /** Completes an abandoned run as a failure; false when there was nothing to complete. */
+  async #completeAbandoned(run: TrackedRun): Promise<boolean> {
+    let octokit: GitHubClient;
+    let current: { status: string; app: { id: number } | null };
+    try {
+      octokit = await this.app.auth(run.installationId);
+      ({ data: current } = await octokit.rest.checks.get({ ...run.repo, check_run_id: run.checkRunId }));
+    } catch (error) {
+      // The run, its repository or the installation is gone: nothing left to complete.
+      if ((error as { status?: unknown }).status === 404) return false;
+      throw error;
+    }
+    if (current.status === "completed") return false;
+    const appId = (await this.appInfo()).id;
+    if (appId !== null && current.app?.id !== appId) return false;
+    const report = renderSweptRun({ staleMs: this.staleRunMs });
+    await completeCheckRun(octokit, run.repo, run.checkRunId, report, this.settings.now);
+    this.app.log.warn(
+      {
+        checkRunId: run.checkRunId,
+        repo: `${run.repo.owner}/${run.repo.repo}`,
+        headSha: run.headSha,
+        inProgressMs: Date.now() - run.since,
+      },
+      "the sweeper completed an abandoned run as a failure",
+    );
+    return true;
+  }
+
+  /** Sweeps at once, then every `sweepIntervalMs` (the timer does not keep the process alive). */
+  startSweeper(): void {
+    if (this.#sweepTimer) return;
+    const tick = () => void this.sweep();
+    this.#sweepTimer = setInterval(tick, this.sweepIntervalMs);
+    this.#sweepTimer.unref();
+    setImmediate(tick);
+  }
+
+  stopSweeper(): void {
+    if (this.#sweepTimer) clearInterval(this.#sweepTimer);
+    this.#sweepTimer = null;
+  }
+
+  /** `GET /ready`: Redis (when configured) answers and this process's workers (when it has any) can take jobs. */
+  async readiness(): Promise<Readiness> {
+    const state = await this.queue.readiness();
+    return { ready: state.redis !== "down" && state.workers !== "down", ...state };
   }
 
   /** The newer head of the target's pull request, when a push superseded the SHA this job checks. */

@@ -6,6 +6,7 @@ import { onIssueComment } from "./handlers/issue-comment.js";
 import { onPullRequest } from "./handlers/pull-request.js";
 import { onRequestedAction } from "./handlers/requested-action.js";
 import { onCheckRunRerequested, onCheckSuiteRerequested } from "./handlers/rerequest.js";
+import { readyHandler } from "./ready.js";
 
 /** Registers every handler on a Probot instance; returns the gate so tests and the demo can wait for its jobs. */
 export function registerGate(app: Probot, options: GateOptions = {}): Gate {
@@ -22,11 +23,18 @@ export function registerGate(app: Probot, options: GateOptions = {}): Gate {
   return gate;
 }
 
-/** The Probot application function (`probot run`, `npm start`), configured by the environment (see settings.ts). */
-const mtlsGate: ApplicationFunction = (app) => {
+/**
+ * The Probot application function (`probot run`, `npm start`), configured by the environment (see settings.ts): the
+ * handlers, `GET /ready` on Probot's server, and the sweeper (at start, then every `MTLS_GATE_SWEEP_INTERVAL_MS`).
+ */
+const mtlsGate: ApplicationFunction = (app, options) => {
   const gate = registerGate(app, gateOptionsFor(deploymentSettings(process.env), app, markerSecretFrom(process.env)));
+  // Absent when the function is loaded without a server (Probot's createNodeMiddleware has it too).
+  options?.addHandler?.(readyHandler(gate));
+  gate.startSweeper();
   // A stopping replica lets its running jobs finish or hands them back to the queue.
   process.once("SIGTERM", () => {
+    gate.stopSweeper();
     void gate.queue.close().finally(() => process.exit(0));
   });
 };

@@ -1,7 +1,8 @@
 import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Probot } from "probot";
-import type { Gate, GateOptions } from "./gate.js";
+import { DEFAULT_ANALYSIS_TIMEOUT_MS } from "./analysis-limit.js";
+import { DEFAULT_STALE_RUN_MS, DEFAULT_SWEEP_INTERVAL_MS, type Gate, type GateOptions } from "./gate.js";
 import { RedisCheckQueue, type Role } from "./queue/redis-queue.js";
 
 export interface DeploymentSettings {
@@ -12,12 +13,21 @@ export interface DeploymentSettings {
   attempts: number;
   /** The BullMQ queue's name (`MTLS_GATE_QUEUE`), so several deployments can share one Redis. */
   queueName: string;
+  /** The analysis limit (`MTLS_GATE_ANALYSIS_TIMEOUT_MS`): a job still running after it is stopped and its run fails. */
+  analysisTimeoutMs: number;
+  /** How often the sweeper looks for abandoned runs (`MTLS_GATE_SWEEP_INTERVAL_MS`). */
+  sweepIntervalMs: number;
+  /** How long a run may stay in progress before the sweeper completes it (`MTLS_GATE_STALE_RUN_MS`). */
+  staleRunMs: number;
 }
 
 /**
  * Besides Probot's own variables: `REDIS_URL` (a durable queue shared by replicas, and Probot's shared throttling),
  * `MTLS_GATE_ROLE` (`web`, `worker` or both by default), `MTLS_GATE_WORKER_CONCURRENCY` (jobs per worker process),
- * `MTLS_GATE_LOCK_MS` (how soon a dead worker's job is taken over), `MTLS_GATE_ATTEMPTS` and `MTLS_GATE_QUEUE`.
+ * `MTLS_GATE_LOCK_MS` (how soon a dead worker's job is taken over), `MTLS_GATE_ATTEMPTS` and `MTLS_GATE_QUEUE`; and,
+ * with or without Redis, `MTLS_GATE_ANALYSIS_TIMEOUT_MS` (the analysis limit), `MTLS_GATE_SWEEP_INTERVAL_MS` and
+ * `MTLS_GATE_STALE_RUN_MS` (the sweeper's; never less than the analysis limit, or a run still being analysed could be
+ * swept).
  */
 export function deploymentSettings(env: Readonly<Record<string, string | undefined>>): DeploymentSettings {
   const role = env.MTLS_GATE_ROLE ?? "all";
@@ -30,7 +40,22 @@ export function deploymentSettings(env: Readonly<Record<string, string | undefin
     lockMs: positiveInteger(env, "MTLS_GATE_LOCK_MS", 30_000),
     attempts: positiveInteger(env, "MTLS_GATE_ATTEMPTS", 3),
     queueName: env.MTLS_GATE_QUEUE || "mtls-gate-checks",
+    ...runLimits(env),
   };
+}
+
+function runLimits(
+  env: Readonly<Record<string, string | undefined>>,
+): Pick<DeploymentSettings, "analysisTimeoutMs" | "sweepIntervalMs" | "staleRunMs"> {
+  const analysisTimeoutMs = positiveInteger(env, "MTLS_GATE_ANALYSIS_TIMEOUT_MS", DEFAULT_ANALYSIS_TIMEOUT_MS);
+  const sweepIntervalMs = positiveInteger(env, "MTLS_GATE_SWEEP_INTERVAL_MS", DEFAULT_SWEEP_INTERVAL_MS);
+  const staleRunMs = positiveInteger(env, "MTLS_GATE_STALE_RUN_MS", Math.max(DEFAULT_STALE_RUN_MS, analysisTimeoutMs));
+  if (staleRunMs < analysisTimeoutMs)
+    throw new Error(
+      `MTLS_GATE_STALE_RUN_MS (${staleRunMs}) must not be less than the analysis limit, MTLS_GATE_ANALYSIS_TIMEOUT_MS ` +
+        `(${analysisTimeoutMs}): a run still being analysed would be swept`,
+    );
+  return { analysisTimeoutMs, sweepIntervalMs, staleRunMs };
 }
 
 function positiveInteger(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number): number {
@@ -86,7 +111,12 @@ export function gateOptionsFor(
   app: Probot,
   markerSecret: string | Buffer | null = null,
 ): GateOptions {
-  const signing: GateOptions = markerSecret !== null ? { markerSecret } : {};
+  const signing: GateOptions = {
+    ...(markerSecret !== null ? { markerSecret } : {}),
+    analysisTimeoutMs: settings.analysisTimeoutMs,
+    sweepIntervalMs: settings.sweepIntervalMs,
+    staleRunMs: settings.staleRunMs,
+  };
   if (markerSecret === null)
     app.log.warn(
       "no MTLS_GATE_MARKER_SECRET or private key to sign acceptances with: acceptances will not survive a restart",
@@ -110,9 +140,10 @@ export function gateOptionsFor(
           lockMs: settings.lockMs,
           attempts: settings.attempts,
           queueName: settings.queueName,
+          log: app.log,
         },
         (data, update) => gate.processCheck(data, update),
-        (data, error) => gate.giveUp(data, error),
+        async (data, error) => gate.scheduleGiveUp(data, error),
       ),
   };
 }

@@ -916,6 +916,25 @@ test("failNext answers the next matching requests with the status and a GitHub-s
   });
 });
 
+test("delayNext answers the next matching requests late; clearFailures drops pending failures and delays", async () => {
+  await withFake(async (fake, octokit) => {
+    fake.createRepo("acme/platform");
+    fake.delayNext({ method: "GET", path: /^\/repos\/acme\/platform$/ }, 300);
+    let started = performance.now();
+    await octokit.rest.repos.get({ owner: "acme", repo: "platform" });
+    assert.ok(performance.now() - started >= 290, "the first request waited");
+    started = performance.now();
+    await octokit.rest.repos.get({ owner: "acme", repo: "platform" });
+    assert.ok(performance.now() - started < 290, "the second did not");
+    fake.failNext({ path: /^\/repos\/acme\/platform$/ }, 502, 5);
+    fake.delayNext({ path: /^\/repos\/acme\/platform$/ }, 5000, 5);
+    fake.clearFailures();
+    started = performance.now();
+    assert.equal((await octokit.rest.repos.get({ owner: "acme", repo: "platform" })).status, 200);
+    assert.ok(performance.now() - started < 2000);
+  });
+});
+
 test("requests GitHub's OpenAPI description refuses land in violations (and GitHub's 422 where it would refuse them)", async () => {
   await withFake(
     async (fake, octokit) => {

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { registerGate } from "../../src/app/index.js";
-import type { Gate } from "../../src/app/gate.js";
+import type { Gate, GateOptions } from "../../src/app/gate.js";
 import { BlobCache } from "../../src/app/blob-cache.js";
 import { startFakeGitHub, type FakeGitHub, type FakeRepo } from "../helpers/fake-github.js";
 import { userId } from "../helpers/fake-github/objects.js";
@@ -41,6 +41,8 @@ export interface HarnessOptions {
   retryBaseMs?: number;
   /** Reuse a running fake (a restarted app finds GitHub as it left it). */
   fake?: FakeGitHub;
+  /** More Gate options (the analysis limit, the sweeper's, give-up retries, a queue). */
+  gate?: GateOptions;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -70,6 +72,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     })),
   });
   const gate = registerGate(probot, {
+    ...options.gate,
     markerSecret: privateKey,
     now: () => NOW,
     cache: options.cache ?? new BlobCache(),

@@ -91,3 +91,39 @@ export async function startRedis(): Promise<{ url: string; stop: () => Promise<v
   await waitFor(() => (server.output().includes("Ready to accept connections") ? true : undefined), 10_000, 50);
   return { url: `redis://127.0.0.1:${port}`, stop: () => server.stop("SIGTERM") };
 }
+
+export interface OwnRedis {
+  url: string;
+  /** Stops the server (SIGTERM; it keeps no data: `--save ""`, no append-only file). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port, empty: a Redis restarted without its data. */
+  start(): Promise<void>;
+}
+
+/**
+ * A redis-server of the test's own (never the shared MTLS_GATE_TEST_REDIS_URL one: the test stops and restarts it), or
+ * null when the machine has none.
+ */
+export async function startOwnRedis(): Promise<OwnRedis | null> {
+  if (spawnSync("redis-server", ["--version"]).status !== 0) return null;
+  const port = await freePort();
+  let server: RunningProcess | null = null;
+  const start = async () => {
+    const started = startProcess(
+      "redis-server",
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      { env: { PATH: process.env.PATH ?? "" } },
+    );
+    server = started;
+    await waitFor(() => (started.output().includes("Ready to accept connections") ? true : undefined), 10_000, 50);
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    start,
+    stop: async () => {
+      await server?.stop("SIGTERM");
+      server = null;
+    },
+  };
+}

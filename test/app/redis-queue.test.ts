@@ -1,4 +1,7 @@
-/** The durable queue's own guarantees, against a real redis-server: joined duplicates, and fail-closed give-up. */
+/**
+ * The durable queue's own guarantees, against a real redis-server: joined duplicates, fail-closed give-up, and the
+ * shared record of in-progress runs the sweeper reads.
+ */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { RedisCheckQueue } from "../../src/app/queue/redis-queue.js";
@@ -49,6 +52,47 @@ describe("RedisCheckQueue", { skip: redis ? false : "no redis-server on this mac
     assert.equal(attempts.length, 2, "tried as often as configured");
     assert.equal(givenUp.length, 1);
     assert.equal(givenUp[0]?.checkRunId, 77, "the give-up handler knows which run to complete");
+  });
+
+  it("records in-progress runs for every replica: listed once stale, claimed by one sweeper only, released, forgotten", async () => {
+    assert.ok(redis);
+    const queue = new RedisCheckQueue(
+      { url: redis.url, role: "web", concurrency: 1, lockMs: 2000, attempts: 1, queueName: "runs-test" },
+      async () => undefined,
+      async () => undefined,
+    );
+    queues.push(queue);
+    const other = new RedisCheckQueue(
+      { url: redis.url, role: "web", concurrency: 1, lockMs: 2000, attempts: 1, queueName: "runs-test" },
+      async () => undefined,
+      async () => undefined,
+    );
+    queues.push(other);
+    const run = (checkRunId: number, since: number) => ({
+      checkRunId,
+      installationId: 1,
+      repo: { owner: "acme", repo: "queue" },
+      headSha: "e".repeat(40),
+      since,
+    });
+    await queue.runs.opened(run(1, 1000));
+    await queue.runs.opened(run(2, 5000));
+    assert.deepEqual(await other.runs.startedBefore(1000, 10), [], "not older than the limit");
+    assert.deepEqual(await other.runs.startedBefore(2000, 10), [run(1, 1000)], "another replica sees it");
+    assert.equal(await other.runs.claim(1), true);
+    assert.equal(await queue.runs.claim(1), false, "one sweeper only");
+    assert.deepEqual(await queue.runs.startedBefore(9000, 10), [run(2, 5000)], "a claimed run is not listed");
+    await other.runs.release(run(1, 1000));
+    assert.deepEqual(
+      await queue.runs.startedBefore(9000, 10),
+      [run(1, 1000), run(2, 5000)],
+      "released for the next sweep",
+    );
+    await queue.runs.completed(1);
+    await queue.runs.opened(run(2, 8000));
+    assert.deepEqual(await other.runs.startedBefore(8000, 10), [], "forgotten, or taken up again");
+    await queue.runs.completed(2);
+    assert.deepEqual(await queue.readiness(), { redis: "up", workers: "none" });
   });
 
   it("joins a second event for the same head SHA to the waiting job; a re-run is its own job", async () => {

@@ -1,8 +1,8 @@
 /**
  * deploy/kubernetes: every manifest is checked against its Kubernetes schema (kubernetes-models, generated from the
  * Kubernetes OpenAPI), the kustomization against the files present, and the behaviour the deployment relies on is
- * asserted: web and worker roles, probes on /ping, non-root pods, Secrets referenced and never inlined, the HPA on the
- * worker Deployment, the Service on the web pods.
+ * asserted: web and worker roles, readiness on /ready and liveness on /ping, non-root pods, Secrets referenced and
+ * never inlined, the HPA on the worker Deployment, the Service on the web pods.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -207,9 +207,13 @@ function checkBehaviour(manifests: Manifest[]): void {
     assert.equal(env.HOST, "0.0.0.0", `${name}: HOST=0.0.0.0, or the kubelet cannot reach /ping`);
     if (env.PORT !== undefined) assert.equal(env.PORT, String(PORT), `${name}: PORT matches the container port`);
 
-    for (const probeName of ["readinessProbe", "livenessProbe"] as const) {
+    // Readiness follows Redis and the workers (the app's GET /ready); liveness only that the process serves HTTP.
+    for (const [probeName, path] of [
+      ["readinessProbe", "/ready"],
+      ["livenessProbe", "/ping"],
+    ] as const) {
       const probe = container[probeName];
-      assert.equal(probe?.httpGet?.path, "/ping", `${name}: ${probeName} is an httpGet on /ping`);
+      assert.equal(probe?.httpGet?.path, path, `${name}: ${probeName} is an httpGet on ${path}`);
       assert.equal(resolvePort(container, probe?.httpGet?.port), PORT, `${name}: ${probeName} on port ${PORT}`);
     }
 
@@ -413,7 +417,7 @@ describe("deploy/kubernetes", () => {
     assert.throws(() => validate({ file: deployment.file, doc: broken as unknown as Doc }), /must be string/);
   });
 
-  it("web and worker roles: /ping probes, non-root, Secrets by reference; the HPA on the worker, the Service and PDBs on the right pods", () => {
+  it("web and worker roles: /ready and /ping probes, non-root, Secrets by reference; the HPA on the worker, the Service and PDBs on the right pods", () => {
     checkBehaviour(loadManifests());
   });
 

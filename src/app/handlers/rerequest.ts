@@ -8,6 +8,8 @@ export function onCheckRunRerequested(gate: Gate) {
   return async (context: Context<"check_run.rerequested">): Promise<void> => {
     const run = context.payload.check_run;
     if (run.name !== CHECK_RUN_NAME) return;
+    // Before asking GitHub anything: a queue that cannot take the job answers 503 now, not after GitHub's timeout.
+    await gate.ensureQueueAvailable(context.id);
     const repo = context.repo();
     const subject = await subjectForSha(context.octokit, repo, run.head_sha, {
       pullNumbers: run.pull_requests.map((p) => p.number),
@@ -21,6 +23,7 @@ export function onCheckRunRerequested(gate: Gate) {
 export function onCheckSuiteRerequested(gate: Gate) {
   return async (context: Context<"check_suite.rerequested">): Promise<void> => {
     const suite = context.payload.check_suite;
+    await gate.ensureQueueAvailable(context.id);
     const repo = context.repo();
     const subject = await subjectForSha(context.octokit, repo, suite.head_sha, {
       pullNumbers: suite.pull_requests.map((p) => p.number),

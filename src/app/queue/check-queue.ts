@@ -1,4 +1,5 @@
 import type { CheckTarget } from "../check-target.js";
+import type { RunRegistry } from "../run-registry.js";
 
 /** A check to run, as it travels through the queue: plain data, no clients or callbacks. */
 export interface CheckJobData {
@@ -19,12 +20,36 @@ export interface CheckJobData {
  */
 export interface CheckQueue {
   readonly durable: boolean;
+  /** The runs the whole deployment has in progress (shared by replicas), or null when only this process has runs. */
+  readonly runs: RunRegistry | null;
+  /** Rejects (soon: producers never wait long) when the job cannot be queued; the webhook is then answered 503. */
   enqueue(data: CheckJobData): Promise<void>;
   recordHead(pullKey: string, headSha: string): Promise<void>;
   latestHead(pullKey: string): Promise<string | null>;
+  /** Resolves once jobs can be queued, or rejects within the producer's timeout (a webhook that needs GitHub first). */
+  ensureAvailable(): Promise<void>;
+  /** Whether Redis (if any) answers and this process's workers (if any) can take jobs: `GET /ready`. */
+  readiness(): Promise<QueueReadiness>;
   /** Resolves when no job is waiting or running in this process (tests, demo, graceful shutdown). */
   idle(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface QueueReadiness {
+  /** `none`: the queue does not use Redis. */
+  redis: "up" | "down" | "none";
+  /** `none`: this process runs no jobs (`MTLS_GATE_ROLE=web`). */
+  workers: "up" | "down" | "none";
+}
+
+/** The queue could not take a job (Redis unreachable or too slow): the delivery failed, and can be redelivered. */
+export class QueueUnavailableError extends Error {
+  /** Probot's webhook middleware answers with an error's `status`: GitHub records the delivery as failed. */
+  readonly status = 503;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "QueueUnavailableError";
+  }
 }
 
 export type CheckProcessor = (data: CheckJobData, update: (data: CheckJobData) => Promise<void>) => Promise<void>;

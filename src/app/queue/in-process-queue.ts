@@ -1,9 +1,19 @@
 import { JobQueue } from "../job-queue.js";
-import { jobKey, type CheckJobData, type CheckProcessor, type CheckQueue } from "./check-queue.js";
+import {
+  jobKey,
+  QueueUnavailableError,
+  type CheckJobData,
+  type CheckProcessor,
+  type CheckQueue,
+  type QueueReadiness,
+} from "./check-queue.js";
 
 /** The embedded default: jobs run in this process as soon as they arrive; nothing survives a restart. */
 export class InProcessCheckQueue implements CheckQueue {
   readonly durable = false;
+  /** Only this process has runs: the gate's own record of them is all there is. */
+  readonly runs = null;
+  #closing = false;
   readonly #jobs = new JobQueue();
   readonly #heads = new Map<string, string>();
 
@@ -13,6 +23,7 @@ export class InProcessCheckQueue implements CheckQueue {
   ) {}
 
   async enqueue(data: CheckJobData): Promise<void> {
+    if (this.#closing) throw new QueueUnavailableError("the app is shutting down");
     let current = data;
     this.#jobs.start(
       jobKey(data),
@@ -32,11 +43,20 @@ export class InProcessCheckQueue implements CheckQueue {
     return this.#heads.get(pullKey) ?? null;
   }
 
+  async ensureAvailable(): Promise<void> {
+    if (this.#closing) throw new QueueUnavailableError("the app is shutting down");
+  }
+
+  async readiness(): Promise<QueueReadiness> {
+    return { redis: "none", workers: this.#closing ? "down" : "up" };
+  }
+
   idle(): Promise<void> {
     return this.#jobs.idle();
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     await this.#jobs.idle();
   }
 }

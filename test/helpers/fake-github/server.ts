@@ -19,6 +19,13 @@ interface Failure {
   remaining: number;
 }
 
+interface Delay {
+  method?: string;
+  path: RegExp;
+  ms: number;
+  remaining: number;
+}
+
 const ID_BASES: Record<Parameters<FakeState["nextId"]>[0], number> = {
   repo: 100_000,
   pull: 900_000_000,
@@ -43,6 +50,7 @@ class FakeGitHubImpl implements FakeGitHub, FakeState {
   private readonly server: Server;
   private readonly repos = new Map<string, FakeRepoImpl>();
   private readonly failures: Failure[] = [];
+  private readonly delays: Delay[] = [];
   private readonly counters = new Map<string, number>();
   private rateUsed = 0;
   private readonly rateReset = Math.floor(Date.now() / 1000) + 3600;
@@ -112,6 +120,17 @@ class FakeGitHubImpl implements FakeGitHub, FakeState {
     const failure: Failure = { path: stateless(match.path), status, remaining: times };
     if (match.method !== undefined) failure.method = match.method.toUpperCase();
     this.failures.push(failure);
+  }
+
+  delayNext(match: { method?: string; path: RegExp }, ms: number, times = 1): void {
+    const delay: Delay = { path: stateless(match.path), ms, remaining: times };
+    if (match.method !== undefined) delay.method = match.method.toUpperCase();
+    this.delays.push(delay);
+  }
+
+  clearFailures(): void {
+    this.failures.length = 0;
+    this.delays.length = 0;
   }
 
   apiCalls(filter: { method?: string; path?: RegExp } = {}): RecordedRequest[] {
@@ -205,6 +224,15 @@ class FakeGitHubImpl implements FakeGitHub, FakeState {
 
     const docsUrl = (template && operation(template, method)?.externalDocs?.url) || DEFAULT_DOCS;
     let reply: Reply;
+    const delay = this.delays.find(
+      (d) => d.remaining > 0 && (d.method === undefined || d.method === method) && d.path.test(path),
+    );
+    if (delay) {
+      delay.remaining--;
+      if (delay.remaining === 0) this.delays.splice(this.delays.indexOf(delay), 1);
+      // Unref'd: a request held for a client that was killed must not keep the test process alive.
+      await new Promise((resolve) => setTimeout(resolve, delay.ms).unref());
+    }
     const failure = this.failures.find((f) => f.remaining > 0 && (f.method === undefined || f.method === method) && f.path.test(path));
     if (failure) {
       failure.remaining--;

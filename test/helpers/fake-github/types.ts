@@ -39,6 +39,10 @@ export interface FakeGitHub {
   repo(fullName: string): FakeRepo;
   /** The next `times` (default 1) matching requests are answered with `status` and a GitHub-style JSON error body. */
   failNext(match: { method?: string; path: RegExp }, status: number, times?: number): void;
+  /** The next `times` (default 1) matching requests are answered only after `ms` milliseconds (a slow or stalled GitHub). */
+  delayNext(match: { method?: string; path: RegExp }, ms: number, times?: number): void;
+  /** Drops every pending failNext and delayNext rule: GitHub is well again. */
+  clearFailures(): void;
   /** Recorded requests without the installation access-token POST and without the tarball's codeload hop. */
   apiCalls(filter?: { method?: string; path?: RegExp }): RecordedRequest[];
   /** Clears requests and violations (repositories and pending failNext rules stay). */
