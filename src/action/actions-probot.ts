@@ -9,6 +9,7 @@
  * token-authenticated Probot, the app function loaded on it, the event file's payload received under the run id, and
  * then, as `run` does not, the wait for the checks the handlers queued.
  */
+import { loadLimitsFromEnv } from "../core/limits.js";
 import { pino } from "pino";
 import type { Probot } from "probot";
 import {
@@ -49,7 +50,9 @@ export async function startActionApp(
   await probot.load((app) => {
     // The adapter bundles Probot 13; the app is written against Probot 14. What the Gate and its handlers use of the
     // instance (`on`, `auth`, `log`) and of its clients (REST methods, `paginate`, `config.get`) is the same in both.
-    gate = registerGate(app as unknown as Probot);
+    const { limits, problems } = loadLimitsFromEnv(process.env);
+    if (problems.length > 0) throw new Error(problems.join("; "));
+    gate = registerGate(app as unknown as Probot, { limits });
   });
   if (!gate) throw new Error("the app function registered no gate");
   const loaded = gate;

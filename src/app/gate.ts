@@ -1,4 +1,5 @@
 import deepmerge from "deepmerge";
+import { DEFAULT_LOAD_LIMITS, type LoadLimits } from "../core/limits.js";
 import type { Context, Probot } from "probot";
 import { renderInternalError } from "../report/check-run.js";
 import { renderSweptRun } from "../report/swept-run.js";
@@ -43,6 +44,8 @@ export interface GateOptions {
    * random key: acceptances then count only in the process that recorded them (fail closed).
    */
   markerSecret?: string | Buffer;
+  /** The analysis limits (default: src/core/limits.ts; `npm start` reads `MTLS_GATE_MAX_*`). */
+  limits?: LoadLimits;
   /** The analysis limit: a job still running after it is stopped and its run fails (default 5 minutes). */
   analysisTimeoutMs?: number;
   /** How often the sweeper looks for abandoned runs (default 60 s). */
@@ -94,8 +97,9 @@ export class Gate {
     this.settings = {
       cache: options.cache ?? new BlobCache(),
       now: options.now ?? (() => new Date()),
-      reader: { ...DEFAULT_READER, ...options.reader },
+      reader: { ...DEFAULT_READER, maxFileBytes: (options.limits ?? DEFAULT_LOAD_LIMITS).maxFileBytes, ...options.reader },
       ruleDocsUrl,
+      limits: options.limits ?? DEFAULT_LOAD_LIMITS,
     };
     this.markerKey = markerKey(options.markerSecret ?? randomBytes(32));
     this.analysisTimeoutMs = options.analysisTimeoutMs ?? DEFAULT_ANALYSIS_TIMEOUT_MS;

@@ -1,4 +1,5 @@
 import type { ApplicationFunction, Probot } from "probot";
+import { loadLimitsFromEnv } from "../core/limits.js";
 import { Gate, type GateOptions } from "./gate.js";
 import { deploymentSettings, gateOptionsFor, markerSecretFrom } from "./settings.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
@@ -28,7 +29,10 @@ export function registerGate(app: Probot, options: GateOptions = {}): Gate {
  * handlers, `GET /ready` on Probot's server, and the sweeper (at start, then every `MTLS_GATE_SWEEP_INTERVAL_MS`).
  */
 const mtlsGate: ApplicationFunction = (app, options) => {
-  const gate = registerGate(app, gateOptionsFor(deploymentSettings(process.env), app, markerSecretFrom(process.env)));
+  // Limits set wrong refuse the start: a deployment never runs with limits it did not ask for.
+  const { limits, problems } = loadLimitsFromEnv(process.env);
+  if (problems.length > 0) throw new Error(problems.join("; "));
+  const gate = registerGate(app, { ...gateOptionsFor(deploymentSettings(process.env), app, markerSecretFrom(process.env)), limits });
   // Absent when the function is loaded without a server (Probot's createNodeMiddleware has it too).
   options?.addHandler?.(readyHandler(gate));
   gate.startSweeper();

@@ -2,6 +2,7 @@ import { analyzeDiff, analyzeTree, type TreeAnalysis } from "../core/analyze.js"
 import { decide } from "../core/verdict.js";
 import { POLICY_PATH, type Policy } from "../core/policy/policy.js";
 import { DEFAULT_LOAD_LIMITS, isManifestPath } from "../core/source/load.js";
+import type { LoadLimits } from "../core/limits.js";
 import type { RouteView } from "../core/views.js";
 import {
   renderCheckRun,
@@ -33,6 +34,8 @@ export interface GateSettings {
   now: () => Date;
   reader: Omit<ReaderOptions, "cache">;
   ruleDocsUrl: (ruleId: string) => string;
+  /** The analysis limits (`MTLS_GATE_MAX_*`, see src/core/limits.ts). */
+  limits: LoadLimits;
 }
 
 export const DEFAULT_READER: GateSettings["reader"] = {
@@ -156,7 +159,7 @@ export async function prepareAnalysis(
     if (skipUnchanged && changes && !touchesManifests(changes)) return { kind: "no-manifest-changes", baseSha };
   }
 
-  const options = { policy, now: settings.now(), validatePolicyFile: true };
+  const options = { policy, now: settings.now(), validatePolicyFile: true, limits: settings.limits };
   const diff = base ? analyzeDiff(base.files, head.files, options) : null;
   const analysis = diff ?? analyzeTree(head.files, options);
   return {

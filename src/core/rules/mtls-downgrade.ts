@@ -1,6 +1,6 @@
 import { mappingTlsOrService } from "./locations.js";
 import { defineRule, text } from "./rule.js";
-import { weaker, type RouteMode } from "../types.js";
+import { weaker } from "../types.js";
 
 
 export const rule = defineRule({
