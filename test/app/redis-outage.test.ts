@@ -209,7 +209,10 @@ describe(
       assert.match(swept.output.title ?? "", /^Abandoned/);
       assert.match(swept.output.summary ?? "", /Re-run/);
       assert.match(swept.output.summary ?? "", /\/mtls-gate recheck/);
-      assert.match(restarted.process.output(), /the sweeper completed an abandoned run/);
+      // The sweeper logs once GitHub has answered its update, a moment after the fake recorded it.
+      await waitFor(() => (/the sweeper completed an abandoned run/.test(restarted.process.output()) ? true : undefined), 10_000).catch(() =>
+        assert.fail(`no sweeper log line:\n${restarted.process.output().slice(-2000)}`),
+      );
       assert.deepEqual(fake.violations, []);
       console.log(`orphan figures: ${JSON.stringify({ sweptAfterRestartMs: Math.round(sweptAfterMs) })}`);
     });
