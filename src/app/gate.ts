@@ -483,11 +483,6 @@ export class Gate {
     return { appId: (await this.appInfo()).id };
   }
 
-  /** The login the app comments as: `<slug>[bot]`. */
-  async botLogin(): Promise<string | null> {
-    const { slug } = await this.appInfo();
-    return slug ? `${slug}[bot]` : null;
-  }
 
   /** The external id of this app's latest run on a SHA: what it compared, for a re-run whose payload does not say. */
   async lastExternalId(octokit: GitHubClient, repo: CheckTarget["repo"], headSha: string): Promise<string | null> {

@@ -1,8 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { Policy } from "../../core/policy/policy.js";
-import type { Finding } from "../../core/types.js";
 import type { GitHubClient, RepoRef } from "../github-client.js";
-import { covers } from "../../core/verdict.js";
 import type { Permission } from "./permission.js";
 
 /**
@@ -207,9 +204,4 @@ export async function readAcceptances(
     state.acceptances.push(...acceptancesFrom(records));
   }
   return state;
-}
-
-/** Whether any acceptance covers a finding (the core's rule: see `covers` in src/core/verdict.ts). */
-export function isAccepted(finding: Finding, acceptances: readonly Acceptance[], policy: Policy): boolean {
-  return acceptances.some((a) => covers(a, finding, policy));
 }
