@@ -54,7 +54,7 @@ const EXPECTED: Record<string, string[]> = {
     "mapping-rejected rejected/mappings.yaml:44 error",
   ],
   "side findings of the same tree": [
-    // the internal CA is RSA 2048, below the preferred 3072 bits
+    // the internal CA is RSA 2048, below the preferred 3072 bits the fixture's policy sets
     "weak-key apps/internal-ca.yaml:8 warning",
     // the Consul Connect context has no CA: the sidecar's certificate is not verified
     "upstream-unverified mesh/consul.yaml:11 notice",

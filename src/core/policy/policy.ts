@@ -50,7 +50,7 @@ export function defaultPolicy(): Policy {
     externalSecrets: [],
     require: { mtls: emptySelector(), verifiedUpstream: emptySelector() },
     rules: {},
-    certificates: { expiryWarningDays: 30, minRsaBits: 2048, preferredRsaBits: 3072, minEcBits: 256 },
+    certificates: { expiryWarningDays: 30, minRsaBits: 2048, preferredRsaBits: 2048, minEcBits: 256 },
     commands: { acceptErrors: "maintain" },
     suppressions: { newInPullRequest: "require-accept" },
   };
