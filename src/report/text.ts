@@ -125,11 +125,9 @@ const SKIPPED_FILES_SHOWN = 10;
  */
 export function renderCoverageHeader(input: ReportInput, options: TextOptions): string {
   const coverage = input.coverage;
-  if (coverage && foundNoManifests(coverage)) {
-    return `${paint(options, "yellow", `Coverage: no Kubernetes manifests found (${coverageSummary(coverage)})`)}\n\n`;
-  }
-  const line = coverage ? skippedLine(coverage) : undefined;
-  if (!coverage || !line) return "";
+  if (!coverage) return "";
+  const line = foundNoManifests(coverage) ? `no Kubernetes manifests found (${coverageSummary(coverage)})` : skippedLine(coverage);
+  if (!line) return "";
   const skipped = Object.values(coverage.skipped).reduce((sum, n) => sum + n, 0);
   const lines = [paint(options, "yellow", `Coverage: ${line}`)];
   for (const file of coverage.skippedFiles.slice(0, SKIPPED_FILES_SHOWN)) lines.push(`  ${file.path} (${file.reason})`);

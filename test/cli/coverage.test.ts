@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -65,6 +66,11 @@ test("a chart-only directory (every template skipped) does not pass silently", a
     stderr,
     /no manifests found in .*\(3 files read, 2 parsed, 1 skipped \(1 templated\), 2 not Kubernetes; 0 resources\)/,
   );
+  const text = await cli(["analyze", dir, "--allow-empty"]);
+  assert.deepEqual(text.stdout.split("\n").slice(0, 2), [
+    "Coverage: no Kubernetes manifests found (3 files read, 2 parsed, 1 skipped (1 templated), 2 not Kubernetes; 0 resources)",
+    "  chart/templates/mapping.yaml (templated)",
+  ]);
   const json = await cli(["analyze", dir, "--allow-empty", "--format", "json"]);
   assert.equal(json.code, 0);
   assert.equal((JSON.parse(json.stdout) as JsonReport).coverage?.skipped.templated, 1);
@@ -126,4 +132,19 @@ test("nothing skipped: no Coverage line, the output is as before", async () => {
   const { code, stdout } = await cli(["analyze", dir]);
   assert.equal(code, 0);
   assert.doesNotMatch(stdout, /Coverage/);
+});
+
+test("a symlink committed to git (mode 120000) is skipped as a symlink with --head, never read as YAML", async () => {
+  const dir = tree({ "apps/api.yaml": mapping });
+  symlinkSync("api.yaml", join(dir, "apps/linked.yaml"));
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: dir, stdio: "pipe" });
+  git("init", "-q");
+  git("add", ".");
+  git("commit", "-qm", "tree");
+  const { code, stdout } = await cli(["analyze", dir, "--base", "HEAD", "--head", "HEAD", "--format", "json"]);
+  assert.equal(code, 0);
+  const coverage = (JSON.parse(stdout) as JsonReport).coverage;
+  assert.deepEqual(coverage?.skippedFiles, [{ path: "apps/linked.yaml", reason: "symlink" }]);
+  assert.deepEqual(coverage?.resources, { Mapping: 1 });
 });
