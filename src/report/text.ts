@@ -106,7 +106,7 @@ export function verdictLine(input: ReportInput, options: TextOptions = { color: 
   const counts = `${summary.errors} error(s), ${summary.warnings} warning(s), ${summary.notices} notice(s), ${summary.suppressed} suppressed`;
   const why = notBlockingBecause(input);
   const coverageReason = input.verdict?.coverage?.reason;
-  const errorsNotBlocking = `${why ? ` · errors not blocking: ${why}` : ""}${coverageReason ? ` · blocking: ${coverageReason}` : ""}`;
+  const errorsNotBlocking = `${why ? ` · errors not blocking: ${why}` : ""}${coverageReason ? ` · skipped files block: ${coverageReason}` : ""}`;
   if (input.hasBase) {
     const introduced = input.findings.filter((f) => f.introduced !== false && !f.suppressed).length;
     const preExisting = input.findings.filter((f) => f.introduced === false && !f.suppressed).length;

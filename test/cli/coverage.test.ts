@@ -121,7 +121,7 @@ test("coverage.failOnSkipped: true makes a skipped template blocking: exit 1, an
   assert.equal(code, 1);
   assert.match(
     stdout,
-    /^FAIL: .* · blocking: 1 manifest file in scope could not be analysed \(1 templated\) and the policy's coverage\.failOnSkipped is true$/m,
+    /^FAIL: .* · skipped files block: 1 manifest file in scope could not be analysed \(1 templated\) and the policy's coverage\.failOnSkipped is true$/m,
   );
   const json = JSON.parse((await cli(["analyze", dir, "--format", "json"])).stdout) as JsonReport;
   assert.equal(json.summary.failed, true);
