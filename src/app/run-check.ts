@@ -200,7 +200,8 @@ export function reportFor(
     return renderNoManifestChanges({ headSha: target.headSha, baseSha: prepared.baseSha });
   const { analysis, policy, changes } = prepared;
   const { acceptances } = state;
-  const failing = decide(analysis.findings, policy, { hasBase: prepared.hasBase, acceptances }).blocking;
+  const verdict = decide(analysis.findings, policy, { hasBase: prepared.hasBase, acceptances, coverage: analysis.coverage });
+  const failing = verdict.blocking;
   return renderCheckRun({
     findings: analysis.findings,
     failing,
@@ -220,6 +221,8 @@ export function reportFor(
     fileUrl: fileUrlFor(htmlUrl, target.headSha),
     acceptances,
     ...(state.problem ? { acceptanceProblem: state.problem } : {}),
+    coverage: analysis.coverage,
+    coverageBlocking: verdict.coverage?.blocks ? verdict.coverage.reason : null,
   });
 }
 

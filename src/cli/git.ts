@@ -26,18 +26,19 @@ export function readTreeAtRef(dir: string, ref: string, maxBytes: number): Sourc
   const { top, prefix } = repositoryOf(dir);
   git(top, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
   const listing = git(top, ["ls-tree", "-r", "-z", "--long", ref, "--", prefix || "."]).toString("utf8");
-  const entries: { path: string; sha: string; size: number }[] = [];
+  const entries: { path: string; sha: string; size: number; symlink: boolean }[] = [];
   for (const record of listing.split("\0")) {
     if (!record) continue;
     const tab = record.indexOf("\t");
-    const [, type, sha, size] = record.slice(0, tab).trim().split(/\s+/);
+    const [mode, type, sha, size] = record.slice(0, tab).trim().split(/\s+/);
     const fullPath = record.slice(tab + 1);
     if (type !== "blob" || !sha || !fullPath.startsWith(prefix)) continue;
     const path = fullPath.slice(prefix.length);
     if (!isCandidate(path)) continue;
-    entries.push({ path, sha, size: Number(size) });
+    // A symbolic link's blob is its target path: reported as skipped (symlink), never read as YAML.
+    entries.push({ path, sha, size: Number(size), symlink: mode === "120000" });
   }
-  const wanted = entries.filter((e) => e.size <= maxBytes);
+  const wanted = entries.filter((e) => e.size <= maxBytes && !e.symlink);
   const blobs = wanted.length > 0 ? git(top, ["cat-file", "--batch"], Buffer.from(wanted.map((e) => e.sha).join("\n") + "\n")) : Buffer.alloc(0);
   const contents = new Map<string, Uint8Array>();
   let offset = 0;
@@ -48,7 +49,8 @@ export function readTreeAtRef(dir: string, ref: string, maxBytes: number): Sourc
     contents.set(entry.sha, blobs.subarray(headerEnd + 1, headerEnd + 1 + length));
     offset = headerEnd + 1 + length + 1;
   }
-  return entries.map((entry) => {
+  return entries.map((entry): SourceFile => {
+    if (entry.symlink) return { path: entry.path, text: "", size: 0, symlink: true };
     const bytes = contents.get(entry.sha);
     return bytes ? decodeFile(entry.path, bytes) : { path: entry.path, text: "", size: entry.size };
   });

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { analyzeDiff, analyzeTree, summarize, type TreeAnalysis } from "../core/analyze.js";
 import { decide } from "../core/verdict.js";
+import { foundNoManifests, noManifestsMessage } from "../core/coverage.js";
 import { RULES } from "../core/rules/index.js";
 import { loadLimitsFromEnv, type LoadLimits } from "../core/limits.js";
 import type { SourceFile } from "../core/types.js";
@@ -26,6 +27,7 @@ interface AnalyzeOptions {
   head?: string;
   format: Format;
   exitZero?: boolean;
+  allowEmpty?: boolean;
   now?: Date;
 }
 
@@ -88,7 +90,7 @@ function run(dir: string, options: AnalyzeOptions, io: CliIo): { analysis: TreeA
     analysis = analyzeTree(head, analysisOptions);
   }
   progress(`${analysis.stats.files} files, ${analysis.stats.resources} resources, ${analysis.stats.rules} rules\n`);
-  const verdict = decide(analysis.findings, analysis.policy, { hasBase: options.base !== undefined });
+  const verdict = decide(analysis.findings, analysis.policy, { hasBase: options.base !== undefined, coverage: analysis.coverage });
   const report: ReportInput = {
     findings: analysis.findings,
     routes: analysis.routes,
@@ -97,6 +99,7 @@ function run(dir: string, options: AnalyzeOptions, io: CliIo): { analysis: TreeA
     failed: verdict.conclusion === "failure",
     verdict,
     hasBase: options.base !== undefined,
+    coverage: analysis.coverage,
     ...(removedRoutes ? { removedRoutes } : {}),
   };
   return { analysis, report };
@@ -122,11 +125,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option("--head <ref>", "git revision to analyse instead of the working tree (with --base)")
     .option("--exit-zero", "exit 0 even when findings reach failOn (for demos and reports)")
     .option("--now <date>", "evaluate certificate dates at this time instead of now", parseDate)
+    .option("--allow-empty", "pass when no Kubernetes manifest is found (default: \"no manifests found\" and exit 2)")
     .action((dir: string, options: AnalyzeOptions) => {
       if (options.head !== undefined && options.base === undefined) throw new UsageError("--head needs --base");
-      const { report } = run(resolve(dir), options, io);
+      const { analysis, report } = run(resolve(dir), options, io);
+      // Nothing analysed is not a pass: a wrong path, an empty directory, a chart whose every template was skipped.
+      if (!options.allowEmpty && foundNoManifests(analysis.coverage)) throw new UsageError(noManifestsMessage(dir, analysis.coverage));
       if (options.format === "json") io.stdout(renderJson(report));
-      else if (options.format === "sarif") io.stdout(renderSarif(report.findings, { rules: RULES, toolVersion: packageVersion() }));
+      else if (options.format === "sarif") io.stdout(renderSarif(report.findings, { rules: RULES, toolVersion: packageVersion(), coverage: analysis.coverage }));
       else if (options.format === "gitlab") io.stdout(renderGitLabCodeQuality(report.findings));
       else io.stdout(renderText(report, { color: io.isTty }));
       setExit(report.failed && !options.exitZero ? EXIT_FINDINGS : EXIT_OK);

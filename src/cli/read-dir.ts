@@ -7,7 +7,8 @@ const SKIPPED_DIRS = new Set([".git", "node_modules"]);
 
 /**
  * Every YAML file below `root` (paths relative to it, with `/`), the way `kubectl apply -R` finds them. Files over
- * `maxBytes` are not read: the core reports them from their size.
+ * `maxBytes` are not read: the core reports them from their size. Symbolic links are not followed: a YAML-named link
+ * is passed on with `symlink: true`, so the coverage counts it as skipped.
  */
 export function readDirectory(root: string, maxBytes: number): SourceFile[] {
   const files: SourceFile[] = [];
@@ -17,6 +18,11 @@ export function readDirectory(root: string, maxBytes: number): SourceFile[] {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!SKIPPED_DIRS.has(entry.name)) walk(full, path);
+        continue;
+      }
+      // A link is not followed (it may leave the tree, or loop): it is reported as skipped, never read.
+      if (entry.isSymbolicLink()) {
+        if (isCandidate(path)) files.push({ path, text: "", size: 0, symlink: true });
         continue;
       }
       if (!entry.isFile() || !isCandidate(path)) continue;

@@ -1,5 +1,6 @@
 import picomatch from "picomatch";
 import { decide } from "./verdict.js";
+import { computeCoverage, skipReasonOf, type Coverage, type FileOutcome } from "./coverage.js";
 import { DIAGNOSTICS } from "./diagnostics.js";
 import { buildModel, type Model, type ModelInput } from "./model/build.js";
 import { sortAndDedupe, toFinding } from "./findings.js";
@@ -36,6 +37,8 @@ export interface TreeAnalysis {
   simulation: Simulation;
   policy: Policy;
   stats: { files: number; documents: number; resources: number; rules: number };
+  /** What was read: files parsed, skipped by reason, resources by kind (see coverage.ts). */
+  coverage: Coverage;
 }
 
 export interface Summary {
@@ -67,15 +70,20 @@ function analyzeWithPolicy(
   options: AnalysisOptions,
   baseRoutes: readonly Route[] | undefined,
   carriedSuppressions: ReadonlySet<string> | undefined,
+  unchangedPaths: ReadonlySet<string> | undefined = undefined,
 ): { analysis: TreeAnalysis; suppressions: Suppressions } {
   const include = picomatch(policy.paths.include, { dot: true });
   const exclude = policy.paths.exclude.length > 0 ? picomatch(policy.paths.exclude, { dot: true }) : () => false;
   const limits = options.limits ?? DEFAULT_LOAD_LIMITS;
 
-  const candidates = files.filter((f) => f.path !== POLICY_PATH && isManifestPath(f.path) && include(f.path) && !exclude(f.path));
+  const inScope = files.filter((f) => f.path !== POLICY_PATH && isManifestPath(f.path) && include(f.path) && !exclude(f.path));
+  // Symbolic links the reader did not follow: counted as skipped, never parsed.
+  const fileOutcomes: FileOutcome[] = inScope.filter((f) => f.symlink === true).map((f) => ({ path: f.path, skipped: "symlink", parsed: false, kinds: [] }));
+  const candidates = inScope.filter((f) => f.symlink !== true);
   // The per-commit limits: the files left out are reported one by one (so many that they are not pushed as arguments).
   const selected = selectManifestFiles(candidates, limits);
   const diagnostics: SourceDiagnostic[] = [...policyDiagnostics, ...selected.diagnostics];
+  for (const left of selected.diagnostics) fileOutcomes.push({ path: left.location.file, skipped: "too-large", parsed: false, kinds: [] });
   const inputs: ModelInput[] = [];
   let documents = 0;
   for (const file of selected.files) {
@@ -83,7 +91,18 @@ function analyzeWithPolicy(
     diagnostics.push(...parsed.diagnostics);
     documents += parsed.documents.length;
     inputs.push({ path: file.path, text: file.text, documents: parsed.documents });
+    const skipped = skipReasonOf(parsed.diagnostics, parsed.documents.length);
+    fileOutcomes.push({
+      path: file.path,
+      ...(skipped ? { skipped } : {}),
+      parsed: skipped === undefined && parsed.notKubernetes === undefined,
+      kinds: parsed.documents.flatMap((doc) => kubernetesKind(doc.value) ?? []),
+    });
   }
+  const coverage = computeCoverage(fileOutcomes);
+  // With a base, only skipped files the change did not add or edit may soften an absence finding: otherwise a pull
+  // request could add one templated file and turn every missing-Secret error into a notice.
+  if (unchangedPaths) coverage.absenceDoubt = fileOutcomes.filter((o) => o.skipped !== undefined && unchangedPaths.has(o.path)).length;
   const model = buildModel(inputs, policy);
   diagnostics.push(...model.diagnostics);
   const simulation = simulate(model, policy);
@@ -101,6 +120,7 @@ function analyzeWithPolicy(
     sourceDiagnostics: diagnostics,
     baseRoutes,
     now,
+    coverage,
   };
   const findings: Finding[] = [];
   const internalErrors: Report[] = [];
@@ -143,8 +163,16 @@ function analyzeWithPolicy(
     simulation,
     policy,
     stats: { files: inputs.length, documents, resources, rules: RULES.length },
+    coverage,
   };
   return { analysis, suppressions };
+}
+
+/** The `kind` of a Kubernetes object (a mapping with string `apiVersion` and `kind`), else undefined. */
+function kubernetesKind(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const { apiVersion, kind } = value as Record<string, unknown>;
+  return typeof apiVersion === "string" && typeof kind === "string" && kind !== "" ? kind : undefined;
 }
 
 export interface DiffAnalysis extends TreeAnalysis {
@@ -168,7 +196,9 @@ export function analyzeDiff(baseFiles: readonly SourceFile[], headFiles: readonl
   const analysed = analyzeWithPolicy(baseFiles, { policy: headPolicy.policy, diagnostics: baseDiagnostics }, options, undefined, undefined);
   const base = analysed.analysis;
   const carried = activeSuppressionKeys(analysed.suppressions);
-  const head = analyzeWithPolicy(headFiles, headPolicy, options, base.simulation.routes, carried).analysis;
+  const baseText = new Map(baseFiles.map((f) => [f.path, f]));
+  const unchanged = new Set(headFiles.filter((f) => sameFile(baseText.get(f.path), f)).map((f) => f.path));
+  const head = analyzeWithPolicy(headFiles, headPolicy, options, base.simulation.routes, carried, unchanged).analysis;
   const baseFingerprints = new Set(base.findings.map((f) => f.fingerprint));
   for (const finding of head.findings) finding.introduced = !baseFingerprints.has(finding.fingerprint);
 
@@ -181,6 +211,11 @@ export function analyzeDiff(baseFiles: readonly SourceFile[], headFiles: readonl
   const headKeys = new Set(head.routes.map(routeKey));
   const removedRoutes = base.routes.filter((r) => !headKeys.has(routeKey(r))).map((r) => ({ ...r, change: "removed" as const }));
   return { ...head, base, removedRoutes };
+}
+
+/** The same file in both trees: same text, or (for files the reader did not hold whole) same size and flags. */
+function sameFile(base: SourceFile | undefined, head: SourceFile): boolean {
+  return base !== undefined && base.text === head.text && base.size === head.size && base.binary === head.binary && base.symlink === head.symlink;
 }
 
 function routeKey(route: RouteView): string {

@@ -12,6 +12,8 @@ export interface SourceFile {
   size?: number;
   /** True when the caller already saw NUL bytes or invalid UTF-8. */
   binary?: boolean;
+  /** True when the path is a symbolic link the caller did not follow (text empty): reported as skipped, never read. */
+  symlink?: boolean;
 }
 
 /** A 1-based source range. Columns are 1-based too; endColumn is exclusive-style "column after the last character". */

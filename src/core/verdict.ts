@@ -1,3 +1,4 @@
+import { describeSkipped, skippedCount, type Coverage } from "./coverage.js";
 import { REPOSITORY_PERMISSIONS, type Policy } from "./policy/policy.js";
 import { SEVERITY_RANK, type Finding } from "./types.js";
 
@@ -50,12 +51,26 @@ export interface Verdict {
   /** The findings that block, in the analysis's order. */
   blocking: Finding[];
   counts: Record<FindingStatus, number>;
+  /** Present when the analysis's coverage was given: what the files that were not analysed do to the verdict. */
+  coverage?: CoverageVerdict;
+}
+
+/** Files in scope that could not be analysed: with `coverage.failOnSkipped`, they block on their own. */
+export interface CoverageVerdict {
+  /** How many manifest files in scope were skipped (templated, encrypted, too large, binary, symlink, not YAML). */
+  skipped: number;
+  /** True when some were skipped and the policy's `coverage.failOnSkipped` is true: the verdict is a failure. */
+  blocks: boolean;
+  /** Why the verdict fails because of them (for every surface to print), or null when they do not block. */
+  reason: string | null;
 }
 
 export interface DecideOptions {
   /** Whether a base was analysed (only then is a finding pre-existing). */
   hasBase: boolean;
   acceptances?: readonly AcceptanceGrant[];
+  /** The analysis's coverage: with the policy's `coverage.failOnSkipped`, skipped files block. */
+  coverage?: Coverage;
 }
 
 export function decide(findings: readonly Finding[], policy: Policy, options: DecideOptions): Verdict {
@@ -69,7 +84,17 @@ export function decide(findings: readonly Finding[], policy: Policy, options: De
     decided.push({ finding, status, blocks });
     if (blocks) blocking.push(finding);
   }
-  return { conclusion: blocking.length > 0 ? "failure" : "success", findings: decided, blocking, counts };
+  const coverage = options.coverage ? coverageVerdict(options.coverage, policy) : undefined;
+  const fails = blocking.length > 0 || coverage?.blocks === true;
+  return { conclusion: fails ? "failure" : "success", findings: decided, blocking, counts, ...(coverage ? { coverage } : {}) };
+}
+
+function coverageVerdict(coverage: Coverage, policy: Policy): CoverageVerdict {
+  const skipped = skippedCount(coverage);
+  const blocks = skipped > 0 && policy.coverage.failOnSkipped;
+  const files = `${skipped} manifest file${skipped === 1 ? "" : "s"}`;
+  const reason = blocks ? `${files} in scope could not be analysed (${describeSkipped(coverage)}) and the policy's coverage.failOnSkipped is true` : null;
+  return { skipped, blocks, reason };
 }
 
 function statusOf(finding: Finding, policy: Policy, options: DecideOptions): FindingStatus {

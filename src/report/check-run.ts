@@ -1,3 +1,4 @@
+import { coverageSummary, foundNoManifests, skippedCount, skippedLine, type Coverage } from "../core/coverage.js";
 import { SEVERITY_RANK, weaker, type Finding, type RouteMode, type Severity } from "../core/types.js";
 import { CONSEQUENCE_RULES } from "../core/verdict.js";
 import type { RouteView } from "../core/views.js";
@@ -79,6 +80,16 @@ export interface CheckRunReportInput {
   acceptances?: readonly AcceptanceView[];
   /** Why no acceptance counts on this run (the conversation could not be read whole): shown, never silently ignored. */
   acceptanceProblem?: string;
+  /**
+   * What the head analysis read (`TreeAnalysis.coverage`): a Coverage line at the top of the summary when manifest files
+   * in scope were skipped, and "No manifests found" when no Kubernetes object was read. Absent: nothing is said.
+   */
+  coverage?: Coverage;
+  /**
+   * Why the skipped files block (`decide(…, { coverage }).coverage?.reason`, set with `coverage.failOnSkipped: true`):
+   * the run fails and says so at the top, even with no blocking finding.
+   */
+  coverageBlocking?: string | null;
 }
 
 export interface AcceptanceView {
@@ -189,6 +200,8 @@ export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
 
   const ctx: Context = { input, failOn: codeSpan(policy.failOn) };
   const parts: Part[] = [];
+  const coverage = coverageLines(input);
+  if (coverage) parts.push(fixed(coverage));
   parts.push(fixed(verdictLine(ctx, entries)), fixed(contextLine(input)));
 
   parts.push(
@@ -249,7 +262,7 @@ export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
   }
 
   return {
-    conclusion: input.failing.length > 0 ? "failure" : "success",
+    conclusion: input.failing.length > 0 || input.coverageBlocking ? "failure" : "success",
     title: titleOf(input, active, preExisting.length, suppressed),
     summary: layout(parts, MAX_OUTPUT_CHARS),
     ...(entries.length > 0 ? { text: fullList(ctx, entries) } : {}),
@@ -426,6 +439,9 @@ function titleOf(
   }
   if (hasBase && preExisting > 0) segments.push(`${preExisting} pre-existing`);
   if (suppressed > 0) segments.push(`${suppressed} suppressed`);
+  if (input.coverage && foundNoManifests(input.coverage)) segments.unshift("No manifests found");
+  else if (input.coverage && skippedCount(input.coverage) > 0) segments.push(`${plural(skippedCount(input.coverage), "file")} skipped${input.coverageBlocking ? " (blocking)" : ""}`);
+  else if (input.coverageBlocking) segments.push("skipped files block");
   return truncateChars(segments.join(" · "), MAX_TITLE_CHARS).replace(/\.+$/, "");
 }
 
@@ -440,6 +456,29 @@ function lostTitle(lost: readonly RouteView[]): string {
   const route = `${titleText(first.prefix ?? first.mapping)} now ${MODE_NAME[first.mode]} to ${titleText(`${first.upstream.host}:${first.upstream.port}`)}`;
   return `${what}: ${route}${lost.length > 1 ? ` (+${lost.length - 1} more)` : ""}`;
 }
+
+
+/**
+ * The top of the summary when the analysis did not see everything: no Kubernetes manifest at all, or manifest files in
+ * scope skipped (with the first few paths); and why they block, when they do. Undefined when everything was read.
+ */
+function coverageLines(input: CheckRunReportInput): string | undefined {
+  const { coverage } = input;
+  if (!coverage) return input.coverageBlocking ? `❌ **Blocks merge:** ${escapeInline(input.coverageBlocking)}.` : undefined;
+  const lines: string[] = [];
+  const skipped = skippedLine(coverage);
+  if (foundNoManifests(coverage)) lines.push(`⚠️ **No manifests found:** ${escapeInline(coverageSummary(coverage))}. Nothing in this tree was checked.`);
+  else if (skipped) lines.push(`⚠️ **Coverage:** ${escapeInline(skipped)}`);
+  if (lines.length > 0 && coverage.skippedFiles.length > 0) {
+    const shown = coverage.skippedFiles.slice(0, SKIPPED_FILES_SHOWN);
+    lines.push(shown.map((f) => `${codeSpan(f.path)} (${f.reason})`).join(", ") + (skippedCount(coverage) > shown.length ? `, … and ${skippedCount(coverage) - shown.length} more` : ""));
+  }
+  if (input.coverageBlocking) lines.push(`❌ **Blocks merge:** ${escapeInline(input.coverageBlocking)}.`);
+  return lines.length > 0 ? lines.join("\n\n") : undefined;
+}
+
+/** How many skipped files the summary names. */
+const SKIPPED_FILES_SHOWN = 10;
 
 function verdictLine(ctx: Context, entries: readonly Entry[]): string {
   const { input, failOn } = ctx;

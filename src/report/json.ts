@@ -1,3 +1,4 @@
+import type { Coverage } from "../core/coverage.js";
 import type { Verdict } from "../core/verdict.js";
 import type { Summary } from "../core/analyze.js";
 import type { Finding } from "../core/types.js";
@@ -10,6 +11,8 @@ export interface JsonReport {
   removedRoutes?: RouteView[];
   hosts: HostView[];
   summary: Summary & { failed: boolean };
+  /** What the analysis read (see the README's JSON contract). */
+  coverage?: Coverage;
 }
 
 export interface JsonFinding {
@@ -39,6 +42,8 @@ export interface ReportInput {
   verdict?: Verdict;
   /** A base was analysed: findings are introduced or pre-existing. */
   hasBase?: boolean;
+  /** What the analysis read: files parsed and skipped, resources by kind. */
+  coverage?: Coverage;
 }
 
 export function toJsonFinding(finding: Finding): JsonFinding {
@@ -70,5 +75,6 @@ export function renderJson(input: ReportInput): string {
     summary: { ...input.summary, failed: input.failed },
   };
   if (input.removedRoutes) report.removedRoutes = [...input.removedRoutes];
+  if (input.coverage) report.coverage = input.coverage;
   return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -1,3 +1,4 @@
+import type { Coverage } from "../core/coverage.js";
 import type { Rule } from "../core/rules/rule.js";
 import type { Finding, Severity } from "../core/types.js";
 
@@ -8,6 +9,8 @@ export interface SarifOptions {
   toolVersion: string;
   /** Where the rule docs live, e.g. a repository URL ending in `/`; rule pages are `docs/rules/<id>.md` under it. */
   docsBaseUri?: string;
+  /** What the analysis read: set as the run's `properties.coverage`. */
+  coverage?: Coverage;
 }
 
 /** SARIF 2.1.0, as GitHub code scanning reads it: one run, every rule described, results with real regions. */
@@ -36,6 +39,7 @@ export function renderSarif(findings: readonly Finding[], options: SarifOptions)
           },
         },
         originalUriBaseIds: { "%SRCROOT%": { description: { text: "The analysed repository root." } } },
+        ...(options.coverage ? { properties: { coverage: options.coverage } } : {}),
         results: findings.map((finding) => ({
           ruleId: finding.ruleId,
           ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId) } : {}),

@@ -1,3 +1,4 @@
+import { coverageSummary, foundNoManifests, skippedLine } from "../core/coverage.js";
 import type { Finding, RouteMode } from "../core/types.js";
 import type { RouteView } from "../core/views.js";
 import type { ReportInput } from "./json.js";
@@ -104,7 +105,8 @@ export function verdictLine(input: ReportInput, options: TextOptions = { color: 
   const blocking = input.verdict?.blocking.length ?? (input.failed ? undefined : 0);
   const counts = `${summary.errors} error(s), ${summary.warnings} warning(s), ${summary.notices} notice(s), ${summary.suppressed} suppressed`;
   const why = notBlockingBecause(input);
-  const errorsNotBlocking = why ? ` · errors not blocking: ${why}` : "";
+  const coverageReason = input.verdict?.coverage?.reason;
+  const errorsNotBlocking = `${why ? ` · errors not blocking: ${why}` : ""}${coverageReason ? ` · skipped files block: ${coverageReason}` : ""}`;
   if (input.hasBase) {
     const introduced = input.findings.filter((f) => f.introduced !== false && !f.suppressed).length;
     const preExisting = input.findings.filter((f) => f.introduced === false && !f.suppressed).length;
@@ -112,6 +114,26 @@ export function verdictLine(input: ReportInput, options: TextOptions = { color: 
     return `${word}: ${introduced} introduced (${blocking ?? "?"} blocking) · ${preExisting} pre-existing${suppressed}${errorsNotBlocking}\n`;
   }
   return `${word}: ${counts}${blocking !== undefined ? ` · ${blocking} blocking` : ""}${errorsNotBlocking}\n`;
+}
+
+/** How many skipped files the text output lists by path under the coverage line. */
+const SKIPPED_FILES_SHOWN = 10;
+
+/**
+ * The top of the output when manifests in scope could not be analysed: one line saying so, then the skipped files
+ * (the first few), so that a clean result is never read as covering files it did not see. Empty when none was skipped.
+ */
+export function renderCoverageHeader(input: ReportInput, options: TextOptions): string {
+  const coverage = input.coverage;
+  if (!coverage) return "";
+  const line = foundNoManifests(coverage) ? `no Kubernetes manifests found (${coverageSummary(coverage)})` : skippedLine(coverage);
+  if (!line) return "";
+  const skipped = Object.values(coverage.skipped).reduce((sum, n) => sum + n, 0);
+  const lines = [paint(options, "yellow", `Coverage: ${line}`)];
+  for (const file of coverage.skippedFiles.slice(0, SKIPPED_FILES_SHOWN)) lines.push(`  ${file.path} (${file.reason})`);
+  const shown = Math.min(coverage.skippedFiles.length, SKIPPED_FILES_SHOWN);
+  if (skipped > shown) lines.push(paint(options, "dim", `  … and ${skipped - shown} more`));
+  return `${lines.join("\n")}\n\n`;
 }
 
 export function renderText(input: ReportInput, options: TextOptions): string {
@@ -125,5 +147,5 @@ export function renderText(input: ReportInput, options: TextOptions): string {
     parts.push(paint(options, "bold", "Removed routes"), renderRoutes(input.removedRoutes, options));
   }
   parts.push(verdictLine(input, options));
-  return parts.join("\n");
+  return renderCoverageHeader(input, options) + parts.join("\n");
 }

@@ -32,7 +32,8 @@ ruleTester("cert-manager-weak-spec", [
     expect: [],
   },
   {
-    name: "cert-manager's default key (RSA 2048) is below the preferred size; RSA 1024 is an error",
+    name: "cert-manager's default key (RSA 2048) is below a preferred 3072 bits; RSA 1024 is an error",
+    policy: "certificates: {preferredRsaBits: 3072}\n",
     files: {
       "cm.yaml": docs(certificate("server"), certificate("weak", "privateKey:", "  algorithm: RSA", "  size: 1024")),
       "c.yaml": docs(host("h", "api.example.com", "server"), host("w", "weak.example.com", "weak")),

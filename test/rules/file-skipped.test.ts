@@ -66,9 +66,29 @@ sops:
   version: 3.8.1
 `;
 
+const workflow = `# passes: a GitHub workflow; its \${{ }} expressions are not Helm
+name: ci
+on: [push]
+jobs:
+  build:
+    runs-on: \${{ matrix.os }}
+    steps:
+    - run: echo "\${{ github.sha }}" \${{github.ref}}
+`;
+
 ruleTester("file-skipped", [
   { name: "clean: a plain manifest", files: { "api.yaml": plain }, expect: [] },
   { name: "clean: template markup only in comments", files: { "notes.yaml": helmInComment }, expect: [] },
+  {
+    name: "clean: GitHub Actions expressions (${{ }}) make a workflow file, not a template",
+    files: { ".github/workflows/ci.yml": workflow, "action.yml": "name: gate\nruns:\n  using: composite\n  steps:\n    - run: echo ${{inputs.path}}\n      shell: bash\n" },
+    expect: [],
+  },
+  {
+    name: "a Helm marker beside GitHub Actions expressions is still a template",
+    files: { "deploy.yml": `${workflow}    - run: deploy {{ .Values.tag }}\n` },
+    expect: [{ line: 9, column: 19, severity: "notice", data: { reason: "helm-template" } }],
+  },
   {
     // passes: a template that is not named .yaml/.yml is never read (NOTES.txt, _helpers.tpl)
     name: "clean: templates outside .yaml/.yml files are not read",

@@ -168,4 +168,17 @@ spec:
       { line: 20, column: 7, severity: "error", resource: "Mapping/edge/api-mapping", data: { suggestion: "tls", consequence: "the route is plaintext" } },
     ],
   },
+  {
+    name: "a notice when the dropped value is the default of the field it names; a warning when it is not",
+    files: {
+      "mapping.yaml": mapping("case_sensitiv: true is case_sensitive's default; host_regx: true is not", "api", "  case_sensitiv: true\n  host_regx: true\n"),
+      "context.yaml": context("cert_requird: false is cert_required's default", "  secret: client-cert\n  cert_requird: false\n"),
+      "secret.yaml": secret,
+    },
+    expect: [
+      { file: "context.yaml", line: 7, severity: "notice", messageId: "ignored-default", data: { key: "cert_requird", field: "cert_required" } },
+      { file: "mapping.yaml", line: 8, severity: "notice", messageId: "ignored-default", data: { key: "case_sensitiv", field: "case_sensitive" } },
+      { file: "mapping.yaml", line: 9, severity: "warning", messageId: "ignored", data: { key: "host_regx", suggestion: "host_regex" } },
+    ],
+  },
 ]);

@@ -23,7 +23,8 @@ ruleTester("weak-key", [
     expect: [{ line: 8, severity: "error", resource: "Secret/default/client", data: { keyType: "RSA", bits: 1024, problem: "too-small", threshold: 2048, certIndex: 0 } }],
   },
   {
-    name: "RSA 2048: warning below the preferred 3072 bits, also for a CA",
+    name: "RSA 2048: warning below a preferred 3072 bits, also for a CA",
+    policy: "certificates: {preferredRsaBits: 3072}\n",
     files: { "s.yaml": docs(clientSecret("client", "rsa2048.crt", "rsa2048.key"), caSecret("ca", "root-ca.crt")), "c.yaml": originating({ secret: "client", ca_secret: "ca" }) },
     expect: [
       { line: 8, severity: "warning", resource: "Secret/default/client", data: { bits: 2048, problem: "below-preferred", threshold: 3072 } },
@@ -31,8 +32,7 @@ ruleTester("weak-key", [
     ],
   },
   {
-    name: "clean: RSA 2048 with preferredRsaBits 2048",
-    policy: "certificates: {preferredRsaBits: 2048}\n",
+    name: "clean: RSA 2048 with the default preferredRsaBits (2048)",
     files: { "s.yaml": clientSecret("client", "rsa2048.crt", "rsa2048.key"), "c.yaml": ctx },
     expect: [],
   },

@@ -112,7 +112,7 @@ async function explainFailures(
   if (prepared.kind !== "analysed") return "Nothing to explain: this commit was not analysed.";
   // The check's own verdict (policy, scope and acceptances included): the routes whose findings block.
   const { acceptances } = await gate.acceptancesFor(context.octokit, target);
-  const verdict = decide(prepared.analysis.findings, prepared.policy, { hasBase: prepared.hasBase, acceptances });
+  const verdict = decide(prepared.analysis.findings, prepared.policy, { hasBase: prepared.hasBase, acceptances, coverage: prepared.analysis.coverage });
   const failingRoutes = new Set(
     verdict.blocking.filter((f) => f.resource?.match(/^(TCP)?Mapping\//)).map((f) => (f.resource ?? "").split("/").slice(1).join("/")),
   );

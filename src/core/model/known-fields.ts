@@ -363,3 +363,34 @@ export const TLS_MODULE_CONTEXT_FIELDS: readonly string[] = [
 
 /** Keys Emissary reads inside the TLS Module's `config.client` block (`secret` is used as the server's `ca_secret`). */
 export const TLS_MODULE_CLIENT_FIELDS: readonly string[] = ["cacert_chain_file", "cert_required", "enabled", "secret"];
+
+/**
+ * Emissary's defaults of scalar spec fields, by kind: what a field means when it is left out. An unknown key whose value
+ * is the default of that field (the key itself, where another version or kind knows it, or the field it is a
+ * misspelling of) costs nothing when Emissary drops it.
+ */
+export const FIELD_DEFAULTS: Readonly<Record<AmbassadorKind, Readonly<Record<string, string | number | boolean>>>> = {
+  Mapping: {
+    add_linkerd_headers: false,
+    auto_host_rewrite: false,
+    bypass_auth: false,
+    bypass_error_response_overrides: false,
+    case_sensitive: true,
+    connect_timeout_ms: 3000,
+    enable_ipv4: true,
+    enable_ipv6: false,
+    grpc: false,
+    host_regex: false,
+    method_regex: false,
+    precedence: 0,
+    prefix_regex: false,
+    rewrite: "/",
+    shadow: false,
+    timeout_ms: 3000,
+    use_websocket: false,
+  },
+  TCPMapping: { enable_ipv4: true, enable_ipv6: false },
+  TLSContext: { cert_required: false, secret_namespacing: true },
+  Host: {},
+  Module: {},
+};

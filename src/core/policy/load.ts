@@ -130,6 +130,9 @@ function merge(policy: Policy, value: Record<string, unknown>): void {
     const added = value.suppressions.newInPullRequest;
     if (added === "require-accept" || added === "allow") policy.suppressions.newInPullRequest = added;
   }
+  if (isObject(value.coverage) && typeof value.coverage.failOnSkipped === "boolean") {
+    policy.coverage.failOnSkipped = value.coverage.failOnSkipped;
+  }
   if (value.failOn === "error" || value.failOn === "warning") policy.failOn = value.failOn;
   if (value.scope === "introduced" || value.scope === "all") policy.scope = value.scope;
   if (isObject(value.paths)) {

@@ -29,6 +29,8 @@ export interface Policy {
    * clears a finding that would block. `require-accept`: no, it needs `/mtls-gate accept`; `allow`: yes, reported.
    */
   suppressions: { newInPullRequest: NewSuppressionPolicy };
+  /** `failOnSkipped`: whether manifest files in scope that could not be analysed (templated, unreadable) block. */
+  coverage: { failOnSkipped: boolean };
 }
 
 export const NEW_SUPPRESSION_POLICIES = ["require-accept", "allow"] as const;
@@ -50,9 +52,10 @@ export function defaultPolicy(): Policy {
     externalSecrets: [],
     require: { mtls: emptySelector(), verifiedUpstream: emptySelector() },
     rules: {},
-    certificates: { expiryWarningDays: 30, minRsaBits: 2048, preferredRsaBits: 3072, minEcBits: 256 },
+    certificates: { expiryWarningDays: 30, minRsaBits: 2048, preferredRsaBits: 2048, minEcBits: 256 },
     commands: { acceptErrors: "maintain" },
     suppressions: { newInPullRequest: "require-accept" },
+    coverage: { failOnSkipped: false },
   };
 }
 

@@ -61,6 +61,11 @@ export const POLICY_SCHEMA = {
       additionalProperties: false,
       properties: { newInPullRequest: { enum: ["require-accept", "allow"] } },
     },
+    coverage: {
+      type: "object",
+      additionalProperties: false,
+      properties: { failOnSkipped: { type: "boolean" } },
+    },
     _extends: { type: "string" },
   },
 } as const;

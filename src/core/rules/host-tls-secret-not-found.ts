@@ -1,3 +1,4 @@
+import { absenceQualifier, inAnalysedFiles } from "../coverage.js";
 import { specFieldLocation } from "../model/resources.js";
 import { describeLookup } from "./describe.js";
 import { defineRule, text } from "./rule.js";
@@ -9,10 +10,12 @@ export const rule = defineRule({
     description: "A Host's tlsSecret does not exist or cannot be used, so the Host is silently inactive and its hostname is not served with its certificate.",
     messages: {
       inactive: (data) =>
-        `Host ${text(data, "host")}: ${text(data, "why")}, so Emissary makes the Host inactive (logged only) and ${text(data, "hostname")} is not served with its certificate. Create the Secret (or its cert-manager Certificate), or list it in the policy's externalSecrets if it is created outside Git.`,
+        `Host ${text(data, "host")}: ${text(data, "why")}${inAnalysedFiles(data)}, so Emissary makes the Host inactive (logged only) and ${text(data, "hostname")} is not served with its certificate. Create the Secret (or its cert-manager Certificate), or list it in the policy's externalSecrets if it is created outside Git.`,
     },
   },
-  check({ simulation }, report) {
+  check({ simulation, coverage }, report) {
+    // A missing Secret may be in a file that was not analysed: then a notice, said of the analysed files.
+    const absence = absenceQualifier(coverage);
     for (const resolved of simulation.hosts) {
       if (resolved.state !== "inactive-secret" || !resolved.tlsSecret) continue;
       const host = resolved.host;
@@ -21,10 +24,11 @@ export const rule = defineRule({
         at: specFieldLocation(host, ["tlsSecret", "name"]),
         resource: host,
         messageId: "inactive",
+        ...(lookup.status === "missing" && absence.severity ? { severity: absence.severity } : {}),
         // The Host, the Secret it names and what is wrong with it; the prose (which names other namespaces holding a
         // Secret of that name) describes it.
         identity: { host: `${host.namespace}/${host.name}`, secret: `${lookup.namespace}/${lookup.name}`, status: lookup.status },
-        display: { why: describeLookup(lookup), hostname: host.hostname ?? "its hostname" },
+        display: { why: describeLookup(lookup), hostname: host.hostname ?? "its hostname", ...(lookup.status === "missing" ? absence.display : {}) },
       });
     }
   },

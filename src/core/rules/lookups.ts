@@ -1,3 +1,4 @@
+import { absenceQualifier, type Coverage } from "../coverage.js";
 import type { ResourceBase } from "../model/resources.js";
 import type { ResolvedContext } from "../resolve/contexts.js";
 import type { SecretLookup } from "../resolve/secrets.js";
@@ -58,6 +59,11 @@ export interface SecretReferenceFindings<M extends string> {
   messageId: (reference: SecretReference) => M;
   /** True when the Secret's type is the problem itself (identity); otherwise it is display. */
   typeIsIdentity?: boolean;
+  /**
+   * The analysis's coverage, for rules that report a Secret as missing: with files in scope skipped, a missing Secret
+   * is a notice said "in the analysed files" (it may be in one of them). Absent: missing Secrets keep their severity.
+   */
+  coverage?: Coverage | undefined;
 }
 
 /**
@@ -68,23 +74,27 @@ export interface SecretReferenceFindings<M extends string> {
 export function reportSecretReferences<M extends string>(
   simulation: Simulation,
   report: (finding: Report<M>) => void,
-  { matches, locate, messageId, typeIsIdentity = false }: SecretReferenceFindings<M>,
+  { matches, locate, messageId, typeIsIdentity = false, coverage }: SecretReferenceFindings<M>,
 ): void {
+  const absence = absenceQualifier(coverage);
   for (const reference of secretReferences(simulation)) {
     if (!matches(reference)) continue;
     const { lookup } = reference;
     const type = { type: lookup.secret?.type ?? null };
+    // A Secret not found may be in a file that was not analysed: then a notice, said of the analysed files.
+    const absent = coverage !== undefined && lookup.status === "missing" ? absence : { display: {} };
     report({
       at: locate(reference),
       resource: lookup.secret ?? reference.referrerResource,
       messageId: messageId(reference),
+      ...(absent.severity ? { severity: absent.severity } : {}),
       identity: {
         referrer: reference.referrer,
         field: reference.field,
         secret: `${lookup.namespace}/${lookup.name}`,
         ...(typeIsIdentity ? type : {}),
       },
-      display: typeIsIdentity ? {} : type,
+      display: { ...(typeIsIdentity ? {} : type), ...absent.display },
     });
   }
 }

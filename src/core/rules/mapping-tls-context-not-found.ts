@@ -1,3 +1,4 @@
+import { absenceQualifier, inAnalysedFiles } from "../coverage.js";
 import { describeContextError } from "./describe.js";
 import { mappingField } from "./locations.js";
 import { suggester } from "./lookups.js";
@@ -19,11 +20,13 @@ export const rule = defineRule({
     description: "A Mapping's tls: names a TLSContext that does not exist or that Emissary refuses, so the route silently loses TLS or its client certificate.",
     messages: {
       unknown: (data) =>
-        message(data, `no TLSContext is named "${text(data, "context")}"${data.suggestion ? ` (did you mean "${text(data, "suggestion")}"?)` : ""}`),
+        message(data, `no TLSContext is named "${text(data, "context")}"${inAnalysedFiles(data)}${data.suggestion ? ` (did you mean "${text(data, "suggestion")}"?)` : ""}`),
       unusable: (data) => message(data, `TLSContext "${text(data, "context")}" is unusable: ${text(data, "reason")}`),
     },
   },
-  check({ simulation }, report) {
+  check({ simulation, coverage }, report) {
+    // The context may be in a file that was not analysed: then an unknown name is a notice, said of the analysed files.
+    const absence = absenceQualifier(coverage);
     let suggest: ((word: string) => string | undefined) | undefined;
     for (const route of simulation.routes) {
       if (route.contextOutcome !== "unknown" && route.contextOutcome !== "unusable") continue;
@@ -34,6 +37,7 @@ export const rule = defineRule({
         at: mappingField(mapping, "tls"),
         resource: mapping,
         messageId: firstError ? "unusable" : "unknown",
+        ...(!firstError && absence.severity ? { severity: absence.severity } : {}),
         // The Mapping, the name it asks for and what it falls back to. Why the context is unusable is the context's
         // own finding (its words name Secrets elsewhere); the closest name and the port describe it.
         identity: { mapping: `${mapping.namespace}/${mapping.name}`, context: name, fallback: route.originatesTls ? "null-context" : "plaintext" },
@@ -41,6 +45,7 @@ export const rule = defineRule({
           reason: firstError ? describeContextError(firstError) : "unknown",
           suggestion: route.contextOutcome === "unknown" ? ((suggest ??= suggester(simulation.contexts.all.map((c) => c.registeredName)))(name) ?? null) : null,
           port: route.upstreamPort,
+          ...(firstError ? {} : absence.display),
         },
       });
     }

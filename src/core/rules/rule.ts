@@ -1,3 +1,4 @@
+import type { Coverage } from "../coverage.js";
 import { DIAGNOSTICS, type DiagnosticMessageId } from "../diagnostics.js";
 import type { Model } from "../model/build.js";
 import type { ResourceBase } from "../model/resources.js";
@@ -30,6 +31,11 @@ export interface RuleContext {
   /** Routes of the base revision, when a base is analysed. */
   baseRoutes: readonly Route[] | undefined;
   now: Date;
+  /**
+   * What the analysis read (absent in contexts built by hand). Rules that conclude a resource is absent read it: when
+   * files in scope were skipped, the resource may be in one of them (`absenceUncertain`).
+   */
+  coverage?: Coverage;
 }
 
 export interface Report<M extends string = string> {

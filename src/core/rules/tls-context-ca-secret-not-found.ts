@@ -1,10 +1,11 @@
 import { reportSecretReferences } from "./lookups.js";
+import { inAnalysedFiles } from "../coverage.js";
 import { defineRule, text, type MessageTemplate } from "./rule.js";
 
 const message =
   (state: string): MessageTemplate =>
   (data) =>
-    `${text(data, "referrer")}: ca_secret ${text(data, "secret")} ${state} ("found no validation certificate in secret"). Emissary refuses the context, so Mappings using it see it as not defined. Put the CA certificate under tls.crt of that Secret, or list it in the policy's externalSecrets if it is created outside Git.`;
+    `${text(data, "referrer")}: ca_secret ${text(data, "secret")} ${state}${inAnalysedFiles(data)} ("found no validation certificate in secret"). Emissary refuses the context, so Mappings using it see it as not defined. Put the CA certificate under tls.crt of that Secret, or list it in the policy's externalSecrets if it is created outside Git.`;
 
 export const rule = defineRule({
   meta: {
@@ -16,8 +17,9 @@ export const rule = defineRule({
       "no-certificate": message("has no tls.crt"),
     },
   },
-  check({ simulation }, report) {
+  check({ simulation, coverage }, report) {
     reportSecretReferences(simulation, report, {
+      coverage,
       matches: ({ lookup, field }) => field === "ca_secret" && (lookup.status === "missing" || lookup.status === "no-certificate"),
       locate: ({ at }) => at,
       messageId: ({ lookup }) => (lookup.secret?.type ? "no-certificate" : "missing"),

@@ -1,10 +1,11 @@
 import { reportSecretReferences } from "./lookups.js";
+import { inAnalysedFiles } from "../coverage.js";
 import { defineRule, text, type MessageTemplate } from "./rule.js";
 
 const message =
   (state: string): MessageTemplate =>
   (data) =>
-    `${text(data, "referrer")}: crl_secret ${text(data, "secret")} ${state} ("found no certificate revocation list in secret"). Emissary refuses the context, so Mappings using it see it as not defined.`;
+    `${text(data, "referrer")}: crl_secret ${text(data, "secret")} ${state}${inAnalysedFiles(data)} ("found no certificate revocation list in secret"). Emissary refuses the context, so Mappings using it see it as not defined.`;
 
 export const rule = defineRule({
   meta: {
@@ -16,8 +17,9 @@ export const rule = defineRule({
       "no-crl": message("has no crl.pem"),
     },
   },
-  check({ simulation }, report) {
+  check({ simulation, coverage }, report) {
     reportSecretReferences(simulation, report, {
+      coverage,
       matches: ({ lookup, field }) => field === "crl_secret" && (lookup.status === "missing" || lookup.status === "no-crl"),
       locate: ({ at }) => at,
       messageId: ({ lookup }) => (lookup.secret?.type ? "no-crl" : "missing"),

@@ -1,3 +1,4 @@
+import { absenceQualifier, inAnalysedFiles } from "../coverage.js";
 import { consequence, mappingsUsing } from "./context-usage.js";
 import { secretReferences } from "./lookups.js";
 import { defineRule, text } from "./rule.js";
@@ -23,11 +24,13 @@ export const rule = defineRule({
           ? ` This Secret is created at runtime by the ${text(data, "integration")} integration: enable it in the policy (${text(data, "integrationKey")}).`
           : "";
         const external = data.integration ? "" : ` If it is created outside Git, list it in the policy's externalSecrets as ${text(data, "namespace")}/${text(data, "name")}.`;
-        return `TLSContext ${text(data, "context")}: Secret ${text(data, "namespace")}/${text(data, "name")} not found ("found no certificate in secret ${text(data, "name")} in namespace ${text(data, "namespace")}, ignoring...").${split}${elsewhere}${integration}${external} ${text(data, "consequence")}`;
+        return `TLSContext ${text(data, "context")}: Secret ${text(data, "namespace")}/${text(data, "name")} not found${inAnalysedFiles(data)} ("found no certificate in secret ${text(data, "name")} in namespace ${text(data, "namespace")}, ignoring...").${split}${elsewhere}${integration}${external} ${text(data, "consequence")}`;
       },
     },
   },
-  check({ simulation, policy }, report) {
+  check({ simulation, policy, coverage }, report) {
+    // The Secret may be in a file that was not analysed (an encrypted one, say): then a notice, said of the analysed files.
+    const absence = absenceQualifier(coverage);
     const enabled = { "Istio": policy.emissary.integrations.istio, "Consul Connect": policy.emissary.integrations.consul };
     for (const reference of secretReferences(simulation)) {
       const { lookup, context } = reference;
@@ -39,6 +42,7 @@ export const rule = defineRule({
         at: reference.at,
         resource: reference.referrerResource,
         messageId: "not-found",
+        ...(absence.severity ? { severity: absence.severity } : {}),
         // The context and the Secret it names; the Mappings it breaks, and hints, may change while it stays broken.
         identity: { context: context.registeredName, written: lookup.written, name: lookup.name, namespace: lookup.namespace },
         display: {
@@ -48,6 +52,7 @@ export const rule = defineRule({
           integration: integration?.integration ?? null,
           integrationKey: integration?.key ?? null,
           consequence: consequence(mappingsUsing(simulation, context)),
+          ...absence.display,
         },
       });
     }

@@ -1,4 +1,4 @@
-import { API_VERSION_SCHEMA, KNOWN_SPEC_FIELDS, type AmbassadorKind } from "../model/known-fields.js";
+import { API_VERSION_SCHEMA, FIELD_DEFAULTS, KNOWN_SPEC_FIELDS, type AmbassadorKind } from "../model/known-fields.js";
 import { specFieldLocation, type ResourceBase } from "../model/resources.js";
 import { closest } from "../util/suggest.js";
 import { defineRule, text, type MessageTemplate } from "./rule.js";
@@ -25,6 +25,13 @@ function consequence(resource: ResourceBase, key: string, suggestion: string | u
   return undefined;
 }
 
+/** Whether `value` is Emissary's default for the field `key` means (the key itself, else its suggestion). */
+function isDefaultValue(resource: ResourceBase, key: string, suggestion: string | undefined, value: unknown): boolean {
+  const defaults = FIELD_DEFAULTS[resource.kind as AmbassadorKind] ?? {};
+  const field = Object.hasOwn(defaults, key) ? key : suggestion !== undefined && Object.hasOwn(defaults, suggestion) ? suggestion : undefined;
+  return field !== undefined && defaults[field] === value;
+}
+
 const message: MessageTemplate = (data) => {
   const suggestion = data.suggestion ? ` Did you mean \`${text(data, "suggestion")}\`?` : "";
   const cost = data.consequence ? `: ${text(data, "consequence")}` : "";
@@ -35,11 +42,14 @@ export const rule = defineRule({
   meta: {
     id: "unknown-field",
     severity: "warning",
-    description: "A field Emissary does not know (a typo such as secert: or tls_context:) is silently dropped; an error when that drops TLS or a certificate.",
+    description: "A field Emissary does not know (a typo such as secert: or tls_context:) is silently dropped; an error when that drops TLS or a certificate, a notice when its value is the field's default.",
     messages: {
       ignored: message,
       // Ignoring it drops TLS or a certificate: a different problem from a harmless unknown key, not a longer message.
       "ignored-dropping-tls": message,
+      // The value is the field's default: dropping it changes nothing Emissary does.
+      "ignored-default": (data) =>
+        `${text(data, "kind")} ${text(data, "resource")}: unknown field \`${text(data, "key")}\` is silently ignored by Emissary; its value is the default of \`${text(data, "field")}\`, so dropping it changes nothing. Remove it.`,
     },
   },
   check({ model }, report) {
@@ -50,12 +60,25 @@ export const rule = defineRule({
         if (known.includes(key)) continue;
         const suggestion = TLS_LOOKALIKES.has(key) && (resource.kind === "Mapping" || resource.kind === "TCPMapping") ? "tls" : closest(key, known);
         const cost = consequence(resource, key, suggestion);
+        const identity = { kind: resource.kind, resource: `${resource.namespace}/${resource.name}`, key };
+        if (!cost && isDefaultValue(resource, key, suggestion, resource.spec[key])) {
+          const field = Object.hasOwn(FIELD_DEFAULTS[resource.kind as AmbassadorKind] ?? {}, key) ? key : (suggestion ?? key);
+          report({
+            at: specFieldLocation(resource, [key]),
+            resource,
+            severity: "notice",
+            messageId: "ignored-default",
+            identity,
+            display: { suggestion: suggestion ?? null, consequence: null, field },
+          });
+          continue;
+        }
         report({
           at: specFieldLocation(resource, [key]),
           resource,
           severity: cost ? "error" : undefined,
           messageId: cost ? "ignored-dropping-tls" : "ignored",
-          identity: { kind: resource.kind, resource: `${resource.namespace}/${resource.name}`, key },
+          identity,
           display: { suggestion: suggestion ?? null, consequence: cost ?? null },
         });
       }

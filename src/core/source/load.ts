@@ -33,9 +33,15 @@ export { DEFAULT_LOAD_LIMITS, type LoadLimits } from "../limits.js";
 export interface ParsedFile {
   documents: LocatedDocument[];
   diagnostics: SourceDiagnostic[];
+  /**
+   * Set when the file is known not to be a Kubernetes manifest without reading it as one: a GitHub Actions workflow or
+   * action (its only template markers are `${{ }}` expressions). It has no documents and no diagnostics.
+   */
+  notKubernetes?: "github-workflow";
 }
 
-const HELM_TEMPLATE = /\{\{[-\s]*[.$a-zA-Z/]/;
+/** A Helm or Go template action where a `{{` starts (sticky: matched at `lastIndex`). */
+const HELM_TEMPLATE = /\{\{[-\s]*[.$a-zA-Z/]/y;
 
 export function isManifestPath(path: string): boolean {
   return /\.ya?ml$/i.test(path);
@@ -58,6 +64,7 @@ export function parseManifestFile(file: SourceFile, limits: LoadLimits = DEFAULT
   }
   const text = stripBoms(file.text);
   const helm = findHelmTemplate(text);
+  if (helm === "github-workflow") return { documents: [], diagnostics: [], notKubernetes: "github-workflow" };
   if (helm) {
     const location = { file: file.path, line: helm.line, column: helm.column, endLine: helm.line, endColumn: helm.column + 2 };
     return { documents: [], diagnostics: [diag("helm-template", location, { reason: "helm-template" })] };
@@ -498,16 +505,27 @@ function encryptionOf(path: string, text: string, binary: boolean): { format: st
   return undefined;
 }
 
-/** Template markup outside comments: the file is a Helm or Go template, not a manifest. */
-function findHelmTemplate(text: string): { line: number; column: number } | undefined {
+/**
+ * Template markup outside comments: the file is a Helm or Go template, not a manifest. A file whose only markers are
+ * GitHub Actions expressions (`${{ github.sha }}`: a workflow or an action) is not a template but a GitHub file,
+ * `"github-workflow"`; one Helm marker (`{{ .Values.x }}`) beside them makes it a template.
+ */
+function findHelmTemplate(text: string): { line: number; column: number } | "github-workflow" | undefined {
   if (!text.includes("{{")) return undefined;
   const lines = text.split("\n");
+  let actions = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? "";
     const comment = line.search(/(^|\s)#/);
     const code = comment >= 0 ? line.slice(0, comment) : line;
-    const match = HELM_TEMPLATE.exec(code);
-    if (match) return { line: i + 1, column: match.index + 1 };
+    for (let at = code.indexOf("{{"); at >= 0; at = code.indexOf("{{", at + 1)) {
+      if (at > 0 && code[at - 1] === "$") {
+        actions = true;
+        continue;
+      }
+      HELM_TEMPLATE.lastIndex = at;
+      if (HELM_TEMPLATE.test(code)) return { line: i + 1, column: at + 1 };
+    }
   }
-  return undefined;
+  return actions ? "github-workflow" : undefined;
 }
