@@ -309,4 +309,23 @@ describe("comment commands", () => {
     assert.match(botReplies(h, 11).at(-1)?.body ?? "", /Sorry @mallory/);
     void nextCommentId;
   });
+
+  it("Explain failures follows the check's own verdict: once the route's findings are accepted, it has nothing to explain", async () => {
+    const { head } = setUpPullRequest(h, 12);
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 12, headSha: head, baseSha: h.repo.branchSha("main") }),
+    );
+    for (const rule of ["mapping-tls-context-not-found", "mtls-downgrade", "mtls-required"]) {
+      await comment(h, 12, `/mtls-gate accept ${rule} Mapping/payments/upstream-mapping -- migrating (INC-7)`, "maria");
+    }
+    const run = h.repo.checkRuns.filter((r) => r.head_sha === head).at(-1);
+    assert.equal(run?.conclusion, "success");
+    assert.ok(run);
+    await h.deliver(
+      "check_run",
+      requestedActionEvent(h.fake, h.repo, { id: run.id, headSha: head, externalId: run.external_id }, "explain-failures", "alice"),
+    );
+    assert.match(botReplies(h, 12).at(-1)?.body ?? "", /No route carries a blocking finding/);
+  });
 });

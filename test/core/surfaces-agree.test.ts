@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyzeDiff } from "../../src/core/analyze.js";
+import { analyzeDiff, summarize } from "../../src/core/analyze.js";
+import { renderText } from "../../src/report/text.js";
 import { defaultPolicy } from "../../src/core/policy/policy.js";
 import { RULES } from "../../src/core/rules/index.js";
 import { decide, type AcceptanceGrant, type FindingStatus } from "../../src/core/verdict.js";
@@ -150,6 +151,23 @@ describe("every surface agrees with decide", () => {
         ["preexisting.yaml", "pre-existing"],
         ["suppressed.yaml", "suppressed"],
       ],
+    );
+    // The text output's closing line counts what the verdict blocks.
+    const text = renderText(
+      {
+        findings: analysis.findings,
+        routes: analysis.routes,
+        hosts: analysis.hosts,
+        summary: summarize(analysis.findings),
+        failed: cli.conclusion === "failure",
+        verdict: cli,
+        hasBase: true,
+      },
+      { color: false },
+    );
+    assert.match(
+      text,
+      new RegExp(`\\nFAIL: \\d+ introduced \\(${cli.blocking.length} blocking\\) · \\d+ pre-existing`),
     );
     const json = analysis.findings.map(toJsonFinding);
     const suppressedInJson = json.filter((f) => f.suppressed).map((f) => f.file);
