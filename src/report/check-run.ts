@@ -537,7 +537,7 @@ function outsideNote(ctx: Context, entries: readonly Entry[]): string[] {
   const outside = grouped(entries).filter((e) => outsideChange(ctx, e.finding)).length;
   if (outside === 0) return [];
   return [
-    `${outside === 1 ? "The row marked ↪ stands in a file" : `${outside} rows marked ↪ stand in files`} this change did not touch (for example a deleted Secret that a TLSContext elsewhere still references); they are annotated where they stand, under “Unchanged files with check annotations”.`,
+    `${outside === 1 ? "The row marked ↪ stands in a file" : `${outside} rows marked ↪ stand in files`} this change did not touch (for example a deleted Secret that a TLSContext elsewhere still references), annotated where ${outside === 1 ? "it stands" : "they stand"}, under “Unchanged files with check annotations”.`,
   ];
 }
 

@@ -232,7 +232,7 @@ describe("renderCheckRun: summary sections", () => {
       [false, true],
       "the row outside the change is marked, the other is not",
     );
-    assert.match(report.summary, /The row marked ↪ stands in a file this change did not touch[^\n]*annotated where they stand/);
+    assert.match(report.summary, /The row marked ↪ stands in a file this change did not touch[^\n]*annotated where it stands/);
     assert.doesNotMatch(report.summary, /### Caused outside/, "no second list repeating the findings");
     assert.match(report.summary, /### Deleted files and removed routes \(1\)\n- `payments\/secret-upstream-certs\.yaml` deleted/);
     assert.ok(report.annotations.some((a) => a.path === "payments/tls-context.yaml"), "annotated where it stands");
