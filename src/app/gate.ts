@@ -466,6 +466,8 @@ export class Gate {
   /** `GET /ready`: Redis (when configured) answers and this process's workers (when it has any) can take jobs. */
   async readiness(): Promise<Readiness> {
     const state = await this.queue.readiness();
+    // Workers without analysis threads (the pool closed at shutdown) take no job.
+    if (state.workers === "up" && this.analysisPool.state().closed) state.workers = "down";
     return { ready: state.redis !== "down" && state.workers !== "down", ...state };
   }
 

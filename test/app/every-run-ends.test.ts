@@ -203,7 +203,7 @@ describe("a queue that cannot take a job", () => {
       log: pino({ level: "fatal" }, new Writable({ write: (_chunk, _encoding, done) => done() })),
       Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
     });
-    const gate = registerGate(probot, { queue: () => queue });
+    const gate = registerGate(probot, { queue: () => queue, analysisThreads: 1 });
     const webhooks = await probot.getNodeMiddleware();
     const ready = readyHandler(gate);
     server = createServer((req, res) => {
@@ -239,11 +239,22 @@ describe("a queue that cannot take a job", () => {
     let response = await fetch(`http://127.0.0.1:${port}/ready`);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("content-type"), "application/json");
-    assert.deepEqual(await response.json(), { status: "ready", redis: "up", workers: "up" });
+    const threads = 1;
+    assert.deepEqual(await response.json(), {
+      status: "ready",
+      redis: "up",
+      workers: "up",
+      analysis: { threads, busy: 0, waiting: 0 },
+    });
     available = false;
     response = await fetch(`http://127.0.0.1:${port}/ready`);
     assert.equal(response.status, 503);
-    assert.deepEqual(await response.json(), { status: "unavailable", redis: "down", workers: "up" });
+    assert.deepEqual(await response.json(), {
+      status: "unavailable",
+      redis: "down",
+      workers: "up",
+      analysis: { threads, busy: 0, waiting: 0 },
+    });
     response = await fetch(`http://127.0.0.1:${port}/ready`, { method: "POST" });
     assert.equal(response.status, 405);
   });
