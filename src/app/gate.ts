@@ -3,7 +3,9 @@ import { DEFAULT_LOAD_LIMITS, type LoadLimits } from "../core/limits.js";
 import type { Context, Probot } from "probot";
 import { renderInternalError } from "../report/check-run.js";
 import { renderSweptRun } from "../report/swept-run.js";
+import { renderTimedOut } from "../report/timed-out.js";
 import { DEFAULT_ANALYSIS_TIMEOUT_MS, formatDuration, guardClient, withinAnalysisLimit } from "./analysis-limit.js";
+import { AnalysisPool } from "./analysis-pool.js";
 import { BlobCache } from "./blob-cache.js";
 import { completeCheckRun, latestCheckRun, openCheckRun, takeOverCheckRun } from "./check-run-publisher.js";
 import { externalIdFor, type CheckTarget } from "./check-target.js";
@@ -46,8 +48,15 @@ export interface GateOptions {
   markerSecret?: string | Buffer;
   /** The analysis limits (default: src/core/limits.ts; `npm start` reads `MTLS_GATE_MAX_*`). */
   limits?: LoadLimits;
-  /** The analysis limit: a job still running after it is stopped and its run fails (default 5 minutes). */
+  /**
+   * The analysis limit: a job still running after it is stopped, its analysis thread ended, and its run fails as
+   * "Analysis exceeded 60 s" (default 60 s).
+   */
   analysisTimeoutMs?: number;
+  /** Analysis threads (`MTLS_GATE_ANALYSIS_THREADS`; default min(2, cores)). */
+  analysisThreads?: number;
+  /** Test-only: every analysis first keeps its thread busy this long (`MTLS_GATE_TEST_SLOW_ANALYSIS_MS`). */
+  testSlowAnalysisMs?: number;
   /** How often the sweeper looks for abandoned runs (default 60 s). */
   sweepIntervalMs?: number;
   /** How long a run may stay in progress before the sweeper completes it (default 10 min, never below the analysis limit). */
@@ -84,6 +93,8 @@ export class Gate {
   /** The runs this process is working on right now: its own sweeper never touches them. */
   readonly #active = new Set<number>();
   readonly analysisTimeoutMs: number;
+  /** The threads analyses run in, off the event loop that answers webhooks and renews queue locks. */
+  readonly analysisPool: AnalysisPool;
   readonly staleRunMs: number;
   readonly sweepIntervalMs: number;
   readonly #giveUpDelays: readonly number[];
@@ -94,7 +105,16 @@ export class Gate {
     readonly app: Probot,
     options: GateOptions = {},
   ) {
+    this.analysisTimeoutMs = options.analysisTimeoutMs ?? DEFAULT_ANALYSIS_TIMEOUT_MS;
+    const pool = new AnalysisPool({
+      timeoutMs: this.analysisTimeoutMs,
+      ...(options.analysisThreads !== undefined ? { threads: options.analysisThreads } : {}),
+      ...(options.testSlowAnalysisMs !== undefined ? { testSlowMs: options.testSlowAnalysisMs } : {}),
+    });
+    this.analysisPool = pool;
+    pool.warm();
     this.settings = {
+      analyse: (input, signal) => pool.run(input, signal),
       cache: options.cache ?? new BlobCache(),
       now: options.now ?? (() => new Date()),
       reader: { ...DEFAULT_READER, maxFileBytes: (options.limits ?? DEFAULT_LOAD_LIMITS).maxFileBytes, ...options.reader },
@@ -102,7 +122,6 @@ export class Gate {
       limits: options.limits ?? DEFAULT_LOAD_LIMITS,
     };
     this.markerKey = markerKey(options.markerSecret ?? randomBytes(32));
-    this.analysisTimeoutMs = options.analysisTimeoutMs ?? DEFAULT_ANALYSIS_TIMEOUT_MS;
     // A run younger than the analysis limit may still be worked on by some replica: never swept.
     this.staleRunMs = Math.max(options.staleRunMs ?? DEFAULT_STALE_RUN_MS, this.analysisTimeoutMs);
     this.sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
@@ -226,7 +245,7 @@ export class Gate {
           this.settings,
         ),
       );
-      if (outcome === "timed-out") await this.#completeOverrun(data, checkRunId, log);
+      if (outcome.outcome === "timed-out") await this.#completeOverrun(data, checkRunId, outcome.activity, log);
       await this.#forget(checkRunId, log);
     } finally {
       this.#active.delete(checkRunId);
@@ -234,12 +253,23 @@ export class Gate {
   }
 
   /** A job that reached the analysis limit: its run fails and says so (through a client the job cannot block). */
-  async #completeOverrun(data: CheckJobData, checkRunId: number, log: Logger): Promise<void> {
-    const limit = formatDuration(this.analysisTimeoutMs);
-    log.error({ checkRunId, limitMs: this.analysisTimeoutMs }, "mtls-gate analysis stopped at the analysis limit");
+  async #completeOverrun(
+    data: CheckJobData,
+    checkRunId: number,
+    activity: string | null,
+    log: Logger,
+  ): Promise<void> {
+    const { repo, headSha } = data.target;
+    log.error(
+      { checkRunId, limitMs: this.analysisTimeoutMs, activity },
+      "mtls-gate analysis stopped at the analysis limit",
+    );
     const octokit = await this.app.auth(data.installationId);
-    const report = renderInternalError({
-      problem: `the analysis did not finish within ${limit} (the analysis limit, MTLS_GATE_ANALYSIS_TIMEOUT_MS)`,
+    const report = renderTimedOut({
+      limit: formatDuration(this.analysisTimeoutMs),
+      repository: `${repo.owner}/${repo.repo}`,
+      headSha,
+      activity,
     });
     await completeCheckRun(octokit, data.target.repo, checkRunId, report, this.settings.now);
   }
@@ -436,6 +466,8 @@ export class Gate {
   /** `GET /ready`: Redis (when configured) answers and this process's workers (when it has any) can take jobs. */
   async readiness(): Promise<Readiness> {
     const state = await this.queue.readiness();
+    // Workers without analysis threads (the pool closed at shutdown) take no job.
+    if (state.workers === "up" && this.analysisPool.state().closed) state.workers = "down";
     return { ready: state.redis !== "down" && state.workers !== "down", ...state };
   }
 
@@ -447,6 +479,16 @@ export class Gate {
       if (latest && latest !== target.headSha) return latest;
     }
     return null;
+  }
+
+  /** Shutdown: the queue hands back or finishes its jobs, then the analysis threads end. */
+  async close(): Promise<void> {
+    this.stopSweeper();
+    try {
+      await this.queue.close();
+    } finally {
+      await this.analysisPool.close();
+    }
   }
 
   /** Every check and command job of this process (and, with Redis, of the queue) has finished. */

@@ -38,8 +38,7 @@ const mtlsGate: ApplicationFunction = (app, options) => {
   gate.startSweeper();
   // A stopping replica lets its running jobs finish or hands them back to the queue.
   process.once("SIGTERM", () => {
-    gate.stopSweeper();
-    void gate.queue.close().finally(() => process.exit(0));
+    void gate.close().finally(() => process.exit(0));
   });
 };
 

@@ -6,7 +6,8 @@ export const READY_PATH = "/ready";
 /**
  * `GET /ready`, the readiness probe (`/ping` stays the liveness probe): 200 when Redis (if configured) answers and this
  * process's workers (if it has any) can take jobs, 503 otherwise, with a small JSON body saying which, e.g.
- * `{"status":"unavailable","redis":"down","workers":"up"}`. A Probot server handler: true when it answered.
+ * `{"status":"unavailable","redis":"down","workers":"up","analysis":{"threads":2,"busy":1,"waiting":0}}` (`analysis`:
+ * this process's analysis thread pool). A Probot server handler: true when it answered.
  */
 export function readyHandler(gate: Gate) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
@@ -21,6 +22,7 @@ export function readyHandler(gate: Gate) {
       status: state.ready ? "ready" : "unavailable",
       redis: state.redis,
       workers: state.workers,
+      analysis: analysisThreads(gate),
     });
     res
       .writeHead(state.ready ? 200 : 503, {
@@ -31,4 +33,10 @@ export function readyHandler(gate: Gate) {
       .end(req.method === "HEAD" ? undefined : body);
     return true;
   };
+}
+
+/** The analysis pool's threads, how many are analysing, and how many analyses wait for one. */
+function analysisThreads(gate: Gate): { threads: number; busy: number; waiting: number } {
+  const { threads, busy, waiting } = gate.analysisPool.state();
+  return { threads, busy, waiting };
 }

@@ -12,6 +12,8 @@ import {
   renderSuperseded,
   type CheckRunReport,
 } from "../report/check-run.js";
+import { analysisSignal, noteActivity } from "./analysis-limit.js";
+import { analyseForCheck, type AnalysisInput, type CheckAnalysis } from "./analysis-pool.js";
 import type { BlobCache } from "./blob-cache.js";
 import { completeCheckRun, type CheckRunAction } from "./check-run-publisher.js";
 import { ACTIONS } from "./check-run-actions.js";
@@ -36,6 +38,11 @@ export interface GateSettings {
   ruleDocsUrl: (ruleId: string) => string;
   /** The analysis limits (`MTLS_GATE_MAX_*`, see src/core/limits.ts). */
   limits: LoadLimits;
+  /**
+   * Runs the core's analysis: the Gate's thread pool (off the event loop, ended at the job's analysis limit, whose
+   * signal it is given); without one, in this thread.
+   */
+  analyse?: (input: AnalysisInput, signal?: AbortSignal) => Promise<CheckAnalysis>;
 }
 
 export const DEFAULT_READER: GateSettings["reader"] = {
@@ -108,12 +115,12 @@ export async function runCheck(job: CheckJob, settings: GateSettings): Promise<R
   return stats;
 }
 
-export type Prepared =
+export type Prepared<A extends CheckAnalysis = CheckAnalysis> =
   | { kind: "invalid-config"; report: CheckRunReport }
   | { kind: "no-manifest-changes"; baseSha: string | null }
   | {
       kind: "analysed";
-      analysis: TreeAnalysis;
+      analysis: A;
       removedRoutes: RouteView[];
       policy: Policy;
       baseSha: string | null;
@@ -132,17 +139,51 @@ export interface AnalysisRequest {
  * The trusted policy, the merge base, both trees and the differential analysis: what a check and the comment commands
  * both need. With `skipUnchanged`, a change that touches no manifest is not analysed (nor its blobs read).
  */
-export async function prepareAnalysis(
+export function prepareAnalysis(
   request: AnalysisRequest,
   settings: GateSettings,
   stats: ReadStats,
   skipUnchanged: boolean,
 ): Promise<Prepared> {
+  const analyse = settings.analyse;
+  return prepareWith(request, settings, stats, skipUnchanged, (input) =>
+    analyse ? analyse(input, analysisSignal()) : Promise.resolve(analyseForCheck(input)),
+  );
+}
+
+/**
+ * The same, with the core's whole analysis (the model and simulation `explain` reads), run in this thread: the comment
+ * commands `explain` and `routes` and the "Explain failures" button still analyse on the event loop.
+ */
+export function prepareFullAnalysis(
+  request: AnalysisRequest,
+  settings: GateSettings,
+  stats: ReadStats,
+  skipUnchanged: boolean,
+): Promise<Prepared<FullAnalysis>> {
+  return prepareWith(request, settings, stats, skipUnchanged, async (input) => {
+    const options = { ...input.options, now: new Date(input.options.now) };
+    const diff = input.baseFiles ? analyzeDiff(input.baseFiles, input.headFiles, options) : null;
+    return { ...(diff ?? analyzeTree(input.headFiles, options)), removedRoutes: diff?.removedRoutes ?? [] };
+  });
+}
+
+export type FullAnalysis = TreeAnalysis & CheckAnalysis;
+
+async function prepareWith<A extends CheckAnalysis>(
+  request: AnalysisRequest,
+  settings: GateSettings,
+  stats: ReadStats,
+  skipUnchanged: boolean,
+  analyse: (input: AnalysisInput) => Promise<A>,
+): Promise<Prepared<A>> {
   const { octokit, target } = request;
   const config = await loadTrustedConfig(request.readConfig);
   if (!config.valid) return { kind: "invalid-config", report: renderInvalidConfig(config) };
   const policy = config.policy;
 
+  const described = `${target.repo.owner}/${target.repo.repo} at ${target.headSha}`;
+  noteActivity(`reading ${described} from GitHub`);
   const baseSha = await baseOf(request);
   const reader: ReaderOptions = { ...settings.reader, cache: settings.cache };
   const headListing = await listCommit(octokit, target.repo, target.headSha, stats);
@@ -159,19 +200,32 @@ export async function prepareAnalysis(
     if (skipUnchanged && changes && !touchesManifests(changes)) return { kind: "no-manifest-changes", baseSha };
   }
 
-  const options = { policy, now: settings.now(), validatePolicyFile: true, limits: settings.limits };
-  const diff = base ? analyzeDiff(base.files, head.files, options) : null;
-  const analysis = diff ?? analyzeTree(head.files, options);
+  const input: AnalysisInput = {
+    baseFiles: base?.files ?? null,
+    headFiles: head.files,
+    options: { policy, now: settings.now().toISOString(), validatePolicyFile: true, limits: settings.limits },
+  };
+  noteActivity(
+    `analysing ${described}: ${head.files.length} file${head.files.length === 1 ? "" : "s"} ` +
+      `(${kib(head.files)} KiB)` +
+      (base && baseSha ? ` against the merge base ${baseSha} (${base.files.length} files, ${kib(base.files)} KiB)` : ""),
+  );
+  const analysis = await analyse(input);
+  noteActivity(`publishing the verdict on ${described}`);
   return {
     kind: "analysed",
     analysis,
-    removedRoutes: diff?.removedRoutes ?? [],
+    removedRoutes: analysis.removedRoutes,
     policy,
     baseSha,
     hasBase: base !== null,
     changes,
     headPaths: head.files.map((f) => f.path),
   };
+}
+
+function kib(files: readonly { text: string; size?: number }[]): number {
+  return Math.ceil(files.reduce((sum, f) => sum + (f.size ?? f.text.length), 0) / 1024);
 }
 
 async function analyse(job: CheckJob, settings: GateSettings, stats: ReadStats): Promise<CheckRunReport> {

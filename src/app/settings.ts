@@ -2,6 +2,7 @@ import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Probot } from "probot";
 import { DEFAULT_ANALYSIS_TIMEOUT_MS } from "./analysis-limit.js";
+import { defaultAnalysisThreads } from "./analysis-pool.js";
 import { DEFAULT_STALE_RUN_MS, DEFAULT_SWEEP_INTERVAL_MS, type Gate, type GateOptions } from "./gate.js";
 import { RedisCheckQueue, type Role } from "./queue/redis-queue.js";
 
@@ -19,6 +20,10 @@ export interface DeploymentSettings {
   sweepIntervalMs: number;
   /** How long a run may stay in progress before the sweeper completes it (`MTLS_GATE_STALE_RUN_MS`). */
   staleRunMs: number;
+  /** Analysis threads (`MTLS_GATE_ANALYSIS_THREADS`; default min(2, cores)). */
+  analysisThreads: number;
+  /** Test-only (`MTLS_GATE_TEST_SLOW_ANALYSIS_MS`): every analysis first keeps its thread busy this long. */
+  testSlowAnalysisMs: number | null;
 }
 
 /**
@@ -27,7 +32,7 @@ export interface DeploymentSettings {
  * `MTLS_GATE_LOCK_MS` (how soon a dead worker's job is taken over), `MTLS_GATE_ATTEMPTS` and `MTLS_GATE_QUEUE`; and,
  * with or without Redis, `MTLS_GATE_ANALYSIS_TIMEOUT_MS` (the analysis limit), `MTLS_GATE_SWEEP_INTERVAL_MS` and
  * `MTLS_GATE_STALE_RUN_MS` (the sweeper's; never less than the analysis limit, or a run still being analysed could be
- * swept).
+ * swept), `MTLS_GATE_ANALYSIS_THREADS` (the analysis thread pool) and, for tests only, `MTLS_GATE_TEST_SLOW_ANALYSIS_MS`.
  */
 export function deploymentSettings(env: Readonly<Record<string, string | undefined>>): DeploymentSettings {
   const role = env.MTLS_GATE_ROLE ?? "all";
@@ -40,6 +45,10 @@ export function deploymentSettings(env: Readonly<Record<string, string | undefin
     lockMs: positiveInteger(env, "MTLS_GATE_LOCK_MS", 30_000),
     attempts: positiveInteger(env, "MTLS_GATE_ATTEMPTS", 3),
     queueName: env.MTLS_GATE_QUEUE || "mtls-gate-checks",
+    analysisThreads: positiveInteger(env, "MTLS_GATE_ANALYSIS_THREADS", defaultAnalysisThreads()),
+    testSlowAnalysisMs: env.MTLS_GATE_TEST_SLOW_ANALYSIS_MS
+      ? positiveInteger(env, "MTLS_GATE_TEST_SLOW_ANALYSIS_MS", 0)
+      : null,
     ...runLimits(env),
   };
 }
@@ -114,6 +123,8 @@ export function gateOptionsFor(
   const signing: GateOptions = {
     ...(markerSecret !== null ? { markerSecret } : {}),
     analysisTimeoutMs: settings.analysisTimeoutMs,
+    analysisThreads: settings.analysisThreads,
+    ...(settings.testSlowAnalysisMs !== null ? { testSlowAnalysisMs: settings.testSlowAnalysisMs } : {}),
     sweepIntervalMs: settings.sweepIntervalMs,
     staleRunMs: settings.staleRunMs,
   };

@@ -151,15 +151,16 @@ describe("the sweeper and the analysis limit", () => {
     const run = runOf(h, pull.head);
     assert.equal(run.status, "completed");
     assert.equal(run.conclusion, "failure");
-    assert.match(run.output.title ?? "", /^Internal error/);
-    assert.match(run.output.summary ?? "", /did not finish within 1500 ms/);
+    assert.equal(run.output.title, "Analysis exceeded 1500 ms");
+    assert.match(run.output.summary ?? "", /stopped analysing acme\/platform at `[0-9a-f]{40}` after 1500 ms/);
+    assert.match(run.output.summary ?? "", /When the limit passed it was reading acme\/platform at [0-9a-f]{40} from GitHub/);
     assert.ok(Date.now() - started < 2900, "ended at the limit, not when GitHub answered");
     const writes = () => h.fake.apiCalls({ path: new RegExp(`/check-runs/${run.id}$`) }).length;
     const before = writes();
     // The stalled request is answered after 3 s; what the job does then must not reach GitHub.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     assert.equal(writes(), before, "no request after the limit");
-    assert.match(run.output.title ?? "", /^Internal error/);
+    assert.equal(run.output.title, "Analysis exceeded 1500 ms");
   });
 });
 
@@ -202,7 +203,7 @@ describe("a queue that cannot take a job", () => {
       log: pino({ level: "fatal" }, new Writable({ write: (_chunk, _encoding, done) => done() })),
       Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
     });
-    const gate = registerGate(probot, { queue: () => queue });
+    const gate = registerGate(probot, { queue: () => queue, analysisThreads: 1 });
     const webhooks = await probot.getNodeMiddleware();
     const ready = readyHandler(gate);
     server = createServer((req, res) => {
@@ -238,11 +239,22 @@ describe("a queue that cannot take a job", () => {
     let response = await fetch(`http://127.0.0.1:${port}/ready`);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("content-type"), "application/json");
-    assert.deepEqual(await response.json(), { status: "ready", redis: "up", workers: "up" });
+    const threads = 1;
+    assert.deepEqual(await response.json(), {
+      status: "ready",
+      redis: "up",
+      workers: "up",
+      analysis: { threads, busy: 0, waiting: 0 },
+    });
     available = false;
     response = await fetch(`http://127.0.0.1:${port}/ready`);
     assert.equal(response.status, 503);
-    assert.deepEqual(await response.json(), { status: "unavailable", redis: "down", workers: "up" });
+    assert.deepEqual(await response.json(), {
+      status: "unavailable",
+      redis: "down",
+      workers: "up",
+      analysis: { threads, busy: 0, waiting: 0 },
+    });
     response = await fetch(`http://127.0.0.1:${port}/ready`, { method: "POST" });
     assert.equal(response.status, 405);
   });
@@ -258,11 +270,11 @@ describe("a queue that cannot take a job", () => {
 });
 
 describe("the sweeper's settings", () => {
-  it("default to a 60 s sweep and a 10 minute stale-run limit, above the 5 minute analysis limit", () => {
+  it("default to a 60 s sweep and a 10 minute stale-run limit, above the 60 s analysis limit", () => {
     const settings = deploymentSettings({});
     assert.equal(settings.sweepIntervalMs, 60_000);
     assert.equal(settings.staleRunMs, 600_000);
-    assert.equal(settings.analysisTimeoutMs, 300_000);
+    assert.equal(settings.analysisTimeoutMs, 60_000);
   });
 
   it("are read from MTLS_GATE_SWEEP_INTERVAL_MS and MTLS_GATE_STALE_RUN_MS, and validated like the others", () => {
@@ -275,7 +287,7 @@ describe("the sweeper's settings", () => {
 
   it("never put the stale-run limit under the analysis limit", () => {
     assert.throws(
-      () => deploymentSettings({ MTLS_GATE_STALE_RUN_MS: "60000" }),
+      () => deploymentSettings({ MTLS_GATE_STALE_RUN_MS: "30000" }),
       /must not be less than the analysis limit/,
     );
     assert.equal(deploymentSettings({ MTLS_GATE_ANALYSIS_TIMEOUT_MS: "1200000" }).staleRunMs, 1_200_000);

@@ -5,7 +5,7 @@ import { codeSpan, escapeInline, mention } from "../../report/markdown.js";
 import type { CheckTarget } from "../check-target.js";
 import type { EventContext, Gate } from "../gate.js";
 import { newReadStats } from "../github-reader.js";
-import { fileUrlFor, prepareAnalysis, type Prepared } from "../run-check.js";
+import { fileUrlFor, prepareFullAnalysis, type FullAnalysis, type Prepared } from "../run-check.js";
 import { acceptanceMarker, readAcceptances, repoName, type Acceptance, type AcceptanceState } from "./acceptances.js";
 import { allUsage, type Command } from "./parse.js";
 import { atLeast, type Permission } from "./permission.js";
@@ -205,11 +205,11 @@ async function pullTarget(cc: CommandContext): Promise<CheckTarget> {
   };
 }
 
-function analyse(cc: CommandContext, target: CheckTarget): Promise<Prepared> {
-  return prepareAnalysis(cc.gate.analysisRequest(cc.context.octokit, target), cc.gate.settings, newReadStats(), false);
+function analyse(cc: CommandContext, target: CheckTarget): Promise<Prepared<FullAnalysis>> {
+  return prepareFullAnalysis(cc.gate.analysisRequest(cc.context.octokit, target), cc.gate.settings, newReadStats(), false);
 }
 
-function notAnalysed(prepared: Exclude<Prepared, { kind: "analysed" }>): string {
+function notAnalysed(prepared: Exclude<Prepared<FullAnalysis>, { kind: "analysed" }>): string {
   return prepared.kind === "invalid-config"
     ? `${prepared.report.title}.\n\n${prepared.report.summary}`
     : "This pull request touches no Kubernetes manifests.";

@@ -11,7 +11,7 @@ import { atLeast, permissionOf } from "../commands/permission.js";
 import { postReply } from "../commands/reply.js";
 import type { Gate } from "../gate.js";
 import { newReadStats } from "../github-reader.js";
-import { describeError, fileUrlFor, prepareAnalysis } from "../run-check.js";
+import { describeError, fileUrlFor, prepareFullAnalysis } from "../run-check.js";
 
 const MAX_EXPLAINED = 10;
 
@@ -103,7 +103,7 @@ async function explainFailures(
     subject: { kind: "pull_request" as const, numbers: [pullNumber], baseRef: pull.base.ref, baseSha: pull.base.sha },
     fresh: true,
   };
-  const prepared = await prepareAnalysis(
+  const prepared = await prepareFullAnalysis(
     gate.analysisRequest(context.octokit, target),
     gate.settings,
     newReadStats(),
