@@ -15,7 +15,7 @@ export interface AnalysisInput {
 }
 
 /** What a check run and the comment commands read of an analysis: plain, structured-cloneable data. */
-export interface CheckAnalysis extends Pick<TreeAnalysis, "findings" | "routes" | "hosts" | "policy" | "stats"> {
+export interface CheckAnalysis extends Pick<TreeAnalysis, "findings" | "routes" | "hosts" | "policy" | "stats" | "coverage"> {
   removedRoutes: RouteView[];
 }
 
@@ -34,6 +34,7 @@ export function analyseForCheck(input: AnalysisInput): CheckAnalysis {
     hosts: analysis.hosts,
     policy: analysis.policy,
     stats: analysis.stats,
+    coverage: analysis.coverage,
     removedRoutes: diff?.removedRoutes ?? [],
   };
 }
