@@ -1,9 +1,10 @@
 /**
- * The worker-thread overhead per check: one pull request's analysis (analyzeDiff of a generated repository before and
- * after a one-file edit, as the app runs it) in this thread and in the app's analysis pool, same process, same input,
+ * The worker-thread overhead per check: one pull request's `evaluate` (analyzeDiff of a generated repository before and
+ * after a one-file edit, then decide, as the app runs it) in this thread and in the app's analysis pool, same process, same input,
  * warmed up, medians. The thread's start (about a second, once per thread, at the app's start) is not counted.
  */
-import { AnalysisPool, analyseForCheck, type AnalysisInput } from "../src/app/analysis-pool.js";
+import { AnalysisPool } from "../src/app/analysis-pool.js";
+import { evaluate, type EvaluateRequest } from "../src/app/stages/evaluate.js";
 import { DEFAULT_LOAD_LIMITS } from "../src/core/limits.js";
 import { defaultPolicy } from "../src/core/policy/policy.js";
 import { BENCH_NOW, type CertPool } from "./cert-pool.js";
@@ -21,25 +22,25 @@ export async function measureWorkerOverhead(resources: number, reps: number, cer
   const base = generateRepository({ resources, pool: certs }).files;
   const index = base.findIndex((f) => /timeout_ms: \d+/.test(f.text) && /tls: [\w-]+-upstream-mtls/.test(f.text));
   const head = base.map((f, i) => (i === index ? editOneFile(f, "timeout-and-typo") : f));
-  const input: AnalysisInput = {
-    baseFiles: base,
-    headFiles: head,
-    options: {
+  const input: EvaluateRequest = {
+    inputs: {
       policy: defaultPolicy(),
-      now: BENCH_NOW.toISOString(),
-      validatePolicyFile: false,
-      limits: DEFAULT_LOAD_LIMITS,
+      base: { sha: "b".repeat(40), files: base },
+      head: { sha: "a".repeat(40), files: head },
+      changes: null,
+      acceptances: { acceptances: [], handledCommands: new Set(), problem: null },
     },
+    settings: { now: BENCH_NOW.toISOString(), validatePolicyFile: false, limits: DEFAULT_LOAD_LIMITS },
   };
   const pool = new AnalysisPool({ threads: 1, timeoutMs: 600_000 });
   try {
-    analyseForCheck(input);
+    evaluate(input.inputs, input.settings);
     await pool.run(input);
     const inThread: number[] = [];
     const worker: number[] = [];
     for (let i = 0; i < reps; i++) {
       let started = performance.now();
-      analyseForCheck(input);
+      evaluate(input.inputs, input.settings);
       inThread.push(performance.now() - started);
       started = performance.now();
       await pool.run(input);

@@ -1,30 +1,25 @@
 /**
- * The check's verdict without a check run (a fork's read-only token): the same analysis and report the Gate's
- * `runCheck` produces, through the functions it is built from, so nothing differs but where the result goes.
+ * The check's verdict without a check run (a fork's read-only token, or a token that may not write checks): the app's
+ * four stages (src/app/stages/) with only `publish` swapped, for one that writes the workflow's log and job summary.
  */
 import type { CheckRunReport } from "../report/check-run.js";
 import type { CheckTarget } from "../app/check-target.js";
 import type { Gate } from "../app/gate.js";
 import type { GitHubClient } from "../app/github-client.js";
-import { newReadStats } from "../app/github-reader.js";
-import { describeError, NO_ACCEPTANCES, prepareAnalysis, reportFor } from "../app/run-check.js";
-import { renderActionError } from "./workflow-commands.js";
+import type { Publish } from "../app/stages/publish.js";
+import { runStages, stagesFor } from "../app/stages/run-stages.js";
 
 /**
- * Trusted config (the default branch's), merge base, both trees, differential analysis, report. Acceptances are left
- * out: they are the app's comments (`/mtls-gate accept`), and a workflow token has no app identity to recognise them by
- * (the Gate finds none under the Action either). An error is a failing report that says so, never a pass.
+ * Reads, evaluates and renders exactly as the app does, then hands the report to `publish`; resolves with it. The
+ * report is rendered for a workflow job (its failure says to re-run the job, there being no check run to re-run).
  */
-export async function analyseWithoutCheckRun(
+export function checkWithoutCheckRun(
   gate: Gate,
-  octokit: GitHubClient,
+  github: GitHubClient,
   target: CheckTarget,
   htmlUrl: string,
+  publish: Publish,
 ): Promise<CheckRunReport> {
-  try {
-    const prepared = await prepareAnalysis(gate.analysisRequest(octokit, target), gate.settings, newReadStats(), true);
-    return reportFor(prepared, target, gate.settings, htmlUrl, NO_ACCEPTANCES);
-  } catch (error) {
-    return renderActionError(describeError(error));
-  }
+  const stages = stagesFor(gate.settings, github, target, { htmlUrl, surface: "workflow" });
+  return runStages({ target, log: gate.app.log }, { ...stages, publish });
 }

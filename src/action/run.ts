@@ -4,9 +4,9 @@
  * Either way the step's exit code is the verdict: 0 success, 1 failure, 2 when the Action could not run.
  */
 import { CHECK_RUN_NAME, type CheckConclusion, type CheckRunReport } from "../report/check-run.js";
-import { describeError } from "../app/run-check.js";
+import { describeError } from "../app/describe-error.js";
 import { startActionApp, type ActionApp } from "./actions-probot.js";
-import { analyseWithoutCheckRun } from "./analyse.js";
+import { checkWithoutCheckRun } from "./analyse.js";
 import { CheckRunWatch } from "./check-run-watch.js";
 import { ActionSetupError, readEnvironment, readPayload, type ActionEnvironment } from "./environment.js";
 import { readEvent, UnsupportedEventError, withWorkflowInstallation, type ActionEvent } from "./event.js";
@@ -117,9 +117,17 @@ async function publishWithoutCheckRun(
   reason: Markdown,
 ): Promise<number> {
   io.log(`mtls-gate: no check run. ${reason.replaceAll("`", "")}`);
-  const report: CheckRunReport = await analyseWithoutCheckRun(app.gate, app.octokit, event.target, event.htmlUrl);
-  for (const line of reportCommands(report)) io.log(line);
-  io.appendSummary(renderJobSummary(report, { withoutCheckRun: reason }));
+  // The app's stages, publishing to the workflow's log and job summary instead of a check run.
+  const report: CheckRunReport = await checkWithoutCheckRun(
+    app.gate,
+    app.octokit,
+    event.target,
+    event.htmlUrl,
+    async (published) => {
+      for (const line of reportCommands(published)) io.log(line);
+      io.appendSummary(renderJobSummary(published, { withoutCheckRun: reason }));
+    },
+  );
   return verdict(io, report.conclusion, null);
 }
 

@@ -3,7 +3,7 @@
  * Markdown of the job summary. Pure: strings in, strings out; `main.ts` does the writing.
  */
 import type { CheckAnnotation, CheckRunReport } from "../report/check-run.js";
-import { escapeInline, fencedBlock, flatten, link, truncateChars } from "../report/markdown.js";
+import { escapeInline, flatten, link } from "../report/markdown.js";
 
 /**
  * A workflow command's message: `%`, CR and LF percent-encoded, `%` first so that text which already reads `%0A` stays
@@ -93,18 +93,3 @@ export function renderJobSummary(report: CheckRunReport, context: SummaryContext
   return `${lines.join("\n")}\n`;
 }
 
-/** A failure of the Action itself, before or instead of a verdict: fails closed and says how to retry. */
-export function renderActionError(problem: string): CheckRunReport {
-  return {
-    conclusion: "failure",
-    title: "Internal error: the analysis did not complete",
-    summary: [
-      "❌ **mtls-gate could not complete its analysis.** It cannot vouch for this change, so the check fails until a run completes.",
-      "",
-      fencedBlock(truncateChars(problem, 4000)),
-      "",
-      "Re-run this job to try again; the step's log has the details.",
-    ].join("\n"),
-    annotations: [],
-  };
-}

@@ -1,43 +1,10 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { analyzeDiff, analyzeTree, type TreeAnalysis } from "../core/analyze.js";
-import type { LoadLimits } from "../core/limits.js";
-import type { Policy } from "../core/policy/policy.js";
-import type { SourceFile } from "../core/types.js";
-import type { RouteView } from "../core/views.js";
-
-/** What one analysis needs, as plain data that crosses to a worker thread. */
-export interface AnalysisInput {
-  /** Null: no base to compare with (the whole head tree is analysed). */
-  baseFiles: SourceFile[] | null;
-  headFiles: SourceFile[];
-  options: { policy: Policy; now: string; validatePolicyFile: boolean; limits: LoadLimits };
-}
-
-/** What a check run and the comment commands read of an analysis: plain, structured-cloneable data. */
-export interface CheckAnalysis extends Pick<TreeAnalysis, "findings" | "routes" | "hosts" | "policy" | "stats" | "coverage"> {
-  removedRoutes: RouteView[];
-}
+import type { EvaluateRequest, Evaluation } from "./stages/evaluate.js";
 
 export type AnalysisReply =
-  | { id: number; result: CheckAnalysis; error?: undefined }
+  | { id: number; result: Evaluation; error?: undefined }
   | { id: number; error: { name: string; message: string }; result?: undefined };
-
-/** The analysis itself, in whatever thread calls it (the worker thread, and the bench's in-thread baseline). */
-export function analyseForCheck(input: AnalysisInput): CheckAnalysis {
-  const options = { ...input.options, now: new Date(input.options.now) };
-  const diff = input.baseFiles ? analyzeDiff(input.baseFiles, input.headFiles, options) : null;
-  const analysis = diff ?? analyzeTree(input.headFiles, options);
-  return {
-    findings: analysis.findings,
-    routes: analysis.routes,
-    hosts: analysis.hosts,
-    policy: analysis.policy,
-    stats: analysis.stats,
-    coverage: analysis.coverage,
-    removedRoutes: diff?.removedRoutes ?? [],
-  };
-}
 
 /** An analysis stopped at the wall-clock limit: its thread was ended. */
 export class AnalysisThreadTimeoutError extends Error {
@@ -69,9 +36,9 @@ export function defaultAnalysisThreads(): number {
 }
 
 interface Task {
-  input: AnalysisInput;
+  input: EvaluateRequest;
   signal: AbortSignal | undefined;
-  resolve: (result: CheckAnalysis) => void;
+  resolve: (result: Evaluation) => void;
   reject: (error: Error) => void;
 }
 
@@ -113,11 +80,11 @@ export class AnalysisPool {
     };
   }
 
-  /** Runs one analysis in a thread; `signal` (the job's analysis limit) ends it early, as a timeout. */
-  run(input: AnalysisInput, signal?: AbortSignal): Promise<CheckAnalysis> {
+  /** Runs one `evaluate` in a thread; `signal` (the job's analysis limit) ends it early, as a timeout. */
+  run(input: EvaluateRequest, signal?: AbortSignal): Promise<Evaluation> {
     if (this.#closed) return Promise.reject(new AnalysisThreadError("the analysis pool is closed"));
     if (signal?.aborted) return Promise.reject(timeoutFrom(signal, this.#timeoutMs));
-    return new Promise<CheckAnalysis>((resolve, reject) => {
+    return new Promise<Evaluation>((resolve, reject) => {
       this.#waiting.push({ input, signal, resolve, reject });
       this.#dispatch();
     });

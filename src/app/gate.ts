@@ -1,34 +1,34 @@
-import deepmerge from "deepmerge";
-import { DEFAULT_LOAD_LIMITS, type LoadLimits } from "../core/limits.js";
+import { randomBytes } from "node:crypto";
 import type { Context, Probot } from "probot";
-import { renderInternalError } from "../report/check-run.js";
-import { renderSweptRun } from "../report/swept-run.js";
-import { renderTimedOut } from "../report/timed-out.js";
-import { DEFAULT_ANALYSIS_TIMEOUT_MS, formatDuration, guardClient, withinAnalysisLimit } from "./analysis-limit.js";
+import { DEFAULT_LOAD_LIMITS, type LoadLimits } from "../core/limits.js";
+import { DEFAULT_ANALYSIS_TIMEOUT_MS } from "./analysis-limit.js";
 import { AnalysisPool } from "./analysis-pool.js";
 import { BlobCache } from "./blob-cache.js";
-import { completeCheckRun, latestCheckRun, openCheckRun, takeOverCheckRun } from "./check-run-publisher.js";
-import { externalIdFor, type CheckTarget } from "./check-target.js";
-import { randomBytes } from "node:crypto";
-import { markerKey, readAcceptances, type AcceptanceState, type BotIdentity } from "./commands/acceptances.js";
-import type { GitHubClient, RepoRef } from "./github-client.js";
-import { JobQueue } from "./job-queue.js";
+import { latestCheckRun } from "./check-run-publisher.js";
+import { checkRunner, giveUp } from "./check-runner.js";
+import type { CheckTarget } from "./check-target.js";
+import { markerKey, type BotIdentity } from "./commands/acceptances.js";
+import { describeError } from "./describe-error.js";
+import type { GitHubClient } from "./github-client.js";
+import type { ReaderOptions } from "./github-reader.js";
+import { KeyedSingleFlight } from "./keyed-single-flight.js";
 import { ruleDocsUrl } from "./links.js";
 import {
   jobKey,
   pullKey,
   QueueUnavailableError,
   type CheckJobData,
+  type CheckProcessor,
   type CheckQueue,
   type QueueReadiness,
 } from "./queue/check-queue.js";
 import { InProcessCheckQueue } from "./queue/in-process-queue.js";
-import { InMemoryRunRegistry, type RunRegistry, type TrackedRun } from "./run-registry.js";
-import { DEFAULT_READER, describeError, runCheck, type AnalysisRequest, type GateSettings } from "./run-check.js";
-import { CONFIG_FILE } from "./trusted-config.js";
+import { RunTracker } from "./run-tracker.js";
+import { acceptancesOn } from "./stages/read-inputs.js";
+import type { StageSettings } from "./stages/run-stages.js";
+import { Sweeper } from "./sweeper.js";
 
 export type EventContext = Context<"pull_request" | "check_run" | "check_suite" | "merge_group" | "issue_comment">;
-type Logger = Probot["log"];
 
 export interface AppInfo {
   id: number | null;
@@ -38,8 +38,8 @@ export interface AppInfo {
 export interface GateOptions {
   now?: () => Date;
   cache?: BlobCache;
-  reader?: Partial<GateSettings["reader"]>;
-  /** Where checks wait for a worker; default: run them in this process. */
+  reader?: Partial<Omit<ReaderOptions, "cache">>;
+  /** Where checks wait for a worker (built with the gate's `processCheck`); default: run them in this process. */
   queue?: (gate: Gate) => CheckQueue;
   /**
    * What acceptance markers are signed with (`MTLS_GATE_MARKER_SECRET`, else the app's private key). Without one, a
@@ -68,8 +68,7 @@ export interface GateOptions {
 export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 export const DEFAULT_STALE_RUN_MS = 10 * 60_000;
 const DEFAULT_GIVE_UP_RETRY_DELAYS_MS = [1000, 5000, 30_000, 120_000];
-/** Runs one sweep looks at in each registry; the next sweep takes the rest. */
-const SWEEP_BATCH = 100;
+const DEFAULT_READER: Omit<ReaderOptions, "cache" | "maxFileBytes"> = { tarballThreshold: 20, concurrency: 8 };
 
 export interface Readiness extends QueueReadiness {
   ready: boolean;
@@ -77,29 +76,32 @@ export interface Readiness extends QueueReadiness {
 
 const MAX_REMEMBERED_DELIVERIES = 10_000;
 
-/** The app's state shared by its handlers: the blob cache, the check queue, command jobs and the app's own identity. */
+/**
+ * The app's wiring: the analysis threads, the stage settings, the check queue (built with the one function that runs
+ * a check, `processCheck`), the runs in progress and their sweeper, and the app's own identity. The flow of a check is
+ * not here: see docs/app-flow.md.
+ */
 export class Gate {
-  /** Command replies run in the background of the process that received the comment. */
-  readonly jobs = new JobQueue();
-  readonly settings: GateSettings;
+  /** Command replies and give-ups run in the background of the process that received them. */
+  readonly jobs = new KeyedSingleFlight();
+  /** What the four stages of a check need (src/app/stages/): the handlers, commands and the Action use them too. */
+  readonly settings: StageSettings;
+  /** A worker's side of a check job: the queue is built with it (check-runner.ts). */
+  readonly processCheck: CheckProcessor;
   readonly queue: CheckQueue;
   /** The HMAC key of acceptance markers. */
   readonly markerKey: Buffer;
-  #appInfo: Promise<AppInfo> | null = null;
-  /** Deliveries of comment commands this process has handled (the most recent ones), so a replay runs nothing. */
-  readonly #deliveries = new Set<string>();
-  /** The runs this process opened and has not completed (with Redis, the queue's registry has every replica's too). */
-  readonly localRuns = new InMemoryRunRegistry();
-  /** The runs this process is working on right now: its own sweeper never touches them. */
-  readonly #active = new Set<number>();
+  readonly runs: RunTracker;
   readonly analysisTimeoutMs: number;
-  /** The threads analyses run in, off the event loop that answers webhooks and renews queue locks. */
+  /** The threads `evaluate` runs in, off the event loop that answers webhooks and renews queue locks. */
   readonly analysisPool: AnalysisPool;
   readonly staleRunMs: number;
   readonly sweepIntervalMs: number;
+  readonly #sweeper: Sweeper;
   readonly #giveUpDelays: readonly number[];
-  #sweepTimer: NodeJS.Timeout | null = null;
-  #sweeping = false;
+  /** Deliveries of comment commands this process has handled (the most recent ones), so a replay runs nothing. */
+  readonly #deliveries = new Set<string>();
+  #appInfo: Promise<AppInfo> | null = null;
 
   constructor(
     readonly app: Probot,
@@ -113,25 +115,50 @@ export class Gate {
     });
     this.analysisPool = pool;
     pool.warm();
-    this.settings = {
-      analyse: (input, signal) => pool.run(input, signal),
-      cache: options.cache ?? new BlobCache(),
-      now: options.now ?? (() => new Date()),
-      reader: { ...DEFAULT_READER, maxFileBytes: (options.limits ?? DEFAULT_LOAD_LIMITS).maxFileBytes, ...options.reader },
-      ruleDocsUrl,
-      limits: options.limits ?? DEFAULT_LOAD_LIMITS,
-    };
     this.markerKey = markerKey(options.markerSecret ?? randomBytes(32));
+    const limits = options.limits ?? DEFAULT_LOAD_LIMITS;
+    const now = options.now ?? (() => new Date());
+    this.settings = {
+      reader: {
+        ...DEFAULT_READER,
+        maxFileBytes: limits.maxFileBytes,
+        ...options.reader,
+        cache: options.cache ?? new BlobCache(),
+      },
+      limits,
+      now,
+      ruleDocsUrl,
+      evaluateInThread: (request, signal) => pool.run(request, signal),
+      acceptances: async (github, target) => acceptancesOn(github, target, await this.identity(), this.markerKey),
+    };
     // A run younger than the analysis limit may still be worked on by some replica: never swept.
     this.staleRunMs = Math.max(options.staleRunMs ?? DEFAULT_STALE_RUN_MS, this.analysisTimeoutMs);
     this.sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
     this.#giveUpDelays = options.giveUpRetryDelaysMs ?? DEFAULT_GIVE_UP_RETRY_DELAYS_MS;
+    this.runs = new RunTracker(() => this.queue.runs);
+    const auth = (installationId: number) => app.auth(installationId) as Promise<GitHubClient>;
+    const appId = async () => (await this.appInfo()).id;
+    this.processCheck = checkRunner({
+      stages: this.settings,
+      auth,
+      appId,
+      latestHead: (key) => this.queue.latestHead(key),
+      runs: this.runs,
+      analysisTimeoutMs: this.analysisTimeoutMs,
+      log: app.log,
+    });
+    this.#sweeper = new Sweeper({
+      runs: this.runs,
+      auth,
+      appId,
+      staleRunMs: this.staleRunMs,
+      intervalMs: this.sweepIntervalMs,
+      now,
+      log: app.log,
+    });
     this.queue =
       options.queue?.(this) ??
-      new InProcessCheckQueue(
-        (data, update) => this.processCheck(data, update),
-        (error, data) => this.scheduleGiveUp(data, error),
-      );
+      new InProcessCheckQueue(this.processCheck, (error, data) => this.scheduleGiveUp(data, error));
   }
 
   /**
@@ -190,90 +217,6 @@ export class Gate {
     return true;
   }
 
-  /**
-   * A worker's side of a job: open (or take over) the run, analyse, publish, within the analysis limit. The run is
-   * recorded as in progress (for the sweeper) until it is completed, and as this process's own while it works on it.
-   */
-  async processCheck(data: CheckJobData, update: (data: CheckJobData) => Promise<void>): Promise<void> {
-    const { target } = data;
-    const octokit = await this.app.auth(data.installationId);
-    guardClient(octokit);
-    const log = this.app.log.child({ repo: `${target.repo.owner}/${target.repo.repo}`, headSha: target.headSha });
-    const externalId = externalIdFor(target.subject);
-    const opened =
-      data.checkRunId === undefined
-        ? await openCheckRun(octokit, target.repo, target.headSha, {
-            externalId,
-            fresh: target.fresh,
-            appId: (await this.appInfo()).id,
-            now: this.settings.now(),
-          })
-        : await takeOverCheckRun(octokit, target.repo, data.checkRunId, target.headSha, {
-            externalId,
-            now: this.settings.now(),
-          });
-    if ("skip" in opened) {
-      log.info({ checkRunId: opened.id }, "check run already completed for this head");
-      await this.#forget(opened.id, log);
-      return;
-    }
-    const checkRunId = opened.id;
-    this.#active.add(checkRunId);
-    try {
-      await this.#record(
-        {
-          checkRunId,
-          installationId: data.installationId,
-          repo: target.repo,
-          headSha: target.headSha,
-          since: Date.now(),
-        },
-        log,
-      );
-      if (checkRunId !== data.checkRunId) await update({ ...data, checkRunId });
-      const outcome = await withinAnalysisLimit(this.analysisTimeoutMs, async () =>
-        runCheck(
-          {
-            ...this.analysisRequest(octokit, target),
-            checkRunId,
-            htmlUrl: data.htmlUrl,
-            log,
-            readAcceptances: () => this.acceptancesFor(octokit, target),
-            supersededBy: () => this.supersededBy(target),
-            appId: (await this.appInfo()).id,
-          },
-          this.settings,
-        ),
-      );
-      if (outcome.outcome === "timed-out") await this.#completeOverrun(data, checkRunId, outcome.activity, log);
-      await this.#forget(checkRunId, log);
-    } finally {
-      this.#active.delete(checkRunId);
-    }
-  }
-
-  /** A job that reached the analysis limit: its run fails and says so (through a client the job cannot block). */
-  async #completeOverrun(
-    data: CheckJobData,
-    checkRunId: number,
-    activity: string | null,
-    log: Logger,
-  ): Promise<void> {
-    const { repo, headSha } = data.target;
-    log.error(
-      { checkRunId, limitMs: this.analysisTimeoutMs, activity },
-      "mtls-gate analysis stopped at the analysis limit",
-    );
-    const octokit = await this.app.auth(data.installationId);
-    const report = renderTimedOut({
-      limit: formatDuration(this.analysisTimeoutMs),
-      repository: `${repo.owner}/${repo.repo}`,
-      headSha,
-      activity,
-    });
-    await completeCheckRun(octokit, data.target.repo, checkRunId, report, this.settings.now);
-  }
-
   /** Starts the give-up of a job in the background of this process (`idle()` waits for it). */
   scheduleGiveUp(data: CheckJobData, error: unknown): void {
     this.jobs.start(
@@ -287,180 +230,39 @@ export class Gate {
     );
   }
 
-  /**
-   * Fail closed: a job that cannot be completed still ends its check, as a failure that says why. Never rejects: a
-   * failure to complete the run is logged with its id and retried (`giveUpRetryDelaysMs`); after the last attempt the
-   * run is left to the sweeper, due at its next pass.
-   */
-  async giveUp(data: CheckJobData, error: unknown): Promise<void> {
-    const checkRunId = data.checkRunId;
-    const { target } = data;
-    const log = this.app.log.child({ repo: `${target.repo.owner}/${target.repo.repo}`, headSha: target.headSha });
-    log.error({ err: describeError(error), checkRunId: checkRunId ?? null }, "mtls-gate check job given up");
-    if (checkRunId === undefined) return;
-    const report = renderInternalError({ problem: `the analysis job failed repeatedly: ${describeError(error)}` });
-    this.#active.add(checkRunId);
-    try {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const octokit = await this.app.auth(data.installationId);
-          await completeCheckRun(octokit, target.repo, checkRunId, report, this.settings.now);
-          await this.#forget(checkRunId, log);
-          if (attempt > 1) log.info({ checkRunId, attempt }, "given-up run completed");
-          return;
-        } catch (failure) {
-          const wait = this.#giveUpDelays[attempt - 1];
-          if (wait === undefined) {
-            log.error(
-              { checkRunId, attempts: attempt, err: describeError(failure) },
-              "could not complete a given-up run; the sweeper completes it at its next pass",
-            );
-            const run = { checkRunId, installationId: data.installationId, repo: target.repo, headSha: target.headSha };
-            await this.localRuns.opened({ ...run, since: Date.now() - this.staleRunMs });
-            return;
-          }
-          log.error(
-            { checkRunId, attempt, retryInMs: wait, err: describeError(failure) },
-            "could not complete a given-up run; retrying",
-          );
-          await new Promise((resolve) => setTimeout(resolve, wait));
-        }
-      }
-    } catch (failure) {
-      log.error({ checkRunId, err: describeError(failure) }, "mtls-gate give-up failed; the sweeper completes the run");
-    } finally {
-      this.#active.delete(checkRunId);
-    }
-  }
-
-  /** Records a run as in progress, here and (with Redis) for every replica; Redis failing is logged, not fatal. */
-  async #record(run: TrackedRun, log: Logger): Promise<void> {
-    await this.localRuns.opened(run);
-    const shared = this.queue.runs;
-    if (!shared) return;
-    await shared
-      .opened(run)
-      .catch((error: unknown) =>
-        log.warn(
-          { checkRunId: run.checkRunId, err: describeError(error) },
-          "could not record the run in Redis; only this process's sweeper knows it",
-        ),
-      );
-  }
-
-  /** Forgets a completed run. A Redis failure leaves it recorded: a sweeper later finds it completed and drops it. */
-  async #forget(checkRunId: number, log: Logger): Promise<void> {
-    await this.localRuns.completed(checkRunId);
-    const shared = this.queue.runs;
-    if (!shared) return;
-    await shared
-      .completed(checkRunId)
-      .catch((error: unknown) =>
-        log.warn({ checkRunId, err: describeError(error) }, "could not remove the completed run from Redis"),
-      );
+  /** Completes a job that kept failing as a failure that says why (check-runner.ts); never rejects. */
+  giveUp(data: CheckJobData, error: unknown): Promise<void> {
+    return giveUp(
+      {
+        auth: (id) => this.app.auth(id) as Promise<GitHubClient>,
+        runs: this.runs,
+        now: this.settings.now,
+        log: this.app.log,
+        retryDelaysMs: this.#giveUpDelays,
+        staleRunMs: this.staleRunMs,
+      },
+      data,
+      error,
+    );
   }
 
   /** Whether this process is working on a run right now (its own sweeper leaves it alone). */
   isWorkingOn(checkRunId: number): boolean {
-    return this.#active.has(checkRunId);
+    return this.runs.isWorkingOn(checkRunId);
   }
 
-  /**
-   * One pass of the sweeper: every run recorded as in progress for longer than `staleRunMs` (here, then in Redis), and
-   * not worked on by this process, is completed as a failure that says how to re-run it, unless GitHub shows it
-   * completed, gone or not this app's. Returns the ids of the runs it completed. Never rejects.
-   */
-  async sweep(now: number = Date.now()): Promise<number[]> {
-    if (this.#sweeping) return [];
-    this.#sweeping = true;
-    const swept: number[] = [];
-    try {
-      const registries: RunRegistry[] = [this.localRuns, ...(this.queue.runs ? [this.queue.runs] : [])];
-      for (const registry of registries) {
-        let due: TrackedRun[];
-        try {
-          due = await registry.startedBefore(now - this.staleRunMs, SWEEP_BATCH);
-        } catch (error) {
-          this.app.log.warn({ err: describeError(error) }, "the sweeper could not list the runs in progress");
-          continue;
-        }
-        for (const run of due) {
-          if (await this.#sweepOne(registry, run)) swept.push(run.checkRunId);
-        }
-      }
-    } finally {
-      this.#sweeping = false;
-    }
-    return swept;
-  }
-
-  async #sweepOne(registry: RunRegistry, run: TrackedRun): Promise<boolean> {
-    if (this.#active.has(run.checkRunId)) return false;
-    try {
-      if (!(await registry.claim(run.checkRunId))) return false;
-    } catch {
-      return false;
-    }
-    try {
-      // Taken up again by this process between the listing and the claim: its work completes it.
-      if (this.#active.has(run.checkRunId)) {
-        await registry.release(run);
-        return false;
-      }
-      const completed = await this.#completeAbandoned(run);
-      await this.#forget(run.checkRunId, this.app.log);
-      return completed;
-    } catch (error) {
-      this.app.log.error(
-        { checkRunId: run.checkRunId, err: describeError(error) },
-        "the sweeper could not complete an abandoned run; the next sweep tries again",
-      );
-      await registry.release(run).catch(() => undefined);
-      return false;
-    }
-  }
-
-  /** Completes an abandoned run as a failure; false when there was nothing to complete. */
-  async #completeAbandoned(run: TrackedRun): Promise<boolean> {
-    let octokit: GitHubClient;
-    let current: { status: string; app: { id: number } | null };
-    try {
-      octokit = await this.app.auth(run.installationId);
-      ({ data: current } = await octokit.rest.checks.get({ ...run.repo, check_run_id: run.checkRunId }));
-    } catch (error) {
-      // The run, its repository or the installation is gone: nothing left to complete.
-      if ((error as { status?: unknown }).status === 404) return false;
-      throw error;
-    }
-    if (current.status === "completed") return false;
-    const appId = (await this.appInfo()).id;
-    if (appId !== null && current.app?.id !== appId) return false;
-    const report = renderSweptRun({ staleMs: this.staleRunMs });
-    await completeCheckRun(octokit, run.repo, run.checkRunId, report, this.settings.now);
-    this.app.log.warn(
-      {
-        checkRunId: run.checkRunId,
-        repo: `${run.repo.owner}/${run.repo.repo}`,
-        headSha: run.headSha,
-        inProgressMs: Date.now() - run.since,
-      },
-      "the sweeper completed an abandoned run as a failure",
-    );
-    return true;
+  /** One pass of the sweeper (sweeper.ts): the ids of the runs it completed. Never rejects. */
+  sweep(now: number = Date.now()): Promise<number[]> {
+    return this.#sweeper.sweep(now);
   }
 
   /** Sweeps at once, then every `sweepIntervalMs` (the timer does not keep the process alive). */
   startSweeper(): void {
-    if (this.#sweepTimer) return;
-    const tick = () => void this.sweep();
-    this.#sweepTimer = setInterval(tick, this.sweepIntervalMs);
-    this.#sweepTimer.unref();
-    setImmediate(tick);
+    this.#sweeper.start();
   }
 
   stopSweeper(): void {
-    if (this.#sweepTimer) clearInterval(this.#sweepTimer);
-    this.#sweepTimer = null;
+    this.#sweeper.stop();
   }
 
   /** `GET /ready`: Redis (when configured) answers and this process's workers (when it has any) can take jobs. */
@@ -469,16 +271,6 @@ export class Gate {
     // Workers without analysis threads (the pool closed at shutdown) take no job.
     if (state.workers === "up" && this.analysisPool.state().closed) state.workers = "down";
     return { ready: state.redis !== "down" && state.workers !== "down", ...state };
-  }
-
-  /** The newer head of the target's pull request, when a push superseded the SHA this job checks. */
-  async supersededBy(target: CheckTarget): Promise<string | null> {
-    if (target.subject.kind !== "pull_request") return null;
-    for (const number of target.subject.numbers) {
-      const latest = await this.queue.latestHead(pullKey(target, number));
-      if (latest && latest !== target.headSha) return latest;
-    }
-    return null;
   }
 
   /** Shutdown: the queue hands back or finishes its jobs, then the analysis threads end. */
@@ -498,33 +290,10 @@ export class Gate {
     await this.jobs.idle();
   }
 
-  /** What an analysis needs: the installation's client, the target and the trusted config reader. */
-  analysisRequest(octokit: GitHubClient, target: CheckTarget): AnalysisRequest {
-    return { octokit, target, readConfig: () => readTrustedConfig(octokit, target.repo) };
-  }
-
-  /** The acceptances recorded on the target's pull requests (for the merge queue: the pull request it is merging). */
-  async acceptancesFor(octokit: GitHubClient, target: CheckTarget): Promise<AcceptanceState> {
-    const numbers = target.subject.kind === "commit" ? [] : target.subject.numbers;
-    const identity = await this.identity();
-    // Without its identity (the Action's workflow token) the app has no comments of its own: no acceptance counts.
-    if (numbers.length === 0 || identity.appId === null)
-      return { acceptances: [], handledCommands: new Set(), problem: null };
-    try {
-      return await readAcceptances(octokit, target.repo, numbers, identity, this.markerKey);
-    } catch (error) {
-      // A queue branch can name a pull request that is gone: no acceptances, not a failure.
-      if ((error as { status?: unknown }).status === 404)
-        return { acceptances: [], handledCommands: new Set(), problem: null };
-      throw error;
-    }
-  }
-
   /** How the app recognises its own comments: by the app id GitHub records on them. */
   async identity(): Promise<BotIdentity> {
     return { appId: (await this.appInfo()).id };
   }
-
 
   /** The external id of this app's latest run on a SHA: what it compared, for a re-run whose payload does not say. */
   async lastExternalId(octokit: GitHubClient, repo: CheckTarget["repo"], headSha: string): Promise<string | null> {
@@ -544,28 +313,4 @@ export class Gate {
       });
     return this.#appInfo;
   }
-}
-
-/**
- * The default branch's `.github/mtls-gate.yml`, falling back to the organisation's `.github` repository and following
- * `_extends` (Probot's config plugin, as `context.config` uses it, but usable by a worker that has no event context).
- * Keys of the repository's file replace inherited ones; arrays are replaced, not appended to. `_extends` is honoured
- * only within the repository's owner, and a file it names must exist: a policy never silently loses its base.
- */
-async function readTrustedConfig(octokit: GitHubClient, repo: RepoRef): Promise<unknown> {
-  const { config, files } = await octokit.config.get({
-    ...repo,
-    path: `.github/${CONFIG_FILE}`,
-    defaults: (configs: Record<string, unknown>[]) => deepmerge.all<Record<string, unknown>>(configs, { arrayMerge: (_inherited: unknown[], own: unknown[]) => own }),
-  });
-  // The repository's own file, else the organisation's `.github` one; every file after it was named by `_extends`.
-  const firstExtended = files[0]?.config ? 1 : 2;
-  for (const file of files.slice(firstExtended)) {
-    const named = `${file.owner}/${file.repo}:${file.path}`;
-    if (file.owner.toLowerCase() !== repo.owner.toLowerCase()) {
-      throw new Error(`_extends names ${named}, outside ${repo.owner}: only repositories of the same owner are honoured`);
-    }
-    if (file.config === null) throw new Error(`_extends names ${named}, which cannot be read (missing, or not readable by the app)`);
-  }
-  return files.some((file) => file.config !== null) ? config : null;
 }

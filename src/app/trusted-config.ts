@@ -1,6 +1,8 @@
+import deepmerge from "deepmerge";
 import { stringify } from "yaml";
 import { loadPolicy } from "../core/policy/load.js";
 import type { Policy } from "../core/policy/policy.js";
+import type { GitHubClient, RepoRef } from "./github-client.js";
 
 export const CONFIG_FILE = "mtls-gate.yml";
 
@@ -44,4 +46,28 @@ function describeReadError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   // The config plugin prefixes its messages with its package name; the reader needs the rest.
   return message.replace(/^\[@probot\/octokit-plugin-config\]\s*/, "").split("\n")[0] ?? "unreadable configuration";
+}
+
+/**
+ * The default branch's `.github/mtls-gate.yml`, falling back to the organisation's `.github` repository and following
+ * `_extends` (Probot's config plugin, as `context.config` uses it, but usable by a worker that has no event context).
+ * Keys of the repository's file replace inherited ones; arrays are replaced, not appended to. `_extends` is honoured
+ * only within the repository's owner, and a file it names must exist: a policy never silently loses its base.
+ */
+export async function readTrustedConfig(octokit: GitHubClient, repo: RepoRef): Promise<unknown> {
+  const { config, files } = await octokit.config.get({
+    ...repo,
+    path: `.github/${CONFIG_FILE}`,
+    defaults: (configs: Record<string, unknown>[]) => deepmerge.all<Record<string, unknown>>(configs, { arrayMerge: (_inherited: unknown[], own: unknown[]) => own }),
+  });
+  // The repository's own file, else the organisation's `.github` one; every file after it was named by `_extends`.
+  const firstExtended = files[0]?.config ? 1 : 2;
+  for (const file of files.slice(firstExtended)) {
+    const named = `${file.owner}/${file.repo}:${file.path}`;
+    if (file.owner.toLowerCase() !== repo.owner.toLowerCase()) {
+      throw new Error(`_extends names ${named}, outside ${repo.owner}: only repositories of the same owner are honoured`);
+    }
+    if (file.config === null) throw new Error(`_extends names ${named}, which cannot be read (missing, or not readable by the app)`);
+  }
+  return files.some((file) => file.config !== null) ? config : null;
 }

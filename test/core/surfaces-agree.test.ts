@@ -10,7 +10,7 @@ import { renderText } from "../../src/report/text.js";
 import { defaultPolicy } from "../../src/core/policy/policy.js";
 import { RULES } from "../../src/core/rules/index.js";
 import { decide, type AcceptanceGrant, type FindingStatus } from "../../src/core/verdict.js";
-import { reportFor, type Prepared } from "../../src/app/run-check.js";
+import { reportFor, type Prepared } from "../../src/app/stages/report-for.js";
 import { renderGitLabCodeQuality } from "../../src/report/gitlab.js";
 import { renderSarif } from "../../src/report/sarif.js";
 import { toJsonFinding } from "../../src/report/json.js";

@@ -1,11 +1,13 @@
-import { explain } from "../../core/explain.js";
 import type { Finding } from "../../core/types.js";
 import { renderExplain, renderHelp, renderRefusal, renderRoutes } from "../../report/comments.js";
 import { codeSpan, escapeInline, mention } from "../../report/markdown.js";
 import type { CheckTarget } from "../check-target.js";
 import type { EventContext, Gate } from "../gate.js";
-import { newReadStats } from "../github-reader.js";
-import { fileUrlFor, prepareFullAnalysis, type FullAnalysis, type Prepared } from "../run-check.js";
+import { renderInvalidConfig } from "../../report/check-run.js";
+import { fileUrlFor } from "../../report/check-report.js";
+import type { CheckInputs, Evaluation, ExplainRequest } from "../stages/evaluate.js";
+import { readInputs, type ReadOutcome } from "../stages/read-inputs.js";
+import { evaluateWith } from "../stages/run-stages.js";
 import { acceptanceMarker, readAcceptances, repoName, type Acceptance, type AcceptanceState } from "./acceptances.js";
 import { allUsage, type Command } from "./parse.js";
 import { atLeast, type Permission } from "./permission.js";
@@ -53,21 +55,24 @@ export async function executeCommand(command: Command, cc: CommandContext): Prom
     case "routes":
     case "explain": {
       const target = await pullTarget(cc);
-      const prepared = await analyse(cc, target);
-      if (prepared.kind !== "analysed") return { ok: false, reply: notAnalysed(prepared), markers: [] };
+      const explaining = command.name === "explain" ? { queries: [command.target] } : undefined;
+      const analysed = await analyse(cc, target, explaining);
+      if (analysed.kind !== "analysed") return { ok: false, reply: notAnalysed(analysed), markers: [] };
+      const { analysis, explanations } = analysed.evaluation;
       if (command.name === "routes") {
         return {
           ok: true,
           reply: renderRoutes({
-            routes: prepared.analysis.routes,
-            removedRoutes: prepared.removedRoutes,
+            routes: analysis.routes,
+            removedRoutes: analysis.removedRoutes,
             all: command.all,
             headSha: target.headSha,
           }),
           markers: [],
         };
       }
-      const result = explain(prepared.analysis, command.target);
+      const result = explanations[0];
+      if (!result) throw new Error("the analysis returned no explanation");
       return { ok: result.kind === "found", reply: renderExplain(result, links(cc, target)), markers: [] };
     }
     case "accept":
@@ -82,9 +87,9 @@ async function accept(command: Extract<Command, { name: "accept" }>, cc: Command
   const state = await recorded(cc, target);
   const refused = notRecordable(cc, state);
   if (refused) return refused;
-  const prepared = await analyse(cc, target);
-  if (prepared.kind !== "analysed") return { ok: false, reply: notAnalysed(prepared), markers: [] };
-  const introduced = prepared.analysis.findings.filter((f) => f.introduced !== false && !f.suppressed);
+  const analysed = await analyse(cc, target);
+  if (analysed.kind !== "analysed") return { ok: false, reply: notAnalysed(analysed), markers: [] };
+  const introduced = analysed.evaluation.analysis.findings.filter((f) => f.introduced !== false && !f.suppressed);
   const matching = introduced.filter((f) => f.ruleId === command.ruleId && f.resource === command.resource);
   if (matching.length === 0) {
     const listed = introduced
@@ -102,7 +107,7 @@ async function accept(command: Extract<Command, { name: "accept" }>, cc: Command
       markers: [],
     };
   }
-  const needed = prepared.policy.commands.acceptErrors;
+  const needed = analysed.inputs.policy.commands.acceptErrors;
   if (matching.some((f) => f.severity === "error") && !atLeast(cc.permission, needed)) {
     return { ok: false, reply: renderRefusal(cc.user, `${needed} (to accept an error)`, cc.permission), markers: [] };
   }
@@ -205,14 +210,28 @@ async function pullTarget(cc: CommandContext): Promise<CheckTarget> {
   };
 }
 
-function analyse(cc: CommandContext, target: CheckTarget): Promise<Prepared<FullAnalysis>> {
-  return prepareFullAnalysis(cc.gate.analysisRequest(cc.context.octokit, target), cc.gate.settings, newReadStats(), false);
+type Analysed =
+  | { kind: "analysed"; inputs: CheckInputs; evaluation: Evaluation }
+  | Exclude<ReadOutcome, { kind: "read" }>;
+
+/**
+ * A check's first two stages for a command: `readInputs` (every change, no acceptances: the command reads those itself
+ * when it needs them) and `evaluate` in an analysis thread, with the explanations the command asks for.
+ */
+export async function analyse(cc: CommandContext, target: CheckTarget, explain?: ExplainRequest): Promise<Analysed> {
+  const read = await readInputs(cc.context.octokit, target, {
+    reader: cc.gate.settings.reader,
+    skipUnchanged: false,
+    acceptances: null,
+  });
+  if (read.kind !== "read") return read;
+  return { kind: "analysed", inputs: read.inputs, evaluation: await evaluateWith(cc.gate.settings, read.inputs, explain) };
 }
 
-function notAnalysed(prepared: Exclude<Prepared<FullAnalysis>, { kind: "analysed" }>): string {
-  return prepared.kind === "invalid-config"
-    ? `${prepared.report.title}.\n\n${prepared.report.summary}`
-    : "This pull request touches no Kubernetes manifests.";
+function notAnalysed(outcome: Exclude<Analysed, { kind: "analysed" }>): string {
+  if (outcome.kind !== "invalid-config") return "This pull request touches no Kubernetes manifests.";
+  const report = renderInvalidConfig(outcome);
+  return `${report.title}.\n\n${report.summary}`;
 }
 
 function links(cc: CommandContext, target: CheckTarget) {

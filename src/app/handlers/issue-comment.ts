@@ -6,7 +6,7 @@ import { atLeast, permissionOf } from "../commands/permission.js";
 import { executeCommand, type CommandOutcome } from "../commands/execute.js";
 import { postReply, react, unreact } from "../commands/reply.js";
 import type { Gate } from "../gate.js";
-import { describeError } from "../run-check.js";
+import { describeError } from "../describe-error.js";
 
 /** A command whose comment is older than this is not carried out: a replayed or late-redelivered webhook does nothing. */
 export const MAX_COMMAND_AGE_MS = 5 * 60_000;

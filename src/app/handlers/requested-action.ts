@@ -1,6 +1,4 @@
 import type { Context } from "probot";
-import { explain } from "../../core/explain.js";
-import { decide } from "../../core/verdict.js";
 import { renderExplain, renderRefusal } from "../../report/comments.js";
 import { CHECK_RUN_NAME } from "../../report/check-run.js";
 import { codeSpan, escapeInline } from "../../report/markdown.js";
@@ -10,8 +8,10 @@ import { executeCommand } from "../commands/execute.js";
 import { atLeast, permissionOf } from "../commands/permission.js";
 import { postReply } from "../commands/reply.js";
 import type { Gate } from "../gate.js";
-import { newReadStats } from "../github-reader.js";
-import { describeError, fileUrlFor, prepareFullAnalysis } from "../run-check.js";
+import { fileUrlFor } from "../../report/check-report.js";
+import { describeError } from "../describe-error.js";
+import { readInputs } from "../stages/read-inputs.js";
+import { evaluateWith } from "../stages/run-stages.js";
 
 const MAX_EXPLAINED = 10;
 
@@ -103,29 +103,24 @@ async function explainFailures(
     subject: { kind: "pull_request" as const, numbers: [pullNumber], baseRef: pull.base.ref, baseSha: pull.base.sha },
     fresh: true,
   };
-  const prepared = await prepareFullAnalysis(
-    gate.analysisRequest(context.octokit, target),
-    gate.settings,
-    newReadStats(),
-    false,
-  );
-  if (prepared.kind !== "analysed") return "Nothing to explain: this commit was not analysed.";
-  // The check's own verdict (policy, scope and acceptances included): the routes whose findings block.
-  const { acceptances } = await gate.acceptancesFor(context.octokit, target);
-  const verdict = decide(prepared.analysis.findings, prepared.policy, { hasBase: prepared.hasBase, acceptances, coverage: prepared.analysis.coverage });
-  const failingRoutes = new Set(
-    verdict.blocking.filter((f) => f.resource?.match(/^(TCP)?Mapping\//)).map((f) => (f.resource ?? "").split("/").slice(1).join("/")),
-  );
-  if (failingRoutes.size === 0)
+  // The check's own first two stages (its policy, scope and acceptances), explaining the routes whose findings block.
+  const read = await readInputs(context.octokit, target, {
+    reader: gate.settings.reader,
+    skipUnchanged: false,
+    acceptances: () => gate.settings.acceptances(context.octokit, target),
+  });
+  if (read.kind !== "read") return "Nothing to explain: this commit was not analysed.";
+  const { failingRoutes, explanations } = await evaluateWith(gate.settings, read.inputs, {
+    failingRoutes: MAX_EXPLAINED,
+  });
+  if (failingRoutes.length === 0)
     return "No route carries a blocking finding: the failures are about other resources (see the check run's annotations).";
   const links = {
     ruleDocsUrl: gate.settings.ruleDocsUrl,
     fileUrl: fileUrlFor(context.payload.repository.html_url, headSha),
   };
-  const parts = [...failingRoutes]
-    .slice(0, MAX_EXPLAINED)
-    .map((mapping) => renderExplain(explain(prepared.analysis, mapping), links));
-  if (failingRoutes.size > MAX_EXPLAINED)
-    parts.push(`… and ${failingRoutes.size - MAX_EXPLAINED} more failing routes.`);
+  const parts = explanations.map((result) => renderExplain(result, links));
+  if (failingRoutes.length > MAX_EXPLAINED)
+    parts.push(`… and ${failingRoutes.length - MAX_EXPLAINED} more failing routes.`);
   return parts.join("\n\n---\n\n");
 }

@@ -1,4 +1,4 @@
-import { JobQueue } from "../job-queue.js";
+import { KeyedSingleFlight } from "../keyed-single-flight.js";
 import {
   jobKey,
   QueueUnavailableError,
@@ -14,7 +14,7 @@ export class InProcessCheckQueue implements CheckQueue {
   /** Only this process has runs: the gate's own record of them is all there is. */
   readonly runs = null;
   #closing = false;
-  readonly #jobs = new JobQueue();
+  readonly #jobs = new KeyedSingleFlight();
   readonly #heads = new Map<string, string>();
 
   constructor(

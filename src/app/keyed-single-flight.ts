@@ -1,8 +1,8 @@
 /**
- * Runs analyses after the webhook is answered, one at a time per key (repository and head SHA), so a redelivery that
- * arrives while its first delivery is still being analysed does not start a second job.
+ * A keyed single-flight runner: background work (a check, a command reply, a give-up) runs at most once at a time per
+ * key, so a redelivery that arrives while its first delivery is still being worked on does not start a second one.
  */
-export class JobQueue {
+export class KeyedSingleFlight {
   readonly #running = new Map<string, Promise<void>>();
 
   has(key: string): boolean {

@@ -1,0 +1,120 @@
+/**
+ * Stage 2 of a check, `evaluate`: the core's differential analysis and verdict over what `readInputs` read. Pure (no
+ * GitHub, no clock, no process state) and structured-cloneable both ways, so the app runs it in an analysis thread
+ * (analysis-worker.ts) and webhook acknowledgements and queue lock renewals carry on while a large tree is analysed.
+ */
+import { analyzeDiff, analyzeTree, type TreeAnalysis } from "../../core/analyze.js";
+import { explain, type ExplainResult } from "../../core/explain.js";
+import type { LoadLimits } from "../../core/limits.js";
+import type { Policy } from "../../core/policy/policy.js";
+import type { SourceFile } from "../../core/types.js";
+import { decide, type Verdict } from "../../core/verdict.js";
+import type { RouteView } from "../../core/views.js";
+import type { AcceptanceState } from "../commands/acceptances.js";
+
+/** What changed between the base and the head (blob SHAs compared), or null when it could not be listed. */
+export interface Changes {
+  changed: string[];
+  deleted: string[];
+}
+
+/** Everything a check reads from GitHub, as plain data: the output of `readInputs`, the input of `evaluate`. */
+export interface CheckInputs {
+  /** The trusted policy (the default branch's `.github/mtls-gate.yml`), never the pull request's. */
+  policy: Policy;
+  /** The merge base (a pull request) or the queue's base (a merge group) and its manifests; null: the head alone. */
+  base: { sha: string; files: SourceFile[] } | null;
+  head: { sha: string; files: SourceFile[] };
+  changes: Changes | null;
+  /** Acceptances recorded by `/mtls-gate accept` (none where they are not read: commands, the Action). */
+  acceptances: AcceptanceState;
+}
+
+/** Route explanations `evaluate` adds (they need the model, which never leaves the analysis thread). */
+export type ExplainRequest =
+  /** `/mtls-gate explain <route>`. */
+  | { queries: string[] }
+  /** "Explain failures": the routes carrying a blocking finding, at most this many. */
+  | { failingRoutes: number };
+
+export interface EvaluateSettings {
+  /** ISO 8601: certificate expiry is measured against it. */
+  now: string;
+  limits: LoadLimits;
+  /** Findings on the trusted policy file itself (the app: true). */
+  validatePolicyFile: boolean;
+  explain?: ExplainRequest;
+}
+
+/** What the check run and the comment commands read of an analysis: plain, structured-cloneable data. */
+export interface CheckAnalysis extends Pick<
+  TreeAnalysis,
+  "findings" | "routes" | "hosts" | "policy" | "stats" | "coverage"
+> {
+  removedRoutes: RouteView[];
+}
+
+export interface Evaluation {
+  analysis: CheckAnalysis;
+  /** The trusted policy's verdict, minus accepted findings (src/core/verdict.ts). */
+  verdict: Verdict;
+  /** `namespace/name` of every Mapping carrying a blocking finding, in finding order. */
+  failingRoutes: string[];
+  /** The explanations asked for (`settings.explain`), in order. */
+  explanations: ExplainResult[];
+}
+
+/** One job for an analysis thread: exactly what `evaluate` takes. */
+export interface EvaluateRequest {
+  inputs: CheckInputs;
+  settings: EvaluateSettings;
+}
+
+/** `analyzeDiff` (or `analyzeTree` without a base), then `decide`. */
+export function evaluate(inputs: CheckInputs, settings: EvaluateSettings): Evaluation {
+  const options = {
+    policy: inputs.policy,
+    now: new Date(settings.now),
+    validatePolicyFile: settings.validatePolicyFile,
+    limits: settings.limits,
+  };
+  const diff = inputs.base ? analyzeDiff(inputs.base.files, inputs.head.files, options) : null;
+  const full = diff ?? analyzeTree(inputs.head.files, options);
+  const analysis: CheckAnalysis = {
+    findings: full.findings,
+    routes: full.routes,
+    hosts: full.hosts,
+    policy: full.policy,
+    stats: full.stats,
+    coverage: full.coverage,
+    removedRoutes: diff?.removedRoutes ?? [],
+  };
+  const verdict = judge(analysis, inputs);
+  const failingRoutes = failingRoutesOf(verdict);
+  const request = settings.explain;
+  const queries = !request
+    ? []
+    : "queries" in request
+      ? request.queries
+      : failingRoutes.slice(0, request.failingRoutes);
+  return { analysis, verdict, failingRoutes, explanations: queries.map((query) => explain(full, query)) };
+}
+
+/** The verdict of an analysis under the trusted policy, with the acceptances in force. */
+export function judge(
+  analysis: Pick<CheckAnalysis, "findings" | "coverage">,
+  inputs: { policy: Policy; base: object | null; acceptances: Pick<AcceptanceState, "acceptances"> },
+): Verdict {
+  return decide(analysis.findings, inputs.policy, {
+    hasBase: inputs.base !== null,
+    acceptances: inputs.acceptances.acceptances,
+    coverage: analysis.coverage,
+  });
+}
+
+function failingRoutesOf(verdict: Verdict): string[] {
+  const routes = verdict.blocking
+    .filter((f) => /^(TCP)?Mapping\//.test(f.resource ?? ""))
+    .map((f) => (f.resource ?? "").split("/").slice(1).join("/"));
+  return [...new Set(routes)];
+}
