@@ -1,4 +1,4 @@
-import { analyzeDiff, analyzeTree, type TreeAnalysis } from "../core/analyze.js";
+import { analyzeDiff, analyzeTree, manifestScope, type TreeAnalysis } from "../core/analyze.js";
 import { decide } from "../core/verdict.js";
 import { POLICY_PATH, type Policy } from "../core/policy/policy.js";
 import { DEFAULT_LOAD_LIMITS, isManifestPath } from "../core/source/load.js";
@@ -12,6 +12,7 @@ import {
   renderSuperseded,
   type CheckRunReport,
 } from "../report/check-run.js";
+import { renderTarballTooLarge } from "../report/tarball-too-large.js";
 import { analysisSignal, noteActivity } from "./analysis-limit.js";
 import { analyseForCheck, type AnalysisInput, type CheckAnalysis } from "./analysis-pool.js";
 import type { BlobCache } from "./blob-cache.js";
@@ -24,6 +25,7 @@ import {
   listCommit,
   newReadStats,
   readListing,
+  TarballTooLargeError,
   type ReaderOptions,
   type ReadStats,
   type TreeListing,
@@ -34,7 +36,7 @@ import { failSiblings, reportWithSiblings, siblingRuns, type SiblingRun } from "
 export interface GateSettings {
   cache: BlobCache;
   now: () => Date;
-  reader: Omit<ReaderOptions, "cache">;
+  reader: Omit<ReaderOptions, "cache" | "limits" | "inScope" | "signal">;
   ruleDocsUrl: (ruleId: string) => string;
   /** The analysis limits (`MTLS_GATE_MAX_*`, see src/core/limits.ts). */
   limits: LoadLimits;
@@ -82,7 +84,10 @@ export async function runCheck(job: CheckJob, settings: GateSettings): Promise<R
     if (after) report = renderSuperseded({ headSha: target.headSha, newerSha: after });
   } catch (error) {
     job.log.error({ err: describeError(error), headSha: target.headSha }, "mtls-gate analysis failed");
-    report = renderInternalError({ problem: describeError(error) });
+    report =
+      error instanceof TarballTooLargeError
+        ? renderTarballTooLarge({ limit: error.limit, sha: error.sha })
+        : renderInternalError({ problem: describeError(error) });
   }
   let siblings: SiblingRun[] = [];
   if (report.conclusion !== "cancelled") {
@@ -185,7 +190,14 @@ async function prepareWith<A extends CheckAnalysis>(
   const described = `${target.repo.owner}/${target.repo.repo} at ${target.headSha}`;
   noteActivity(`reading ${described} from GitHub`);
   const baseSha = await baseOf(request);
-  const reader: ReaderOptions = { ...settings.reader, cache: settings.cache };
+  const signal = analysisSignal();
+  const reader: ReaderOptions = {
+    ...settings.reader,
+    cache: settings.cache,
+    limits: settings.limits,
+    inScope: manifestScope(policy),
+    ...(signal ? { signal } : {}),
+  };
   const headListing = await listCommit(octokit, target.repo, target.headSha, stats);
   const baseListing = baseSha ? await listCommit(octokit, target.repo, baseSha, stats) : null;
 
@@ -254,7 +266,12 @@ export function reportFor(
     return renderNoManifestChanges({ headSha: target.headSha, baseSha: prepared.baseSha });
   const { analysis, policy, changes } = prepared;
   const { acceptances } = state;
-  const verdict = decide(analysis.findings, policy, { hasBase: prepared.hasBase, acceptances, coverage: analysis.coverage });
+  const verdict = decide(analysis.findings, policy, {
+    hasBase: prepared.hasBase,
+    acceptances,
+    coverage: analysis.coverage,
+    changedFiles: changes?.changed ?? prepared.headPaths,
+  });
   const failing = verdict.blocking;
   return renderCheckRun({
     findings: analysis.findings,
