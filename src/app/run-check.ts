@@ -348,5 +348,7 @@ export function describeError(error: unknown): string {
     const path = new URL(request.url).pathname;
     return `GitHub API answered ${status} to ${request.method ?? "a request"} ${path}`;
   }
+  // Its message holds only a SHA and the limit, and names the variable that raises it.
+  if (error instanceof TarballTooLargeError) return error.message;
   return error instanceof Error ? `${error.name} in the analysis` : "unknown failure";
 }
