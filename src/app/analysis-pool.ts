@@ -29,6 +29,8 @@ export interface AnalysisPoolOptions {
   timeoutMs: number;
   /** Test-only: each analysis keeps its thread busy this long first (`MTLS_GATE_TEST_SLOW_ANALYSIS_MS`). */
   testSlowMs?: number;
+  /** Test-only: the threads' module, for a test to crash or hang a thread on purpose. Default analysis-worker.js. */
+  testWorkerUrl?: URL;
 }
 
 export function defaultAnalysisThreads(): number {
@@ -61,6 +63,7 @@ export class AnalysisPool {
   readonly #waiting: Task[] = [];
   readonly #timeoutMs: number;
   readonly #slowMs: number;
+  readonly #workerUrl: URL;
   #nextId = 1;
   #closed = false;
 
@@ -68,6 +71,7 @@ export class AnalysisPool {
     this.size = Math.max(1, options.threads ?? defaultAnalysisThreads());
     this.#timeoutMs = options.timeoutMs;
     this.#slowMs = options.testSlowMs ?? 0;
+    this.#workerUrl = options.testWorkerUrl ?? WORKER_URL;
   }
 
   /** Threads busy, analyses waiting for one, and whether the pool takes work. */
@@ -145,7 +149,7 @@ export class AnalysisPool {
   }
 
   #spawn(): Slot {
-    const worker = new Worker(WORKER_URL, { workerData: { slowMs: this.#slowMs } });
+    const worker = new Worker(this.#workerUrl, { workerData: { slowMs: this.#slowMs } });
     const slot: Slot = { worker, task: null };
     worker.unref();
     // Unref'd before it is online, a thread can still hold the process open: unref'd again once it runs.

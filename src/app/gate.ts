@@ -10,7 +10,7 @@ import type { CheckTarget } from "./check-target.js";
 import { markerKey, type BotIdentity } from "./commands/acceptances.js";
 import { describeError } from "./describe-error.js";
 import type { GitHubClient } from "./github-client.js";
-import type { ReaderOptions } from "./github-reader.js";
+import type { ReaderSettings } from "./stages/read-inputs.js";
 import { KeyedSingleFlight } from "./keyed-single-flight.js";
 import { ruleDocsUrl } from "./links.js";
 import {
@@ -38,7 +38,7 @@ export interface AppInfo {
 export interface GateOptions {
   now?: () => Date;
   cache?: BlobCache;
-  reader?: Partial<Omit<ReaderOptions, "cache">>;
+  reader?: Partial<Omit<ReaderSettings, "cache">>;
   /** Where checks wait for a worker (built with the gate's `processCheck`); default: run them in this process. */
   queue?: (gate: Gate) => CheckQueue;
   /**
@@ -68,7 +68,7 @@ export interface GateOptions {
 export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 export const DEFAULT_STALE_RUN_MS = 10 * 60_000;
 const DEFAULT_GIVE_UP_RETRY_DELAYS_MS = [1000, 5000, 30_000, 120_000];
-const DEFAULT_READER: Omit<ReaderOptions, "cache" | "maxFileBytes"> = { tarballThreshold: 20, concurrency: 8 };
+const DEFAULT_READER: Omit<ReaderSettings, "cache" | "maxFileBytes"> = { tarballThreshold: 20, concurrency: 8 };
 
 export interface Readiness extends QueueReadiness {
   ready: boolean;

@@ -55,6 +55,16 @@ function resolvePolicy(files: readonly SourceFile[], options: AnalysisOptions): 
   return { policy: options.policy, diagnostics: options.validatePolicyFile ? own().diagnostics : [] };
 }
 
+/**
+ * Whether a path is a manifest file the analysis reads under `policy`: YAML under its `paths`, the policy file aside.
+ * The app's reader asks it too, so that it keeps the text of these files only.
+ */
+export function manifestScope(policy: Policy): (path: string) => boolean {
+  const include = picomatch(policy.paths.include, { dot: true });
+  const exclude = policy.paths.exclude.length > 0 ? picomatch(policy.paths.exclude, { dot: true }) : () => false;
+  return (path) => path !== POLICY_PATH && isManifestPath(path) && include(path) && !exclude(path);
+}
+
 /** Analyses one tree: load, model, simulate, run every rule. Never throws on bad input. */
 export function analyzeTree(files: readonly SourceFile[], options: AnalysisOptions = {}, baseRoutes?: readonly Route[]): TreeAnalysis {
   return analyzeWithPolicy(files, resolvePolicy(files, options), options, baseRoutes, undefined).analysis;
@@ -72,11 +82,9 @@ function analyzeWithPolicy(
   carriedSuppressions: ReadonlySet<string> | undefined,
   unchangedPaths: ReadonlySet<string> | undefined = undefined,
 ): { analysis: TreeAnalysis; suppressions: Suppressions } {
-  const include = picomatch(policy.paths.include, { dot: true });
-  const exclude = policy.paths.exclude.length > 0 ? picomatch(policy.paths.exclude, { dot: true }) : () => false;
   const limits = options.limits ?? DEFAULT_LOAD_LIMITS;
-
-  const inScope = files.filter((f) => f.path !== POLICY_PATH && isManifestPath(f.path) && include(f.path) && !exclude(f.path));
+  const scope = manifestScope(policy);
+  const inScope = files.filter((f) => scope(f.path));
   // Symbolic links the reader did not follow: counted as skipped, never parsed.
   const fileOutcomes: FileOutcome[] = inScope.filter((f) => f.symlink === true).map((f) => ({ path: f.path, skipped: "symlink", parsed: false, kinds: [] }));
   const candidates = inScope.filter((f) => f.symlink !== true);
@@ -215,7 +223,7 @@ export function analyzeDiff(baseFiles: readonly SourceFile[], headFiles: readonl
 
 /** The same file in both trees: same text, or (for files the reader did not hold whole) same size and flags. */
 function sameFile(base: SourceFile | undefined, head: SourceFile): boolean {
-  return base !== undefined && base.text === head.text && base.size === head.size && base.binary === head.binary && base.symlink === head.symlink;
+  return base !== undefined && base.text === head.text && base.size === head.size && base.binary === head.binary && base.symlink === head.symlink && base.unread === head.unread;
 }
 
 function routeKey(route: RouteView): string {

@@ -58,6 +58,7 @@ const SKIPPING_KINDS: Partial<Record<SourceDiagnosticKind, SkipReason>> = {
   "file-too-large": "too-large",
   "too-many-files": "too-large",
   "too-many-bytes": "too-large",
+  "tarball-too-large": "too-large",
 };
 
 /** Diagnostics that leave documents of a file unread: a file with no document read and one of them was not analysed. */

@@ -25,6 +25,8 @@ export const DIAGNOSTICS = {
   // source/select.ts: the per-commit limits, applied before parsing.
   "too-many-files": { rule: "file-too-large", messageId: "files", display: ["files", "limit"] },
   "too-many-bytes": { rule: "file-too-large", messageId: "manifest-bytes", display: ["manifestBytes", "limit"] },
+  // A file the app's reader did not reach: the commit's tarball was over its download limit.
+  "tarball-too-large": { rule: "file-too-large", messageId: "tarball-bytes", display: ["limit"] },
   "helm-template": { rule: "file-skipped", messageId: "helm-template" },
   "encrypted-file": { rule: "file-skipped", messageId: "encrypted", display: ["format"] },
   "binary-file": { rule: "file-skipped", messageId: "binary" },

@@ -36,6 +36,13 @@ export interface LoadLimits {
    * are never parsed).
    */
   maxManifestBytes: number;
+  /**
+   * Bytes of one commit's tarball the app downloads (gzip, as GitHub sends it), and eight times that once inflated (a
+   * tarball of repeated text inflates a thousandfold). The app reads a commit from its tarball when many files are not
+   * cached or the tree is too large to list; past the cap it stops, and every manifest file not reached is reported.
+   * Only the app and the Action read tarballs: the CLI reads a directory.
+   */
+  maxTarballBytes: number;
 }
 
 const MIB = 1024 * 1024;
@@ -48,13 +55,18 @@ export const DEFAULT_LOAD_LIMITS: LoadLimits = {
   maxNodesPerDocument: 500_000,
   maxManifestFiles: 50_000,
   maxManifestBytes: 64 * MIB,
+  maxTarballBytes: 512 * MIB,
 };
+
+/** How many times `maxTarballBytes` the inflated tar stream may be, for the reasons given on `maxTarballBytes`. */
+export const TARBALL_INFLATION_FACTOR = 8;
 
 /** The limits an operator may set, and the environment variable of each. */
 export const LIMIT_VARIABLES = {
   maxNodesPerDocument: "MTLS_GATE_MAX_NODES_PER_DOCUMENT",
   maxManifestFiles: "MTLS_GATE_MAX_MANIFEST_FILES",
   maxManifestBytes: "MTLS_GATE_MAX_MANIFEST_BYTES",
+  maxTarballBytes: "MTLS_GATE_MAX_TARBALL_BYTES",
 } as const satisfies Partial<Record<keyof LoadLimits, string>>;
 
 /** One limit as the README states it: what it bounds, its default, how to set it, and the finding that reports it. */
@@ -78,6 +90,12 @@ export const LIMITS: readonly LimitDescription[] = [
     name: "manifest bytes per commit",
     value: DEFAULT_LOAD_LIMITS.maxManifestBytes,
     variable: LIMIT_VARIABLES.maxManifestBytes,
+    ruleId: "file-too-large",
+  },
+  {
+    name: "tarball bytes per commit",
+    value: DEFAULT_LOAD_LIMITS.maxTarballBytes,
+    variable: LIMIT_VARIABLES.maxTarballBytes,
     ruleId: "file-too-large",
   },
   { name: "bytes per file", value: DEFAULT_LOAD_LIMITS.maxFileBytes, variable: null, ruleId: "file-too-large" },

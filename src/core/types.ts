@@ -14,6 +14,13 @@ export interface SourceFile {
   binary?: boolean;
   /** True when the path is a symbolic link the caller did not follow (text empty): reported as skipped, never read. */
   symlink?: boolean;
+  /**
+   * Set when the reader did not keep the file's text (text empty) because a per-commit limit left it out: `manifest-limits`
+   * when it falls past `maxManifestFiles` or `maxManifestBytes` (the reader applies them as `selectManifestFiles` does,
+   * so that it never holds more than they allow), `tarball-bytes` when the commit's tarball reached `maxTarballBytes`
+   * before this file. Such a file is reported and never parsed.
+   */
+  unread?: "manifest-limits" | "tarball-bytes";
 }
 
 /** A 1-based source range. Columns are 1-based too; endColumn is exclusive-style "column after the last character". */

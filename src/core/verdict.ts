@@ -1,4 +1,5 @@
 import { describeSkipped, skippedCount, type Coverage } from "./coverage.js";
+import { LIMIT_VARIABLES } from "./limits.js";
 import { REPOSITORY_PERMISSIONS, type Policy } from "./policy/policy.js";
 import { SEVERITY_RANK, type Finding } from "./types.js";
 
@@ -61,6 +62,11 @@ export interface CoverageVerdict {
   skipped: number;
   /** True when some were skipped and the policy's `coverage.failOnSkipped` is true: the verdict is a failure. */
   blocks: boolean;
+  /**
+   * With `DecideOptions.changedFiles`: how many changed files a per-commit limit left unread. They always block, since
+   * nothing vouches for what the change did to them.
+   */
+  unreadChanged?: number;
   /** Why the verdict fails because of them (for every surface to print), or null when they do not block. */
   reason: string | null;
 }
@@ -71,7 +77,23 @@ export interface DecideOptions {
   acceptances?: readonly AcceptanceGrant[];
   /** The analysis's coverage: with the policy's `coverage.failOnSkipped`, skipped files block. */
   coverage?: Coverage;
+  /**
+   * The files the change added or edited (every file, without a base), when the caller knows them by content (the
+   * app, by blob SHA). With them, a changed file that a per-commit limit left unread (`UNREAD_BY_COMMIT_LIMIT`) blocks,
+   * whatever the policy's `failOn`, `scope` or `coverage.failOnSkipped`: the check fails closed.
+   */
+  changedFiles?: readonly string[];
 }
+
+/**
+ * The `file-too-large` messages of a per-commit limit, by message id, with the variable that sets the limit: the file
+ * was never read, whatever it holds.
+ */
+export const UNREAD_BY_COMMIT_LIMIT: Readonly<Record<string, string>> = {
+  files: LIMIT_VARIABLES.maxManifestFiles,
+  "manifest-bytes": LIMIT_VARIABLES.maxManifestBytes,
+  "tarball-bytes": LIMIT_VARIABLES.maxTarballBytes,
+};
 
 export function decide(findings: readonly Finding[], policy: Policy, options: DecideOptions): Verdict {
   const counts = Object.fromEntries(FINDING_STATUSES.map((s) => [s, 0])) as Record<FindingStatus, number>;
@@ -84,17 +106,36 @@ export function decide(findings: readonly Finding[], policy: Policy, options: De
     decided.push({ finding, status, blocks });
     if (blocks) blocking.push(finding);
   }
-  const coverage = options.coverage ? coverageVerdict(options.coverage, policy) : undefined;
+  const coverage = options.coverage ? coverageVerdict(options.coverage, policy, findings, options.changedFiles) : undefined;
   const fails = blocking.length > 0 || coverage?.blocks === true;
   return { conclusion: fails ? "failure" : "success", findings: decided, blocking, counts, ...(coverage ? { coverage } : {}) };
 }
 
-function coverageVerdict(coverage: Coverage, policy: Policy): CoverageVerdict {
+function coverageVerdict(
+  coverage: Coverage,
+  policy: Policy,
+  findings: readonly Finding[],
+  changedFiles: readonly string[] | undefined,
+): CoverageVerdict {
   const skipped = skippedCount(coverage);
-  const blocks = skipped > 0 && policy.coverage.failOnSkipped;
+  const changed = new Set(changedFiles ?? []);
+  const unread = findings.filter((f) => f.ruleId === "file-too-large" && f.messageId in UNREAD_BY_COMMIT_LIMIT && changed.has(f.file));
+  const unreadFiles = new Set(unread.map((f) => f.file)).size;
+  const skippedBlocks = skipped > 0 && policy.coverage.failOnSkipped;
   const files = `${skipped} manifest file${skipped === 1 ? "" : "s"}`;
-  const reason = blocks ? `${files} in scope could not be analysed (${describeSkipped(coverage)}) and the policy's coverage.failOnSkipped is true` : null;
-  return { skipped, blocks, reason };
+  const reasons: string[] = [];
+  if (unreadFiles > 0) {
+    const limits = [...new Set(unread.map((f) => UNREAD_BY_COMMIT_LIMIT[f.messageId]))].sort().join(", ");
+    const changedNames = unreadFiles === 1 ? `a changed manifest file (${unread[0]?.file ?? ""}) was` : `${unreadFiles} changed manifest files were`;
+    reasons.push(`${changedNames} not analysed: the commit is over a per-commit analysis limit (${limits})`);
+  }
+  if (skippedBlocks) reasons.push(`${files} in scope could not be analysed (${describeSkipped(coverage)}) and the policy's coverage.failOnSkipped is true`);
+  return {
+    skipped,
+    blocks: reasons.length > 0,
+    reason: reasons.length > 0 ? reasons.join("; ") : null,
+    ...(changedFiles ? { unreadChanged: unreadFiles } : {}),
+  };
 }
 
 function statusOf(finding: Finding, policy: Policy, options: DecideOptions): FindingStatus {

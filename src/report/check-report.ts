@@ -19,6 +19,7 @@ import {
   type CheckRunReport,
 } from "./check-run.js";
 import { fencedBlock, truncateChars } from "./markdown.js";
+import { renderTarballTooLarge } from "./tarball-too-large.js";
 import { renderTimedOut } from "./timed-out.js";
 
 /** What `evaluate` produced, as far as the report reads it. */
@@ -52,7 +53,9 @@ export type CheckOutcome =
   /** Anything went wrong: fail closed, saying what (a description safe to show). */
   | { kind: "failed"; problem: string }
   /** The job passed the analysis limit (`limit` as the title states it, e.g. `60 s`). */
-  | { kind: "timed-out"; limit: string; activity: string | null };
+  | { kind: "timed-out"; limit: string; activity: string | null }
+  /** A commit's tarball was over the download limit and its tree listing truncated: what was left out cannot be named. */
+  | { kind: "tarball-too-large"; limit: number; sha: string };
 
 export interface RenderContext {
   repo: { owner: string; repo: string };
@@ -92,6 +95,8 @@ export function renderCheckReport(outcome: CheckOutcome, context: RenderContext)
         headSha: context.headSha,
         activity: outcome.activity,
       });
+    case "tarball-too-large":
+      return renderTarballTooLarge({ limit: outcome.limit, sha: outcome.sha });
   }
 }
 

@@ -29,6 +29,7 @@ test("loadLimitsFromEnv: each variable sets its limit, and nothing else", () => 
     MTLS_GATE_MAX_NODES_PER_DOCUMENT: "1000",
     MTLS_GATE_MAX_MANIFEST_FILES: " 7 ",
     MTLS_GATE_MAX_MANIFEST_BYTES: "134217728",
+    MTLS_GATE_MAX_TARBALL_BYTES: "1048576",
   });
   assert.deepEqual(problems, []);
   assert.deepEqual(limits, {
@@ -36,11 +37,13 @@ test("loadLimitsFromEnv: each variable sets its limit, and nothing else", () => 
     maxNodesPerDocument: 1000,
     maxManifestFiles: 7,
     maxManifestBytes: 134_217_728,
+    maxTarballBytes: 1_048_576,
   });
   assert.deepEqual(Object.values(LIMIT_VARIABLES).sort(), [
     "MTLS_GATE_MAX_MANIFEST_BYTES",
     "MTLS_GATE_MAX_MANIFEST_FILES",
     "MTLS_GATE_MAX_NODES_PER_DOCUMENT",
+    "MTLS_GATE_MAX_TARBALL_BYTES",
   ]);
 });
 

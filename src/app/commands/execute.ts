@@ -221,6 +221,7 @@ type Analysed =
 export async function analyse(cc: CommandContext, target: CheckTarget, explain?: ExplainRequest): Promise<Analysed> {
   const read = await readInputs(cc.context.octokit, target, {
     reader: cc.gate.settings.reader,
+    limits: cc.gate.settings.limits,
     skipUnchanged: false,
     acceptances: null,
   });

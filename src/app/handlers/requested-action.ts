@@ -106,6 +106,7 @@ async function explainFailures(
   // The check's own first two stages (its policy, scope and acceptances), explaining the routes whose findings block.
   const read = await readInputs(context.octokit, target, {
     reader: gate.settings.reader,
+    limits: gate.settings.limits,
     skipUnchanged: false,
     acceptances: () => gate.settings.acceptances(context.octokit, target),
   });

@@ -103,12 +103,20 @@ export function evaluate(inputs: CheckInputs, settings: EvaluateSettings): Evalu
 /** The verdict of an analysis under the trusted policy, with the acceptances in force. */
 export function judge(
   analysis: Pick<CheckAnalysis, "findings" | "coverage">,
-  inputs: { policy: Policy; base: object | null; acceptances: Pick<AcceptanceState, "acceptances"> },
+  inputs: {
+    policy: Policy;
+    base: object | null;
+    head: { files: readonly { path: string }[] };
+    changes: Changes | null;
+    acceptances: Pick<AcceptanceState, "acceptances">;
+  },
 ): Verdict {
   return decide(analysis.findings, inputs.policy, {
     hasBase: inputs.base !== null,
     acceptances: inputs.acceptances.acceptances,
     coverage: analysis.coverage,
+    // Known by blob SHA: a changed file a per-commit limit left unread fails the check closed.
+    changedFiles: inputs.changes?.changed ?? inputs.head.files.map((f) => f.path),
   });
 }
 

@@ -4,9 +4,11 @@
  * queue's base), the manifests of both commits, what changed, and the acceptances recorded on the pull request.
  * Nothing here analyses: `evaluate` does, in an analysis thread.
  */
+import { manifestScope } from "../../core/analyze.js";
+import type { LoadLimits } from "../../core/limits.js";
 import { POLICY_PATH } from "../../core/policy/policy.js";
 import { isManifestPath } from "../../core/source/load.js";
-import { noteActivity } from "../analysis-limit.js";
+import { analysisSignal, noteActivity } from "../analysis-limit.js";
 import type { CheckTarget } from "../check-target.js";
 import { readAcceptances, type AcceptanceState, type BotIdentity } from "../commands/acceptances.js";
 import type { GitHubClient } from "../github-client.js";
@@ -27,8 +29,13 @@ export type ReadOutcome =
   | { kind: "invalid-config"; source: string; problems: { path: string; problem: string }[] }
   | { kind: "no-manifest-changes"; baseSha: string | null };
 
+/** How trees and blobs are read, but for what the policy and the job decide (scope, per-commit limits, the job's signal). */
+export type ReaderSettings = Omit<ReaderOptions, "limits" | "inScope" | "signal">;
+
 export interface ReadInputsOptions {
-  reader: ReaderOptions;
+  reader: ReaderSettings;
+  /** The per-commit limits: the reader keeps no more text than the analysis would read. */
+  limits: LoadLimits;
   /** Counts of the requests made (logged with the check's conclusion). */
   stats?: ReadStats;
   /** A check: a change that touches no manifest is not read further (nor analysed). Commands read every change. */
@@ -61,8 +68,15 @@ export async function readInputs(
   let changes = baseListing ? changedPaths(blobMap(baseListing), blobMap(headListing)) : null;
   if (options.skipUnchanged && changes && !touchesManifests(changes)) return { kind: "no-manifest-changes", baseSha };
 
-  const head = await readListing(github, target.repo, headListing, options.reader, stats);
-  const base = baseListing ? await readListing(github, target.repo, baseListing, options.reader, stats) : null;
+  const signal = analysisSignal();
+  const reader: ReaderOptions = {
+    ...options.reader,
+    limits: options.limits,
+    inScope: manifestScope(config.policy),
+    ...(signal ? { signal } : {}),
+  };
+  const head = await readListing(github, target.repo, headListing, reader, stats);
+  const base = baseListing ? await readListing(github, target.repo, baseListing, reader, stats) : null;
   if (base && !changes) {
     // A truncated tree listed nothing: the tarballs tell what changed.
     changes = changedPaths(base.blobs, head.blobs);

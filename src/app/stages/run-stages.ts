@@ -16,10 +16,10 @@ import type { CheckTarget } from "../check-target.js";
 import type { AcceptanceState } from "../commands/acceptances.js";
 import { describeError } from "../describe-error.js";
 import type { GitHubClient } from "../github-client.js";
-import type { ReaderOptions, ReadStats } from "../github-reader.js";
+import { TarballTooLargeError, type ReadStats } from "../github-reader.js";
 import type { CheckInputs, EvaluateRequest, Evaluation } from "./evaluate.js";
 import type { Publish } from "./publish.js";
-import { describeInputs, describeTarget, readInputs, type ReadOutcome } from "./read-inputs.js";
+import { describeInputs, describeTarget, readInputs, type ReaderSettings, type ReadOutcome } from "./read-inputs.js";
 
 export interface Stages {
   readInputs: (target: CheckTarget) => Promise<ReadOutcome>;
@@ -61,7 +61,11 @@ export async function runStages(job: StageJob, stages: Stages): Promise<CheckRun
     report = stages.render(outcome);
   } catch (error) {
     job.log.error({ err: describeError(error), headSha: target.headSha }, "mtls-gate analysis failed");
-    report = stages.render({ kind: "failed", problem: describeError(error) });
+    report = stages.render(
+      error instanceof TarballTooLargeError
+        ? { kind: "tarball-too-large", limit: error.limit, sha: error.sha }
+        : { kind: "failed", problem: describeError(error) },
+    );
   }
   await stages.publish(report);
   return report;
@@ -70,7 +74,7 @@ export async function runStages(job: StageJob, stages: Stages): Promise<CheckRun
 /** What the stages need of a deployment. */
 export interface StageSettings {
   /** How trees and blobs are read (the blob cache included). */
-  reader: ReaderOptions;
+  reader: ReaderSettings;
   /** The analysis limits (`MTLS_GATE_MAX_*`, see src/core/limits.ts). */
   limits: LoadLimits;
   now: () => Date;
@@ -108,6 +112,7 @@ export function stagesFor(
     readInputs: (t) =>
       readInputs(github, t, {
         reader: settings.reader,
+        limits: settings.limits,
         ...(options.stats ? { stats: options.stats } : {}),
         skipUnchanged: true,
         acceptances: () => settings.acceptances(github, t),

@@ -11,7 +11,7 @@ export const rule = defineRule({
   meta: {
     id: "file-too-large",
     severity: "warning",
-    description: "A file, document or commit over an analysis limit (size, documents, nodes, aliases, depth, files or bytes per commit) was not analysed; its resources are unchecked.",
+    description: "A file, document or commit over an analysis limit (size, documents, nodes, aliases, depth, files, bytes or tarball bytes per commit) was not analysed; its resources are unchecked.",
     messages: {
       "file-bytes": (data) => `File of ${text(data, "bytes")} bytes is over the ${text(data, "limit")}-byte limit and was not analysed; its resources are unchecked.`,
       documents: (data) => `Only the first ${text(data, "limit")} of ${text(data, "documents")} documents were analysed; split the file so every resource is checked.`,
@@ -27,6 +27,8 @@ export const rule = defineRule({
         `This file was not analysed: the commit has ${count(data, "files")} manifest files, over the analysis limit of ${count(data, "limit")} (${LIMIT_VARIABLES.maxManifestFiles}); files are read in path order and this one comes after the first ${count(data, "limit")}. Its resources are unchecked: exclude generated or vendored paths in the policy (paths.exclude), or raise the limit.`,
       "manifest-bytes": (data) =>
         `This file was not analysed: the commit's manifest files total ${count(data, "manifestBytes")} bytes, over the analysis limit of ${count(data, "limit")} bytes (${LIMIT_VARIABLES.maxManifestBytes}); files are read in path order until the limit, and this one is past it. Its resources are unchecked: exclude generated or vendored paths in the policy (paths.exclude), or raise the limit.`,
+      "tarball-bytes": (data) =>
+        `This file was not analysed: the app reads this commit from its tarball, which is over the download limit of ${count(data, "limit")} bytes (${LIMIT_VARIABLES.maxTarballBytes}), and the download stopped before this file. Its resources are unchecked: a change to it blocks the check. Raise the limit, or keep large non-manifest files (binaries, archives) out of the repository.`,
     },
   },
   check(context, report) {
