@@ -1,10 +1,2 @@
-/** The check run's buttons; identifiers are GitHub's `requested_action.identifier` (at most 20 characters). */
-export const ACTIONS = {
-  recheck: { label: "Re-check", description: "Run the mtls-gate check again", identifier: "recheck" },
-  routes: { label: "Show routes", description: "Post the changed routes on the PR", identifier: "routes" },
-  explainFailures: {
-    label: "Explain failures",
-    description: "Explain each failing route on the PR",
-    identifier: "explain-failures",
-  },
-} as const;
+/** The check run's buttons, as the report renders them (src/report/check-report.ts). */
+export { CHECK_RUN_BUTTONS as ACTIONS } from "../report/check-report.js";

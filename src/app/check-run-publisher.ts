@@ -1,4 +1,10 @@
-import { CHECK_RUN_NAME, IN_PROGRESS_OUTPUT, type CheckAnnotation, type CheckRunReport } from "../report/check-run.js";
+import {
+  CHECK_RUN_NAME,
+  IN_PROGRESS_OUTPUT,
+  type CheckAnnotation,
+  type CheckRunAction,
+  type CheckRunReport,
+} from "../report/check-run.js";
 import type { GitHubClient, RepoRef } from "./github-client.js";
 
 /** GitHub accepts at most this many annotations per create or update request. */
@@ -140,12 +146,6 @@ async function createCheckRun(
     output: IN_PROGRESS_OUTPUT,
   });
   return { id: data.id, reused: false };
-}
-
-export interface CheckRunAction {
-  label: string;
-  description: string;
-  identifier: string;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   renderNoManifestChanges,
   renderSuperseded,
   type AcceptanceView,
+  type CheckRunAction,
   type CheckRunReport,
 } from "./check-run.js";
 import { fencedBlock, truncateChars } from "./markdown.js";
@@ -74,7 +75,33 @@ export interface RenderContext {
   surface?: "check-run" | "workflow";
 }
 
+/** The check run's buttons; identifiers are GitHub's `requested_action.identifier` (at most 20 characters). */
+export const CHECK_RUN_BUTTONS = {
+  recheck: { label: "Re-check", description: "Run the mtls-gate check again", identifier: "recheck" },
+  routes: { label: "Show routes", description: "Post the changed routes on the PR", identifier: "routes" },
+  explainFailures: {
+    label: "Explain failures",
+    description: "Explain each failing route on the PR",
+    identifier: "explain-failures",
+  },
+} as const;
+
+/** A pull request's run: re-check and show routes, and explain failures when it fails. Other runs have none. */
+export function buttonsFor(subject: RenderContext["subject"], conclusion: string): CheckRunAction[] {
+  if (subject.kind !== "pull_request") return [];
+  const { recheck, routes, explainFailures } = CHECK_RUN_BUTTONS;
+  return [recheck, routes, ...(conclusion === "failure" ? [explainFailures] : [])];
+}
+
 export function renderCheckReport(outcome: CheckOutcome, context: RenderContext): CheckRunReport {
+  const report = renderOutcome(outcome, context);
+  // A run that overran gets no buttons (its failure is about the limit); a workflow job has none to show.
+  if (outcome.kind === "timed-out" || context.surface === "workflow") return report;
+  const actions = buttonsFor(context.subject, report.conclusion);
+  return actions.length > 0 ? { ...report, actions } : report;
+}
+
+function renderOutcome(outcome: CheckOutcome, context: RenderContext): CheckRunReport {
   switch (outcome.kind) {
     case "evaluated":
       return renderEvaluated(outcome.inputs, outcome.evaluation, context);

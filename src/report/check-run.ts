@@ -51,6 +51,15 @@ export interface CheckRunReport {
   summary: string;
   text?: string;
   annotations: CheckAnnotation[];
+  /** The run's buttons (src/report/check-report.ts), when it has any. */
+  actions?: CheckRunAction[];
+}
+
+/** A check run button: GitHub sends `identifier` back in a `check_run.requested_action` event. */
+export interface CheckRunAction {
+  label: string;
+  description: string;
+  identifier: string;
 }
 
 export interface CheckRunReportInput {

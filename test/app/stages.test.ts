@@ -86,6 +86,15 @@ describe("the four stages", () => {
     assert.equal(run.conclusion, recorded.conclusion);
     assert.equal(run.output.title, recorded.title);
     assert.equal(run.output.summary, recorded.summary);
+    const completing = h.fake
+      .apiCalls({ method: "PATCH", path: new RegExp(`/check-runs/${run.id}$`) })
+      .map((r) => r.body as { status?: string; actions?: unknown })
+      .filter((body) => body.status === "completed");
+    assert.deepEqual(
+      completing.map((body) => body.actions),
+      [recorded.actions],
+      "completed once, with the buttons render gave",
+    );
     assert.deepEqual(
       annotationsOf(h.repo, run.id).map((a) => [a.path, a.start_line, a.annotation_level, a.title, a.message]),
       recorded.annotations.map((a) => [a.path, a.start_line, a.annotation_level, a.title, a.message]),
@@ -111,7 +120,13 @@ describe("the four stages", () => {
       published.push(r);
     });
     assert.deepEqual(published, [report]);
-    assert.deepEqual(report, recorded, "read, evaluated and rendered exactly as the app does");
+    const { actions, ...withoutButtons } = recorded;
+    assert.deepEqual(
+      actions?.map((a) => a.identifier),
+      ["recheck", "routes", "explain-failures"],
+      "the check run's buttons",
+    );
+    assert.deepEqual(report, withoutButtons, "read, evaluated and rendered exactly as the app does, minus the buttons");
     assert.equal(h.repo.checkRuns.length, runs, "no check run touched");
   });
 

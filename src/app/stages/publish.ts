@@ -4,8 +4,8 @@
  * Action swaps this stage only: without a check run it publishes to the workflow's log and job summary instead.
  */
 import { renderInternalError, type CheckRunReport } from "../../report/check-run.js";
-import { ACTIONS } from "../check-run-actions.js";
-import { completeCheckRun, type CheckRunAction } from "../check-run-publisher.js";
+import { buttonsFor } from "../../report/check-report.js";
+import { completeCheckRun } from "../check-run-publisher.js";
 import type { CheckTarget } from "../check-target.js";
 import { describeError } from "../describe-error.js";
 import type { GitHubClient } from "../github-client.js";
@@ -42,9 +42,14 @@ export function publishToCheckRun(run: CheckRunTarget): Publish {
         );
       }
     }
-    const shown = reportWithSiblings(report, target, siblings);
+    const merged = reportWithSiblings(report, target, siblings);
+    // The buttons follow the conclusion shown: a run failing with a sibling can explain failures too.
+    const shown =
+      merged.actions && merged.conclusion !== report.conclusion
+        ? { ...merged, actions: buttonsFor(target.subject, merged.conclusion) }
+        : merged;
     try {
-      await completeCheckRun(github, target.repo, checkRunId, shown, run.now, actionsFor(target, shown));
+      await completeCheckRun(github, target.repo, checkRunId, shown, run.now, shown.actions ?? []);
       await failSiblings(github, target.repo, target, report, siblings, run.now());
     } catch (error) {
       log.error({ err: describeError(error), checkRunId }, "could not publish the check run result");
@@ -62,10 +67,4 @@ export function publishToCheckRun(run: CheckRunTarget): Publish {
 /** A report completed as it is: no buttons, no sibling verdicts (a run that overran or was given up). */
 export function publishPlain(github: GitHubClient, target: CheckTarget, checkRunId: number, now: () => Date): Publish {
   return (report) => completeCheckRun(github, target.repo, checkRunId, report, now);
-}
-
-/** The run's buttons: on a pull request, re-check and show routes, and explain failures when it failed. */
-function actionsFor(target: CheckTarget, report: CheckRunReport): CheckRunAction[] {
-  if (target.subject.kind !== "pull_request") return [];
-  return [ACTIONS.recheck, ACTIONS.routes, ...(report.conclusion === "failure" ? [ACTIONS.explainFailures] : [])];
 }
