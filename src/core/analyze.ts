@@ -27,6 +27,12 @@ export interface AnalysisOptions {
    * problems as findings on its lines, so a change to the file is reviewed even though it does not decide the verdict.
    */
   validatePolicyFile?: boolean;
+  /**
+   * The policy file the caller read itself (the CLI's `--config`, or the one it found from the analysed directory up to
+   * the repository root), with the path its findings are reported on; `text` undefined: none, the defaults apply. It
+   * replaces the tree's own `.github/mtls-gate.yml`; `policy` still wins over it.
+   */
+  policyFile?: { path: string; text: string | undefined };
 }
 
 export interface TreeAnalysis {
@@ -50,7 +56,7 @@ export interface Summary {
 
 /** The policy to apply: the caller's, or the tree's own `.github/mtls-gate.yml` with its findings. */
 function resolvePolicy(files: readonly SourceFile[], options: AnalysisOptions): LoadedPolicy {
-  const own = () => loadPolicy(files.find((f) => f.path === POLICY_PATH)?.text);
+  const own = () => (options.policyFile ? loadPolicy(options.policyFile.text, options.policyFile.path) : loadPolicy(files.find((f) => f.path === POLICY_PATH)?.text));
   if (!options.policy) return own();
   return { policy: options.policy, diagnostics: options.validatePolicyFile ? own().diagnostics : [] };
 }
@@ -76,7 +82,7 @@ function analyzeWithPolicy(
   const exclude = policy.paths.exclude.length > 0 ? picomatch(policy.paths.exclude, { dot: true }) : () => false;
   const limits = options.limits ?? DEFAULT_LOAD_LIMITS;
 
-  const inScope = files.filter((f) => f.path !== POLICY_PATH && isManifestPath(f.path) && include(f.path) && !exclude(f.path));
+  const inScope = files.filter((f) => f.path !== POLICY_PATH && (f.explicit === true || (isManifestPath(f.path) && include(f.path))) && !exclude(f.path));
   // Symbolic links the reader did not follow: counted as skipped, never parsed.
   const fileOutcomes: FileOutcome[] = inScope.filter((f) => f.symlink === true).map((f) => ({ path: f.path, skipped: "symlink", parsed: false, kinds: [] }));
   const candidates = inScope.filter((f) => f.symlink !== true);

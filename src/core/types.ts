@@ -14,6 +14,11 @@ export interface SourceFile {
   binary?: boolean;
   /** True when the path is a symbolic link the caller did not follow (text empty): reported as skipped, never read. */
   symlink?: boolean;
+  /**
+   * True when the user named this file (a CLI argument, or `-` for stdin): it is analysed whatever its name and the
+   * policy's `paths.include`, as `kubectl apply -f` reads any file it is given. `paths.exclude` still applies.
+   */
+  explicit?: boolean;
 }
 
 /** A 1-based source range. Columns are 1-based too; endColumn is exclusive-style "column after the last character". */
