@@ -116,3 +116,22 @@ describe("README: Running in CI", () => {
     assert.match(job.script.join("\n"), /--format gitlab > gl-code-quality-report\.json/);
   });
 });
+
+describe("docs/ci.md, which action.yml and the README refer to", () => {
+  const text = readFileSync(join(ROOT, "docs/ci.md"), "utf8");
+  const blocks = [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1] ?? "") as Yaml);
+
+  it("has a valid workflow using the Action, one using the CLI with SARIF, and a GitLab job", () => {
+    assert.match(readFileSync(join(ROOT, "action.yml"), "utf8"), /docs\/ci\.md/);
+    const [action, sarif, gitlab] = blocks;
+    const actionSteps = Object.values((action?.jobs ?? {}) as Record<string, { steps: Step[] }>)[0]?.steps ?? [];
+    assert.match(actionSteps[0]?.uses ?? "", /^mtls-gate\/mtls-gate@/);
+    assert.deepEqual(action?.permissions, { checks: "write", contents: "read", "pull-requests": "read" });
+    const sarifSteps = Object.values((sarif?.jobs ?? {}) as Record<string, { steps: Step[] }>)[0]?.steps ?? [];
+    assert.ok(sarifSteps.some((s) => s.run?.includes("--format sarif > mtls-gate.sarif")));
+    assert.ok(sarifSteps.some((s) => s.with?.sarif_file === "mtls-gate.sarif"));
+    const job = gitlab?.["mtls-gate"] as { artifacts: { reports: { codequality: string } }; script: string[] };
+    assert.equal(job.artifacts.reports.codequality, "gl-code-quality-report.json");
+    assert.match(job.script.join("\n"), /--format gitlab > gl-code-quality-report\.json/);
+  });
+});
