@@ -70,6 +70,26 @@ describe("action.yml", () => {
     }
   });
 
+  it("its adapter is a build-time dependency (bundled), so the app's production install does not carry it", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+      engines: { node: string };
+      scripts: Record<string, string>;
+    };
+    assert.equal(pkg.dependencies["@probot/adapter-github-actions"], undefined);
+    assert.ok(pkg.devDependencies["@probot/adapter-github-actions"]);
+    assert.ok(pkg.devDependencies.esbuild);
+    assert.equal(pkg.scripts["build:action"], "node scripts/build-action.mjs");
+    // The CLI still runs on developers' Node 20.19+.
+    assert.match(pkg.engines.node, /\^20\.19\.0/);
+    const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
+    assert.deepEqual(
+      [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]),
+      ["node:24-bookworm-slim", "node:24-bookworm-slim"],
+    );
+  });
+
   it("maps no outputs of its own: a JavaScript action's outputs are the ones it writes", () => {
     assert.deepEqual(Object.keys(action.outputs).sort(), ["check-run-url", "conclusion"]);
     for (const output of Object.values(action.outputs)) assert.equal(output.value, undefined);
