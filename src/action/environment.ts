@@ -1,4 +1,4 @@
-/** What GitHub Actions tells the Action through its environment (and the composite action's `env:`). */
+/** What GitHub Actions tells the Action through its environment (inputs arrive as `INPUT_<NAME>` variables). */
 import { readFileSync } from "node:fs";
 
 export interface ActionEnvironment {
@@ -16,10 +16,12 @@ export interface ActionEnvironment {
 export class ActionSetupError extends Error {}
 
 export function readEnvironment(env: NodeJS.ProcessEnv): ActionEnvironment {
-  const token = env.GITHUB_TOKEN ?? "";
+  // The runner hands a JavaScript action its `github-token` input as INPUT_GITHUB-TOKEN; GITHUB_TOKEN is what the
+  // composite action passed before and what a script running the bundle by hand sets.
+  const token = env["INPUT_GITHUB-TOKEN"] || env.GITHUB_TOKEN || "";
   if (!token)
     throw new ActionSetupError(
-      "no token: the action passes its `github-token` input (default: the workflow's GITHUB_TOKEN) as GITHUB_TOKEN",
+      "no token: set the action's `github-token` input (default: the workflow's GITHUB_TOKEN), or GITHUB_TOKEN",
     );
   const missing = ["GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH"].filter((name) => !env[name]);
   if (missing.length > 0) throw new ActionSetupError(`not running in GitHub Actions: ${missing.join(" and ")} not set`);

@@ -11,11 +11,37 @@ function git(cwd: string, args: string[], input?: Buffer): Buffer {
   return result.stdout;
 }
 
+/** The top-level directory of the git repository `dir` is in, or null outside one (or without git). */
+export function gitTopLevel(dir: string): string | null {
+  const result = spawnSync("git", ["rev-parse", "--show-toplevel"], { cwd: dir });
+  if (result.error || result.status !== 0) return null;
+  return result.stdout.toString().trim() || null;
+}
+
 /** The repository-relative prefix of `dir` (empty at the top), and the top-level directory. */
 export function repositoryOf(dir: string): { top: string; prefix: string } {
+  if (gitTopLevel(dir) === null) throw new GitError(`${dir} is not inside a git repository (--base and --head read git revisions)`);
   const top = git(dir, ["rev-parse", "--show-toplevel"]).toString().trim();
   const prefix = git(dir, ["rev-parse", "--show-prefix"]).toString().trim();
   return { top, prefix };
+}
+
+/** Throws, naming the ref, unless it names a commit (a branch, a tag, a SHA, `HEAD~1`…). */
+export function verifyCommit(top: string, ref: string): void {
+  // A ref that starts with "-" would be read as an option by the git commands that follow.
+  if (ref.startsWith("-") || ref === "") throw new GitError(`${ref} is not a commit in ${top}`);
+  // --quiet: git says nothing on a bad ref, so the message is ours.
+  const result = spawnSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: top });
+  if (result.error) throw new GitError(`git could not run: ${result.error.message}`);
+  if (result.status !== 0) throw new GitError(`${ref} is not a commit in ${top}`);
+}
+
+/** A file's text at `ref` (path relative to the top), or undefined when the commit has no such file. */
+export function readFileAtRef(top: string, ref: string, path: string): string | undefined {
+  verifyCommit(top, ref);
+  const result = spawnSync("git", ["cat-file", "blob", `${ref}:${path}`], { cwd: top, maxBuffer: 64 * 1024 * 1024 });
+  if (result.error || result.status !== 0) return undefined;
+  return result.stdout.toString("utf8");
 }
 
 /**
@@ -24,7 +50,7 @@ export function repositoryOf(dir: string): { top: string; prefix: string } {
  */
 export function readTreeAtRef(dir: string, ref: string, maxBytes: number): SourceFile[] {
   const { top, prefix } = repositoryOf(dir);
-  git(top, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  verifyCommit(top, ref);
   const listing = git(top, ["ls-tree", "-r", "-z", "--long", ref, "--", prefix || "."]).toString("utf8");
   const entries: { path: string; sha: string; size: number; symlink: boolean }[] = [];
   for (const record of listing.split("\0")) {

@@ -1,34 +1,52 @@
-import { readFileSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { relative, sep } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { analyzeDiff, analyzeTree, summarize, type TreeAnalysis } from "../core/analyze.js";
 import { decide } from "../core/verdict.js";
 import { foundNoManifests, noManifestsMessage } from "../core/coverage.js";
+import { POLICY_PATH } from "../core/policy/policy.js";
 import { RULES } from "../core/rules/index.js";
-import { loadLimitsFromEnv, type LoadLimits } from "../core/limits.js";
-import type { SourceFile } from "../core/types.js";
+import { loadLimitsFromEnv } from "../core/limits.js";
 import type { RouteView } from "../core/views.js";
+import { renderCompact } from "../report/compact.js";
 import { renderJson, type ReportInput } from "../report/json.js";
 import { renderGitLabCodeQuality } from "../report/gitlab.js";
+import { renderRuleList, renderRuleListJson } from "../report/rule-list.js";
 import { renderSarif } from "../report/sarif.js";
-import { renderRoutes, renderText } from "../report/text.js";
+import { renderFindings, renderRoutes, renderText, verdictLine } from "../report/text.js";
+import { useColor } from "./color.js";
 import { GitError, readTreeAtRef } from "./git.js";
-import { readDirectory } from "./read-dir.js";
+import { classifyInputs, readInputs, singleDirectory, UsageError } from "./inputs.js";
+import { packageVersion, ruleDocsUrlForCli } from "./package-info.js";
+import { findPolicyFile, type PolicyFile } from "./policy-file.js";
 
 /** Exit codes: the contract scripts rely on. */
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
-type Format = "text" | "json" | "sarif" | "gitlab";
+const ANALYZE_FORMATS = ["text", "json", "sarif", "gitlab", "compact"] as const;
+const ROUTES_FORMATS = ["text", "json"] as const;
+const RULES_FORMATS = ["text", "json"] as const;
+type Format = (typeof ANALYZE_FORMATS)[number];
 
-interface AnalyzeOptions {
+/** What `analyze` and `routes` share: the inputs, git revisions, the policy file and the output's form. */
+interface InputOptions {
+  format?: Format;
+  /** `-o/--output`, the alias of `--format` kubectl and istioctl users type. */
+  output?: Format;
   base?: string;
   head?: string;
-  format: Format;
+  config?: string;
+  /** False with `--no-color`. */
+  color?: boolean;
+}
+
+interface AnalyzeOptions extends InputOptions {
   exitZero?: boolean;
   allowEmpty?: boolean;
   now?: Date;
+  quiet?: boolean;
 }
 
 export interface CliIo {
@@ -37,15 +55,8 @@ export interface CliIo {
   isTty: boolean;
   /** Where the analysis limits are read from (`MTLS_GATE_MAX_*`, see the README's Limits section); `process.env` if absent. */
   env?: Readonly<Record<string, string | undefined>>;
-}
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version?: string };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
+  /** All of stdin, for the `-` argument; fd 0 if absent. */
+  readStdin?: () => Buffer;
 }
 
 function parseDate(value: string): Date {
@@ -54,36 +65,63 @@ function parseDate(value: string): Date {
   return date;
 }
 
-class UsageError extends Error {}
-
-function loadFiles(dir: string, ref: string | undefined, limits: LoadLimits): SourceFile[] {
-  if (ref !== undefined) return readTreeAtRef(dir, ref, limits.maxFileBytes);
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(dir).isDirectory();
-  } catch {
-    isDirectory = false;
+/** `--format` or its alias `-o/--output` (the same when both are given), else text. */
+function formatOf(options: InputOptions): Format {
+  if (options.format !== undefined && options.output !== undefined && options.format !== options.output) {
+    throw new UsageError(`--format ${options.format} and --output ${options.output} disagree: give one`);
   }
-  if (!isDirectory) throw new UsageError(`${dir} is not a directory`);
-  return readDirectory(dir, limits.maxFileBytes);
+  return options.output ?? options.format ?? "text";
 }
 
-function run(dir: string, options: AnalyzeOptions, io: CliIo): { analysis: TreeAnalysis; report: ReportInput } {
+function toPosix(path: string): string {
+  return sep === "/" ? path : path.split(sep).join("/");
+}
+
+/**
+ * The policy file as the output names it (and its findings' paths): `--config` as the user wrote it; a file found
+ * relative to the analysed root, like the manifests' paths, when that is short.
+ */
+function policyDisplayPath(policy: PolicyFile, root: string, config: string | undefined): string | null {
+  if (policy.absolute === null) return null;
+  if (config !== undefined) return toPosix(config);
+  const rel = toPosix(relative(root, policy.absolute));
+  return rel.startsWith("../../") ? toPosix(policy.absolute) : rel;
+}
+
+interface Analysed {
+  analysis: TreeAnalysis;
+  report: ReportInput;
+  policyPath: string | null;
+}
+
+function run(paths: readonly string[], options: AnalyzeOptions, format: Format, io: CliIo): Analysed {
+  // Checked before anything is read, for every command that takes revisions.
+  if (options.head !== undefined && options.base === undefined) throw new UsageError("--head needs --base");
+  const env = io.env ?? process.env;
   const progress = (text: string) => {
-    if (io.isTty && options.format === "text") io.stderr(`\r\u001b[2K${text}`);
+    if (io.isTty && format === "text" && !options.quiet) io.stderr(`\r\u001b[2K${text}`);
   };
   // A limit set to something that is not a limit is a usage error, not a silent default.
-  const { limits, problems } = loadLimitsFromEnv(io.env ?? process.env);
+  const { limits, problems } = loadLimitsFromEnv(env);
   if (problems.length > 0) throw new UsageError(problems.join("; "));
+  const cwd = process.cwd();
+  const inputs = classifyInputs(paths, cwd);
+  const single = singleDirectory(inputs);
+  if (options.base !== undefined && !single) throw new UsageError("--base and --head read one directory from git, not files or stdin");
+  const root = single?.absolute ?? cwd;
+  const policy = findPolicyFile({ ...(options.config !== undefined ? { config: options.config } : {}), start: root, cwd, ...(options.head !== undefined ? { ref: options.head } : {}) });
+  const policyPath = policyDisplayPath(policy, root, options.config);
+  const readStdin = io.readStdin ?? (() => readFileSync(0));
+  // The tree's own policy file is not a manifest; the policy applied is the one found above.
+  const atRef = (ref: string) => readTreeAtRef(root, ref, limits.maxFileBytes).filter((f) => f.path !== POLICY_PATH);
   progress("reading files…");
-  const head = loadFiles(dir, options.head, limits);
+  const head = options.head !== undefined ? atRef(options.head) : readInputs(inputs, cwd, limits.maxFileBytes, readStdin);
   progress(`read ${head.length} files; analysing…`);
-  const analysisOptions = { ...(options.now ? { now: options.now } : {}), limits };
+  const analysisOptions = { ...(options.now ? { now: options.now } : {}), limits, policyFile: { path: policyPath ?? POLICY_PATH, text: policy.text } };
   let analysis: TreeAnalysis;
   let removedRoutes: RouteView[] | undefined;
   if (options.base !== undefined) {
-    const base = loadFiles(dir, options.base, limits);
-    const diff = analyzeDiff(base, head, analysisOptions);
+    const diff = analyzeDiff(atRef(options.base), head, analysisOptions);
     analysis = diff;
     removedRoutes = diff.removedRoutes;
   } else {
@@ -100,9 +138,56 @@ function run(dir: string, options: AnalyzeOptions, io: CliIo): { analysis: TreeA
     verdict,
     hasBase: options.base !== undefined,
     coverage: analysis.coverage,
+    policy: { path: policyPath },
     ...(removedRoutes ? { removedRoutes } : {}),
   };
-  return { analysis, report };
+  return { analysis, report, policyPath };
+}
+
+/** Which policy decided the verdict (the app reads the repository root's), for the text output. */
+function policyLine(policyPath: string | null, options: InputOptions): string {
+  if (policyPath === null) return `Policy: defaults (no ${POLICY_PATH} here or above, up to the repository root)\n`;
+  return `Policy: ${policyPath}${options.config !== undefined ? " (--config)" : ""}\n`;
+}
+
+/** The policy line goes just above the closing PASS/FAIL line, which stays last (the Coverage line stays first). */
+function withPolicyLine(text: string, line: string): string {
+  const lastLine = text.lastIndexOf("\n", text.length - 2) + 1;
+  return text.slice(0, lastLine) + line + text.slice(lastLine);
+}
+
+/** `--quiet`: only what reaches failOn (the findings that block), and the FAIL line when it fails; nothing on a pass. */
+function quietReport(report: ReportInput): ReportInput {
+  const blocking = report.verdict?.blocking ?? [];
+  return { ...report, findings: blocking };
+}
+
+function renderAnalysis({ analysis, report, policyPath }: Analysed, format: Format, options: AnalyzeOptions, color: boolean): string {
+  const shown = options.quiet ? quietReport(report) : report;
+  switch (format) {
+    case "json":
+      return renderJson(shown);
+    case "sarif":
+      return renderSarif(shown.findings, { rules: RULES, toolVersion: packageVersion(), coverage: analysis.coverage });
+    case "gitlab":
+      return renderGitLabCodeQuality(shown.findings);
+    case "compact":
+      return renderCompact(shown.findings);
+    case "text":
+      if (options.quiet) return (shown.findings.length > 0 ? renderFindings(shown.findings, { color }) : "") + (report.failed ? verdictLine(report, { color }) : "");
+      return withPolicyLine(renderText(report, { color }), policyLine(policyPath, options));
+  }
+}
+
+/** `--format`/`-o`, `--base`/`--head`, `--config` and `--no-color`: the options `analyze` and `routes` share. */
+function addInputOptions(command: Command, formats: readonly string[], formatHelp: string): Command {
+  return command
+    .addOption(new Option("-f, --format <format>", `${formatHelp} (default: text)`).choices(formats))
+    .addOption(new Option("-o, --output <format>", "alias of --format").choices(formats))
+    .option("--base <ref>", "git revision to compare against (DIR must be one directory in a git repository)")
+    .option("--head <ref>", "git revision to analyse instead of the working tree (with --base)")
+    .option("--config <path>", `policy file to apply (default: ${POLICY_PATH} in DIR or the nearest directory above it, up to the git repository's root)`)
+    .option("--no-color", "no colours, also when stdout is a terminal (NO_COLOR does the same; FORCE_COLOR forces them)");
 }
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -114,50 +199,72 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
-  const formatOption = () => new Option("-f, --format <format>", "output format (gitlab: GitLab's Code Quality report)").choices(["text", "json", "sarif", "gitlab"]).default("text");
+  // One function per command, so that commands can be added beside them.
+  addAnalyzeCommand(program, io, setExit);
+  addRoutesCommand(program, io, setExit);
+  addRulesCommand(program, io, setExit);
+  return program;
+}
 
-  program
+const PATHS_HELP = "directories, YAML files, or - for stdin, analysed together as one tree (default: .)";
+
+function addAnalyzeCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  const command = program
     .command("analyze")
-    .description("analyse the manifests under DIR (default .): findings, then the route table")
-    .argument("[dir]", "directory to analyse", ".")
-    .addOption(formatOption())
-    .option("--base <ref>", "git revision to compare against: findings are marked introduced or pre-existing")
-    .option("--head <ref>", "git revision to analyse instead of the working tree (with --base)")
+    .description("analyse the manifests under DIR (default .), files, or stdin (-): findings, then the route table")
+    .argument("[paths...]", PATHS_HELP);
+  addInputOptions(command, ANALYZE_FORMATS, "output format (gitlab: GitLab's Code Quality report; compact: file:line:col: severity rule-id message)")
     .option("--exit-zero", "exit 0 even when findings reach failOn (for demos and reports)")
     .option("--now <date>", "evaluate certificate dates at this time instead of now", parseDate)
     .option("--allow-empty", "pass when no Kubernetes manifest is found (default: \"no manifests found\" and exit 2)")
-    .action((dir: string, options: AnalyzeOptions) => {
-      if (options.head !== undefined && options.base === undefined) throw new UsageError("--head needs --base");
-      const { analysis, report } = run(resolve(dir), options, io);
+    .option("-q, --quiet", "print only the findings that reach failOn (and the FAIL line); nothing when it passes")
+    .action((paths: string[], options: AnalyzeOptions) => {
+      const format = formatOf(options);
+      const analysed = run(paths, options, format, io);
       // Nothing analysed is not a pass: a wrong path, an empty directory, a chart whose every template was skipped.
-      if (!options.allowEmpty && foundNoManifests(analysis.coverage)) throw new UsageError(noManifestsMessage(dir, analysis.coverage));
-      if (options.format === "json") io.stdout(renderJson(report));
-      else if (options.format === "sarif") io.stdout(renderSarif(report.findings, { rules: RULES, toolVersion: packageVersion(), coverage: analysis.coverage }));
-      else if (options.format === "gitlab") io.stdout(renderGitLabCodeQuality(report.findings));
-      else io.stdout(renderText(report, { color: io.isTty }));
-      setExit(report.failed && !options.exitZero ? EXIT_FINDINGS : EXIT_OK);
+      if (!options.allowEmpty && foundNoManifests(analysed.analysis.coverage)) {
+        throw new UsageError(noManifestsMessage(paths.length > 0 ? paths.join(" ") : ".", analysed.analysis.coverage));
+      }
+      const color = useColor({ ...(options.color !== undefined ? { color: options.color } : {}), isTty: io.isTty, env: io.env ?? process.env });
+      io.stdout(renderAnalysis(analysed, format, options, color));
+      setExit(analysed.report.failed && !options.exitZero ? EXIT_FINDINGS : EXIT_OK);
     });
+}
 
+function addRoutesCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  const command = program.command("routes").description("print the resolved routing table for DIR (default .), files, or stdin (-)").argument("[paths...]", PATHS_HELP);
+  addInputOptions(command, ROUTES_FORMATS, "output format").action((paths: string[], options: InputOptions) => {
+    const format = formatOf(options);
+    const { report } = run(paths, options, format, io);
+    const color = useColor({ ...(options.color !== undefined ? { color: options.color } : {}), isTty: io.isTty, env: io.env ?? process.env });
+    if (format === "json") io.stdout(`${JSON.stringify({ routes: report.routes, hosts: report.hosts }, null, 2)}\n`);
+    else io.stdout(renderRoutes(report.routes, { color }));
+    setExit(EXIT_OK);
+  });
+}
+
+function addRulesCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
-    .command("routes")
-    .description("print the resolved routing table for DIR (default .)")
-    .argument("[dir]", "directory to analyse", ".")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
-    .option("--base <ref>", "git revision to compare against: routes are marked added or changed")
-    .option("--head <ref>", "git revision to analyse instead of the working tree (with --base)")
-    .action((dir: string, options: AnalyzeOptions) => {
-      const { report } = run(resolve(dir), { ...options }, io);
-      if (options.format === "json") io.stdout(`${JSON.stringify({ routes: report.routes, hosts: report.hosts }, null, 2)}\n`);
-      else io.stdout(renderRoutes(report.routes, { color: io.isTty }));
+    .command("rules")
+    .description("list every rule: id, default severity, what it catches, and its documentation for this version")
+    .addOption(new Option("-f, --format <format>", "output format (default: text)").choices(RULES_FORMATS))
+    .addOption(new Option("-o, --output <format>", "alias of --format").choices(RULES_FORMATS))
+    .action((options: InputOptions) => {
+      const entries = RULES.map((rule) => ({ id: rule.meta.id, severity: rule.meta.severity, description: rule.meta.description, docsUrl: ruleDocsUrlForCli(rule.meta.id) }));
+      io.stdout(formatOf(options) === "json" ? renderRuleListJson(entries) : renderRuleList(entries));
       setExit(EXIT_OK);
     });
-  return program;
 }
 
 /** Runs the CLI and returns its exit code; every failure is a message and exit 2, never a stack trace. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let code = EXIT_OK;
   const program = buildProgram(io, (c) => (code = c));
+  // Nothing asked: the help, on stderr, and a usage error (a script that forgot its arguments must not pass).
+  if (argv.length === 0) {
+    io.stderr(program.helpInformation());
+    return EXIT_USAGE;
+  }
   try {
     await program.parseAsync([...argv], { from: "user" });
     return code;

@@ -27,6 +27,12 @@ export interface AnalysisOptions {
    * problems as findings on its lines, so a change to the file is reviewed even though it does not decide the verdict.
    */
   validatePolicyFile?: boolean;
+  /**
+   * The policy file the caller read itself (the CLI's `--config`, or the one it found from the analysed directory up to
+   * the repository root), with the path its findings are reported on; `text` undefined: none, the defaults apply. It
+   * replaces the tree's own `.github/mtls-gate.yml`; `policy` still wins over it.
+   */
+  policyFile?: { path: string; text: string | undefined };
 }
 
 export interface TreeAnalysis {
@@ -50,7 +56,7 @@ export interface Summary {
 
 /** The policy to apply: the caller's, or the tree's own `.github/mtls-gate.yml` with its findings. */
 function resolvePolicy(files: readonly SourceFile[], options: AnalysisOptions): LoadedPolicy {
-  const own = () => loadPolicy(files.find((f) => f.path === POLICY_PATH)?.text);
+  const own = () => (options.policyFile ? loadPolicy(options.policyFile.text, options.policyFile.path) : loadPolicy(files.find((f) => f.path === POLICY_PATH)?.text));
   if (!options.policy) return own();
   return { policy: options.policy, diagnostics: options.validatePolicyFile ? own().diagnostics : [] };
 }
@@ -59,10 +65,11 @@ function resolvePolicy(files: readonly SourceFile[], options: AnalysisOptions): 
  * Whether a path is a manifest file the analysis reads under `policy`: YAML under its `paths`, the policy file aside.
  * The app's reader asks it too, so that it keeps the text of these files only.
  */
-export function manifestScope(policy: Policy): (path: string) => boolean {
+export function manifestScope(policy: Policy): (path: string, explicit?: boolean) => boolean {
   const include = picomatch(policy.paths.include, { dot: true });
   const exclude = policy.paths.exclude.length > 0 ? picomatch(policy.paths.exclude, { dot: true }) : () => false;
-  return (path) => path !== POLICY_PATH && isManifestPath(path) && include(path) && !exclude(path);
+  // A file the user named (`explicit`) is read whatever its name, as `kubectl apply -f` does; exclude still applies.
+  return (path, explicit = false) => path !== POLICY_PATH && (explicit || (isManifestPath(path) && include(path))) && !exclude(path);
 }
 
 /** Analyses one tree: load, model, simulate, run every rule. Never throws on bad input. */
@@ -84,7 +91,7 @@ function analyzeWithPolicy(
 ): { analysis: TreeAnalysis; suppressions: Suppressions } {
   const limits = options.limits ?? DEFAULT_LOAD_LIMITS;
   const scope = manifestScope(policy);
-  const inScope = files.filter((f) => scope(f.path));
+  const inScope = files.filter((f) => scope(f.path, f.explicit === true));
   // Symbolic links the reader did not follow: counted as skipped, never parsed.
   const fileOutcomes: FileOutcome[] = inScope.filter((f) => f.symlink === true).map((f) => ({ path: f.path, skipped: "symlink", parsed: false, kinds: [] }));
   const candidates = inScope.filter((f) => f.symlink !== true);

@@ -21,6 +21,11 @@ export interface SourceFile {
    * before this file. Such a file is reported and never parsed.
    */
   unread?: "manifest-limits" | "tarball-bytes";
+  /**
+   * True when the user named this file (a CLI argument, or `-` for stdin): it is analysed whatever its name and the
+   * policy's `paths.include`, as `kubectl apply -f` reads any file it is given. `paths.exclude` still applies.
+   */
+  explicit?: boolean;
 }
 
 /** A 1-based source range. Columns are 1-based too; endColumn is exclusive-style "column after the last character". */

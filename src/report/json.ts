@@ -13,6 +13,8 @@ export interface JsonReport {
   summary: Summary & { failed: boolean };
   /** What the analysis read (see the README's JSON contract). */
   coverage?: Coverage;
+  /** The policy file applied (the CLI's): its path, null when none was found and the defaults applied. */
+  policy?: { path: string | null };
 }
 
 export interface JsonFinding {
@@ -44,6 +46,8 @@ export interface ReportInput {
   hasBase?: boolean;
   /** What the analysis read: files parsed and skipped, resources by kind. */
   coverage?: Coverage;
+  /** The policy file applied, when the caller knows it (the CLI). */
+  policy?: { path: string | null };
 }
 
 export function toJsonFinding(finding: Finding): JsonFinding {
@@ -76,5 +80,6 @@ export function renderJson(input: ReportInput): string {
   };
   if (input.removedRoutes) report.removedRoutes = [...input.removedRoutes];
   if (input.coverage) report.coverage = input.coverage;
+  if (input.policy) report.policy = input.policy;
   return `${JSON.stringify(report, null, 2)}\n`;
 }

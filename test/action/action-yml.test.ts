@@ -3,7 +3,9 @@
  * and the CLI actually do.
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -36,44 +38,61 @@ function docsBlocks(): Yaml[] {
 
 describe("action.yml", () => {
   const action = parse(readFileSync(join(ROOT, "action.yml"), "utf8")) as {
-    inputs: Record<string, { default?: string }>;
-    outputs: Record<string, { description?: string; value: string }>;
-    runs: { using: string; steps: Step[] };
+    inputs: Record<string, { default?: string; deprecationMessage?: string }>;
+    outputs: Record<string, { description?: string; value?: string }>;
+    runs: { using: string; main: string; steps?: Step[] };
   };
-  const steps = action.runs.steps;
 
-  it("is a composite action that installs and builds in its own directory, then runs the Action's entry with the token", () => {
-    assert.equal(action.runs.using, "composite");
+  it("is a JavaScript action on Node 24 that runs the committed bundle: nothing installed or built at run time", () => {
+    assert.deepEqual(action.runs, { using: "node24", main: "dist-action/index.js" });
     assert.equal(action.inputs["github-token"]?.default, "${{ github.token }}");
-    const build = steps.find((s) => s.run?.includes("npm ci"));
-    assert.ok(build?.run?.includes("npm run build"));
-    assert.equal(build?.["working-directory"], "${{ github.action_path }}");
-    const gate = steps.find((s) => s.id === "gate");
-    assert.equal(gate?.run, "node dist/src/action/main.js");
-    assert.equal(gate?.["working-directory"], "${{ github.action_path }}");
-    assert.deepEqual(gate?.env, { GITHUB_TOKEN: "${{ inputs.github-token }}" });
-    assert.ok(existsSync(join(ROOT, "dist/src/action/main.js")), "npm run build produces the entry");
-    assert.ok(steps.indexOf(build as Step) < steps.indexOf(gate as Step));
+    // `node-version` is a published input: still accepted, and says it is ignored.
+    assert.match(action.inputs["node-version"]?.deprecationMessage ?? "", /ignored/);
+    assert.ok(existsSync(join(ROOT, "dist-action/index.js")), "the bundle is committed");
   });
 
-  it("declares a shell for every script, and puts no expression inside one", () => {
-    for (const step of steps.filter((s) => s.run !== undefined)) {
-      assert.equal(step.shell, "bash");
-      assert.doesNotMatch(step.run ?? "", /\$\{\{/);
+  it("the committed bundle is what `npm run build:action` makes from the sources (the CI check)", () => {
+    const check = spawnSync(process.execPath, [join(ROOT, "scripts/build-action.mjs"), "--check"], { encoding: "utf8" });
+    assert.equal(check.status, 0, check.stderr);
+    assert.match(check.stdout, /dist-action\/index\.js matches the sources/);
+  });
+
+  it("the bundle needs no node_modules: it starts from a directory of its own", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mtls-gate-bundle-"));
+    try {
+      copyFileSync(join(ROOT, "dist-action/index.js"), join(dir, "index.js"));
+      writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
+      const run = spawnSync(process.execPath, [join(dir, "index.js")], { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
+      assert.equal(run.status, 2, run.stderr);
+      assert.match(run.stdout, /^::error title=mtls-gate::no token/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it("maps the outputs the Action writes", () => {
-    assert.deepEqual(action.outputs, {
-      conclusion: {
-        description: action.outputs.conclusion?.description,
-        value: "${{ steps.gate.outputs.conclusion }}",
-      },
-      "check-run-url": {
-        description: action.outputs["check-run-url"]?.description,
-        value: "${{ steps.gate.outputs.check-run-url }}",
-      },
-    });
+  it("its adapter is a build-time dependency (bundled), so the app's production install does not carry it", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+      engines: { node: string };
+      scripts: Record<string, string>;
+    };
+    assert.equal(pkg.dependencies["@probot/adapter-github-actions"], undefined);
+    assert.ok(pkg.devDependencies["@probot/adapter-github-actions"]);
+    assert.ok(pkg.devDependencies.esbuild);
+    assert.equal(pkg.scripts["build:action"], "node scripts/build-action.mjs");
+    // The CLI still runs on developers' Node 20.19+.
+    assert.match(pkg.engines.node, /\^20\.19\.0/);
+    const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
+    assert.deepEqual(
+      [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]),
+      ["node:24-bookworm-slim", "node:24-bookworm-slim"],
+    );
+  });
+
+  it("maps no outputs of its own: a JavaScript action's outputs are the ones it writes", () => {
+    assert.deepEqual(Object.keys(action.outputs).sort(), ["check-run-url", "conclusion"]);
+    for (const output of Object.values(action.outputs)) assert.equal(output.value, undefined);
   });
 });
 
@@ -113,6 +132,25 @@ describe("README: Running in CI", () => {
       artifacts: { when: string; reports: { codequality: string } };
     };
     assert.equal(job.artifacts.when, "always");
+    assert.equal(job.artifacts.reports.codequality, "gl-code-quality-report.json");
+    assert.match(job.script.join("\n"), /--format gitlab > gl-code-quality-report\.json/);
+  });
+});
+
+describe("docs/ci.md, which action.yml and the README refer to", () => {
+  const text = readFileSync(join(ROOT, "docs/ci.md"), "utf8");
+  const blocks = [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1] ?? "") as Yaml);
+
+  it("has a valid workflow using the Action, one using the CLI with SARIF, and a GitLab job", () => {
+    assert.match(readFileSync(join(ROOT, "action.yml"), "utf8"), /docs\/ci\.md/);
+    const [action, sarif, gitlab] = blocks;
+    const actionSteps = Object.values((action?.jobs ?? {}) as Record<string, { steps: Step[] }>)[0]?.steps ?? [];
+    assert.match(actionSteps[0]?.uses ?? "", /^mtls-gate\/mtls-gate@/);
+    assert.deepEqual(action?.permissions, { checks: "write", contents: "read", "pull-requests": "read" });
+    const sarifSteps = Object.values((sarif?.jobs ?? {}) as Record<string, { steps: Step[] }>)[0]?.steps ?? [];
+    assert.ok(sarifSteps.some((s) => s.run?.includes("--format sarif > mtls-gate.sarif")));
+    assert.ok(sarifSteps.some((s) => s.with?.sarif_file === "mtls-gate.sarif"));
+    const job = gitlab?.["mtls-gate"] as { artifacts: { reports: { codequality: string } }; script: string[] };
     assert.equal(job.artifacts.reports.codequality, "gl-code-quality-report.json");
     assert.match(job.script.join("\n"), /--format gitlab > gl-code-quality-report\.json/);
   });

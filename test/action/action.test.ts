@@ -1,7 +1,8 @@
 /**
- * The GitHub Action end to end: `node dist/src/action/main.js` as action.yml runs it, with the environment GitHub
- * Actions provides (the event payload in a file, the token, GITHUB_API_URL pointing at the local GitHub fake, the job
- * summary and output files), on payloads of GitHub's recorded shapes without the `installation` a workflow's event lacks.
+ * The GitHub Action end to end: the committed bundle (dist-action/index.js) as action.yml runs it, with the environment
+ * GitHub Actions provides (the event payload in a file, the `github-token` input as INPUT_GITHUB-TOKEN, GITHUB_API_URL
+ * pointing at the local GitHub fake, the job summary and output files), on payloads of GitHub's recorded shapes without
+ * the `installation` a workflow's event lacks.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -14,7 +15,8 @@ import { exampleRepository } from "../app/fixtures.js";
 import { mergeGroupEvent, pullRequestEvent } from "../app/harness.js";
 import { startFakeGitHub, type FakeGitHub, type FakeRepo } from "../helpers/fake-github.js";
 
-const ENTRY = fileURLToPath(new URL("../../src/action/main.js", import.meta.url));
+// What action.yml runs: the committed bundle (test/action/action-yml.test.ts checks it is what the sources make).
+const ENTRY = fileURLToPath(new URL("../../../dist-action/index.js", import.meta.url));
 const TOKEN = "ghs_workflowtoken0000000000000000000000";
 
 interface ActionResult {
@@ -23,6 +25,9 @@ interface ActionResult {
   stderr: string;
   summary: string;
   outputs: string;
+  /** Milliseconds from spawning the process to its first byte of output, and to its end. */
+  firstOutputMs: number;
+  totalMs: number;
 }
 
 /** The example repository with its one pre-existing error fixed, so a test can introduce its own. */
@@ -96,6 +101,7 @@ describe("the GitHub Action", () => {
     eventName: string,
     payload: Record<string, unknown>,
     extraEnv: Record<string, string> = {},
+    nodeArgs: string[] = [],
   ): Promise<ActionResult> {
     const eventPath = join(dir, "event.json");
     const summaryPath = join(dir, "summary.md");
@@ -108,7 +114,7 @@ describe("the GitHub Action", () => {
       GITHUB_ACTIONS: "true",
       GITHUB_EVENT_NAME: eventName,
       GITHUB_EVENT_PATH: eventPath,
-      GITHUB_TOKEN: TOKEN,
+      "INPUT_GITHUB-TOKEN": TOKEN,
       GITHUB_API_URL: fake.url,
       GITHUB_REPOSITORY: repo.fullName,
       GITHUB_RUN_ID: "4242",
@@ -116,14 +122,19 @@ describe("the GitHub Action", () => {
       GITHUB_OUTPUT: outputPath,
       ...extraEnv,
     };
-    const child = spawn(process.execPath, [ENTRY], { env, cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    const started = performance.now();
+    let firstOutputMs = Number.NaN;
+    const first = () => (firstOutputMs = Number.isNaN(firstOutputMs) ? performance.now() - started : firstOutputMs);
+    const child = spawn(process.execPath, [...nodeArgs, ENTRY], { env, cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on("data", (chunk: Buffer) => (first(), (stdout += chunk.toString())));
+    child.stderr.on("data", (chunk: Buffer) => (first(), (stderr += chunk.toString())));
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     return {
       code,
+      firstOutputMs,
+      totalMs: performance.now() - started,
       stdout,
       stderr,
       summary: readFileSync(summaryPath, "utf8"),
@@ -300,5 +311,53 @@ describe("the GitHub Action", () => {
       /^::error title=mtls-gate::mtls-gate runs on pull_request and merge_group events, not push$/m,
     );
     assert.equal(fake.requests.length, 0);
+  });
+
+  it("the token: the `github-token` input (INPUT_GITHUB-TOKEN), else GITHUB_TOKEN, else an error naming the input", async () => {
+    const push = { ref: "refs/heads/main", repository: { name: repo.name, owner: { login: repo.owner }, html_url: "" } };
+    const none = await runAction("push", push, { "INPUT_GITHUB-TOKEN": "" });
+    assert.equal(none.code, 2);
+    assert.match(none.stdout, /^::error title=mtls-gate::no token: set the action's `github-token` input/m);
+    // Past the token check: the event is the next thing it refuses.
+    const fallback = await runAction("push", push, { "INPUT_GITHUB-TOKEN": "", GITHUB_TOKEN: TOKEN });
+    assert.equal(fallback.code, 2);
+    assert.match(fallback.stdout, /^::error title=mtls-gate::mtls-gate runs on pull_request and merge_group events/m);
+  });
+
+  it("the bundle starts in well under 5 s: CPU time to its first output, and a whole failing check against the fake", async (t) => {
+    const base = repo.commit(cleanBase(), { branch: "main" });
+    const head = brokenHead(repo, base);
+    repo.addPullRequest({ number: 3, headSha: head });
+    // Wall time on a loaded test machine says little, so the child records its own CPU time (all threads) and uptime
+    // when it first writes to stdout: with RUNNER_DEBUG its first line is a debug line from Probot's start.
+    const preload = join(dir, "first-output.mjs");
+    const timingPath = join(dir, "timing.json");
+    writeFileSync(
+      preload,
+      [
+        'import { writeFileSync } from "node:fs";',
+        "const write = process.stdout.write.bind(process.stdout);",
+        "let done = false;",
+        "process.stdout.write = (...args) => {",
+        "  if (!done) { done = true; const cpu = process.cpuUsage();",
+        `    writeFileSync(${JSON.stringify(timingPath)}, JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, uptimeMs: process.uptime() * 1000 })); }`,
+        "  return write(...args);",
+        "};",
+      ].join("\n"),
+    );
+    const result = await runAction(
+      "pull_request",
+      asWorkflowEvent(pullRequestEvent(fake, repo, "opened", { number: 3, headSha: head, baseSha: base })),
+      { RUNNER_DEBUG: "1" },
+      ["--import", preload],
+    );
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.equal(repo.checkRuns[0]?.conclusion, "failure");
+    const timing = JSON.parse(readFileSync(timingPath, "utf8")) as { cpuMs: number; uptimeMs: number };
+    t.diagnostic(
+      `first output: ${Math.round(timing.cpuMs)} ms CPU, ${Math.round(timing.uptimeMs)} ms after the process started; ` +
+        `whole run ${Math.round(result.totalMs)} ms (wall, this machine's load included)`,
+    );
+    assert.ok(timing.cpuMs < 5000, `${timing.cpuMs} ms of CPU before the first output`);
   });
 });

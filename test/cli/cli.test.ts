@@ -80,7 +80,7 @@ test("SARIF validates against the official SARIF 2.1.0 schema, with real regions
 test("usage errors exit 2 with a message", async () => {
   const missing = await cli(["analyze", join(repoRoot, "no-such-dir")]);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /is not a directory/);
+  assert.match(missing.stderr, /no-such-dir does not exist/);
   assert.equal((await cli(["analyze", example, "--format", "xml"])).code, 2);
   assert.equal((await cli(["frobnicate"])).code, 2);
   const headOnly = await cli(["analyze", example, "--head", "HEAD"]);
