@@ -13,6 +13,8 @@ export interface JsonReport {
   summary: Summary & { failed: boolean };
   /** What the analysis read (see the README's JSON contract). */
   coverage?: Coverage;
+  /** The environments analysed, when there were several (each route, host and finding then names its own). */
+  environments?: string[];
 }
 
 export interface JsonFinding {
@@ -29,6 +31,8 @@ export interface JsonFinding {
   introduced?: boolean;
   suppressed?: boolean;
   suppressionReason?: string;
+  /** Only when environments were analysed separately: every environment that has this finding. */
+  environments?: string[];
 }
 
 export interface ReportInput {
@@ -44,6 +48,8 @@ export interface ReportInput {
   hasBase?: boolean;
   /** What the analysis read: files parsed and skipped, resources by kind. */
   coverage?: Coverage;
+  /** The environments analysed, when there were several (routes, hosts and findings then say theirs). */
+  environments?: readonly string[];
 }
 
 export function toJsonFinding(finding: Finding): JsonFinding {
@@ -64,6 +70,7 @@ export function toJsonFinding(finding: Finding): JsonFinding {
     result.suppressed = true;
     result.suppressionReason = finding.suppressed.reason;
   }
+  if (finding.environments) result.environments = [...finding.environments];
   return result;
 }
 
@@ -76,5 +83,6 @@ export function renderJson(input: ReportInput): string {
   };
   if (input.removedRoutes) report.removedRoutes = [...input.removedRoutes];
   if (input.coverage) report.coverage = input.coverage;
+  if (input.environments) report.environments = [...input.environments];
   return `${JSON.stringify(report, null, 2)}\n`;
 }
