@@ -240,3 +240,19 @@ export class KustomizationGraph {
     return undefined;
   }
 }
+
+const graphs = new WeakMap<object, KustomizationGraph>();
+
+/**
+ * The graph of the kustomizations an analysis read (each a file and its first document), computed once per list: the
+ * kustomize trap rules read it from the model.
+ */
+export function kustomizationGraphOf(
+  kustomizations: readonly { file: string; doc: LocatedDocument }[],
+): KustomizationGraph {
+  const known = graphs.get(kustomizations);
+  if (known) return known;
+  const graph = new KustomizationGraph(kustomizations.flatMap((k) => readKustomizationFile(k.file, k.doc) ?? []));
+  graphs.set(kustomizations, graph);
+  return graph;
+}
