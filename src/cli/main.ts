@@ -12,6 +12,10 @@ import { renderJson, type ReportInput } from "../report/json.js";
 import { renderGitLabCodeQuality } from "../report/gitlab.js";
 import { renderSarif } from "../report/sarif.js";
 import { renderRoutes, renderText } from "../report/text.js";
+import { discoverEnvironments } from "../core/environments/discover.js";
+import { loadPolicy } from "../core/policy/load.js";
+import { POLICY_PATH } from "../core/policy/policy.js";
+import { renderEnvironmentsJson, renderEnvironmentsText } from "../report/environments.js";
 import { GitError, readTreeAtRef } from "./git.js";
 import { readDirectory } from "./read-dir.js";
 
@@ -149,6 +153,21 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       const { report } = run(resolve(dir), { ...options }, io);
       if (options.format === "json") io.stdout(`${JSON.stringify({ routes: report.routes, hosts: report.hosts }, null, 2)}\n`);
       else io.stdout(renderRoutes(report.routes, { color: io.isTty }));
+      setExit(EXIT_OK);
+    });
+
+  program
+    .command("environments")
+    .description("list the environments discovered under DIR (default .): kustomizations, charts, Argo CD and Flux objects, the policy's")
+    .argument("[dir]", "directory to read", ".")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action((dir: string, options: { format: "text" | "json" }) => {
+      const { limits, problems } = loadLimitsFromEnv(io.env ?? process.env);
+      if (problems.length > 0) throw new UsageError(problems.join("; "));
+      const files = loadFiles(resolve(dir), undefined, limits);
+      const policy = loadPolicy(files.find((f) => f.path === POLICY_PATH)?.text).policy;
+      const discovery = discoverEnvironments(files, policy);
+      io.stdout(options.format === "json" ? renderEnvironmentsJson(discovery) : renderEnvironmentsText(discovery));
       setExit(EXIT_OK);
     });
   return program;
