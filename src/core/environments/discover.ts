@@ -152,7 +152,12 @@ export function discoverEnvironments(
     diagnostics,
     repositoryUrls: (options.repositoryUrls ?? []).map(normalizeRepositoryUrl),
   };
+  // Patches name objects only partially (a HelmRelease patch holds its values, not its chart): never read as objects.
+  const patches = new Set(
+    kustomizations.flatMap((k) => k.fileReferences.flatMap((reference) => joinRelative(k.dir, reference) ?? [])),
+  );
   for (const parsed of tree.parsed) {
+    if (patches.has(parsed.file)) continue;
     for (const doc of parsed.documents) {
       if (!isObject(doc.value)) continue;
       environments.push(...gitOpsEnvironments(doc, parsed.file, context));
@@ -174,7 +179,8 @@ export function discoverEnvironments(
     });
   }
   for (const chart of charts) {
-    if (roots.has(chart.root)) continue;
+    // A directory with a kustomization and a chart is built by kustomize (its helmCharts inflate the chart).
+    if (roots.has(chart.root) || graph.byDir.has(chart.root)) continue;
     environments.push(...chartEnvironments(chart, tree));
   }
 

@@ -463,3 +463,28 @@ test("repository URLs compare whatever their spelling", () => {
   ];
   assert.deepEqual(new Set(same.map(normalizeRepositoryUrl)), new Set(["github.com/acme/platform"]));
 });
+
+test("a kustomization beside a Chart.yaml is the environment (kustomize inflates the chart); a HelmRelease patch is no HelmRelease", () => {
+  const discovery = discover({
+    "apps/kustomization.yaml": "helmCharts:\n  - name: guestbook\n    releaseName: guestbook\n",
+    "apps/Chart.yaml": "apiVersion: v2\nname: guestbook\nversion: 0.1.0\n",
+    "flux/base/kustomization.yaml": "resources:\n  - release.yaml\n",
+    "flux/base/release.yaml":
+      "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\nspec:\n  chart:\n    spec:\n      chart: podinfo\n      sourceRef: {kind: HelmRepository, name: podinfo}\n",
+    "flux/prod/kustomization.yaml":
+      "resources:\n  - ../base\npatches:\n  - path: values.yaml\n    target: {kind: HelmRelease}\n",
+    "flux/prod/values.yaml":
+      "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\nspec:\n  values:\n    replicaCount: 2\n",
+  });
+  assert.deepEqual(
+    discovery.environments.map((e) => [e.name, e.kind]),
+    [
+      ["apps", "kustomize"],
+      ["flux/prod", "kustomize"],
+    ],
+  );
+  assert.deepEqual(
+    discovery.diagnostics.map((d) => [d.code, d.file]),
+    [["remote-chart", "flux/base/release.yaml"]],
+  );
+});
