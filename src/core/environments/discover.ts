@@ -89,6 +89,8 @@ interface ParsedYaml {
 
 export const REPOSITORY_ENVIRONMENT = "repository";
 
+const GITOPS_GROUPS = /argoproj\.io|toolkit\.fluxcd\.io/;
+
 export function discoverEnvironments(
   files: readonly SourceFile[],
   policy: Policy,
@@ -264,6 +266,8 @@ class Tree {
       if (chartDirs.some((dir) => path.startsWith(dir === "" ? "templates/" : `${dir}/templates/`))) continue;
       // Read as plain YAML, not as a manifest: an ApplicationSet's template holds `{{…}}` that is not a Helm template.
       if (file.binary || (file.size ?? file.text.length) > DEFAULT_LOAD_LIMITS.maxFileBytes) continue;
+      // Only kustomizations and files naming an Argo CD or Flux API group can define environments: the rest is not parsed.
+      if (!isKustomizationPath(path) && !GITOPS_GROUPS.test(file.text)) continue;
       const parsed = { file: path, documents: parseYamlText(file.text, path, identityMapper).documents };
       this.parsed.push(parsed);
     }
