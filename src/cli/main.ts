@@ -15,6 +15,9 @@ import { renderRuleList, renderRuleListJson } from "../report/rule-list.js";
 import { renderSarif } from "../report/sarif.js";
 import { renderFindings, renderRoutes, renderText, verdictLine } from "../report/text.js";
 import { useColor } from "./color.js";
+import { discoverEnvironments } from "../core/environments/discover.js";
+import { loadPolicy } from "../core/policy/load.js";
+import { renderEnvironmentsJson, renderEnvironmentsText } from "../report/environments.js";
 import { GitError, readTreeAtRef } from "./git.js";
 import { classifyInputs, readInputs, singleDirectory, UsageError } from "./inputs.js";
 import { packageVersion, ruleDocsUrlForCli } from "./package-info.js";
@@ -203,6 +206,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   addAnalyzeCommand(program, io, setExit);
   addRoutesCommand(program, io, setExit);
   addRulesCommand(program, io, setExit);
+  addEnvironmentsCommand(program, io, setExit);
   return program;
 }
 
@@ -252,6 +256,31 @@ function addRulesCommand(program: Command, io: CliIo, setExit: (code: number) =>
     .action((options: InputOptions) => {
       const entries = RULES.map((rule) => ({ id: rule.meta.id, severity: rule.meta.severity, description: rule.meta.description, docsUrl: ruleDocsUrlForCli(rule.meta.id) }));
       io.stdout(formatOf(options) === "json" ? renderRuleListJson(entries) : renderRuleList(entries));
+      setExit(EXIT_OK);
+    });
+}
+
+function addEnvironmentsCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command("environments")
+    .description("list the environments discovered under DIR (default .): kustomizations, charts, Argo CD and Flux objects, the policy's")
+    .argument("[dir]", "directory to read", ".")
+    .addOption(new Option("-f, --format <format>", "output format (default: text)").choices(["text", "json"]))
+    .addOption(new Option("-o, --output <format>", "alias of --format").choices(["text", "json"]))
+    .option("--config <path>", "the policy file (default: .github/mtls-gate.yml in DIR or above it, up to the git root)")
+    .action((dir: string, options: { format?: string; output?: string; config?: string }) => {
+      const { limits, problems } = loadLimitsFromEnv(io.env ?? process.env);
+      if (problems.length > 0) throw new UsageError(problems.join("; "));
+      const cwd = process.cwd();
+      const inputs = classifyInputs([dir], cwd);
+      const single = singleDirectory(inputs);
+      if (!single) throw new UsageError(`${dir} is not a directory`);
+      const files = readInputs(inputs, cwd, limits.maxFileBytes, () => Buffer.alloc(0)).filter((f) => f.path !== POLICY_PATH);
+      const policyFile = findPolicyFile({ ...(options.config !== undefined ? { config: options.config } : {}), start: single.absolute, cwd });
+      const policy = loadPolicy(policyFile.text).policy;
+      const discovery = discoverEnvironments(files, policy);
+      const json = (options.output ?? options.format) === "json";
+      io.stdout(json ? renderEnvironmentsJson(discovery) : renderEnvironmentsText(discovery));
       setExit(EXIT_OK);
     });
 }

@@ -82,6 +82,8 @@ export interface Finding extends Location {
   suppressed?: Suppression;
   /** Set when an ignore annotation names this finding's rule on its resource, whether or not it suppresses it. */
   suppression?: SuppressionState;
+  /** Set when environments were analysed separately: every environment that has this finding (environments/merge.ts). */
+  environments?: string[];
 }
 
 /** Where a finding should point: the file and range, and the resource it belongs to. */

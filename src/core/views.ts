@@ -54,6 +54,8 @@ export interface RouteView {
   /** With a base: whether the route is new or changed. */
   change?: "added" | "changed" | "unchanged" | "removed";
   baseMode?: RouteMode | null;
+  /** Set when environments were analysed separately: the environment whose simulation this route is of. */
+  environment?: string;
 }
 
 export interface HostView {
@@ -65,6 +67,8 @@ export interface HostView {
   active: boolean;
   tlsSecret: string | null;
   tlsContext: string | null;
+  /** Set when environments were analysed separately: the environment this Host is in. */
+  environment?: string;
 }
 
 export const NULL_CONTEXT = "(null context)";

@@ -15,6 +15,8 @@ export interface JsonReport {
   coverage?: Coverage;
   /** The policy file applied (the CLI's): its path, null when none was found and the defaults applied. */
   policy?: { path: string | null };
+  /** The environments analysed, when there were several (each route, host and finding then names its own). */
+  environments?: string[];
 }
 
 export interface JsonFinding {
@@ -31,6 +33,8 @@ export interface JsonFinding {
   introduced?: boolean;
   suppressed?: boolean;
   suppressionReason?: string;
+  /** Only when environments were analysed separately: every environment that has this finding. */
+  environments?: string[];
 }
 
 export interface ReportInput {
@@ -48,6 +52,8 @@ export interface ReportInput {
   coverage?: Coverage;
   /** The policy file applied, when the caller knows it (the CLI). */
   policy?: { path: string | null };
+  /** The environments analysed, when there were several (routes, hosts and findings then say theirs). */
+  environments?: readonly string[];
 }
 
 export function toJsonFinding(finding: Finding): JsonFinding {
@@ -68,6 +74,7 @@ export function toJsonFinding(finding: Finding): JsonFinding {
     result.suppressed = true;
     result.suppressionReason = finding.suppressed.reason;
   }
+  if (finding.environments) result.environments = [...finding.environments];
   return result;
 }
 
@@ -81,5 +88,6 @@ export function renderJson(input: ReportInput): string {
   if (input.removedRoutes) report.removedRoutes = [...input.removedRoutes];
   if (input.coverage) report.coverage = input.coverage;
   if (input.policy) report.policy = input.policy;
+  if (input.environments) report.environments = [...input.environments];
   return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -17,14 +17,19 @@ function paint(options: TextOptions, color: keyof typeof COLORS, text: string): 
 const SEVERITY_COLOR = { error: "red", warning: "yellow", notice: "cyan" } as const;
 const MODE_COLOR: Record<RouteMode, keyof typeof COLORS> = { mtls: "green", tls: "yellow", plaintext: "red" };
 
-function findingLine(finding: Finding, options: TextOptions): string {
-  const tags = [finding.introduced === false ? "pre-existing" : undefined, finding.suppressed ? `suppressed: ${finding.suppressed.reason}` : undefined].filter(Boolean);
+function findingLine(finding: Finding, options: TextOptions, showEnvironments: boolean): string {
+  const tags = [
+    showEnvironments && finding.environments ? `in ${finding.environments.join(", ")}` : undefined,
+    finding.introduced === false ? "pre-existing" : undefined,
+    finding.suppressed ? `suppressed: ${finding.suppressed.reason}` : undefined,
+  ].filter(Boolean);
   const tagText = tags.length > 0 ? paint(options, "dim", ` (${tags.join("; ")})`) : "";
   const severity = paint(options, SEVERITY_COLOR[finding.severity], finding.severity.padEnd(7));
   return `  ${String(finding.line).padStart(4)}:${String(finding.column).padEnd(3)} ${severity} ${finding.message} ${paint(options, "dim", `[${finding.ruleId}]`)}${tagText}`;
 }
 
-export function renderFindings(findings: readonly Finding[], options: TextOptions): string {
+/** `showEnvironments`: several environments were analysed, so each finding says which it is in. */
+export function renderFindings(findings: readonly Finding[], options: TextOptions, showEnvironments = false): string {
   if (findings.length === 0) return "No findings.\n";
   const lines: string[] = [];
   let file: string | undefined;
@@ -34,7 +39,7 @@ export function renderFindings(findings: readonly Finding[], options: TextOption
       file = finding.file;
       lines.push(paint(options, "bold", file));
     }
-    lines.push(findingLine(finding, options));
+    lines.push(findingLine(finding, options, showEnvironments));
   }
   return `${lines.join("\n")}\n`;
 }
@@ -49,7 +54,22 @@ function stripAnsi(text: string): string {
   return text.replace(/\u001b\[\d+m/g, "");
 }
 
+/** The environments routes are of, in order of appearance, when there are several; else empty. */
+function routeEnvironments(routes: readonly RouteView[]): string[] {
+  const environments = [...new Set(routes.flatMap((route) => (route.environment === undefined ? [] : [route.environment])))];
+  return environments.length > 1 ? environments : [];
+}
+
+/** The route table; with routes of several environments, one table per environment under its name. */
 export function renderRoutes(routes: readonly RouteView[], options: TextOptions): string {
+  const environments = routeEnvironments(routes);
+  if (environments.length === 0) return renderRouteTable(routes, options);
+  return environments
+    .map((environment) => `${paint(options, "bold", `Environment ${environment}`)}\n${renderRouteTable(routes.filter((r) => r.environment === environment), options)}`)
+    .join("\n");
+}
+
+function renderRouteTable(routes: readonly RouteView[], options: TextOptions): string {
   if (routes.length === 0) return "No routes.\n";
   const showChange = routes.some((r) => r.change !== undefined);
   const header = ["MAPPING", "PREFIX", "UPSTREAM", "MODE", "VERIFIED", "TLS CONTEXT", "CLIENT CERT", "DAYS LEFT", ...(showChange ? ["CHANGE"] : [])];
@@ -73,14 +93,15 @@ export function renderRoutes(routes: readonly RouteView[], options: TextOptions)
 
 /** With a base: the change's own findings first, then the pre-existing ones, each group under its heading. */
 function renderFindingGroups(input: ReportInput, options: TextOptions): string {
-  if (!input.hasBase) return renderFindings(input.findings, options);
+  const several = (input.environments?.length ?? 0) > 1 || routeEnvironments(input.routes).length > 0;
+  if (!input.hasBase) return renderFindings(input.findings, options, several);
   const introduced = input.findings.filter((f) => f.introduced !== false);
   const preExisting = input.findings.filter((f) => f.introduced === false);
   return [
     paint(options, "bold", `Introduced by the change (${introduced.length})`),
-    renderFindings(introduced, options),
+    renderFindings(introduced, options, several),
     paint(options, "bold", `Pre-existing (${preExisting.length})`),
-    renderFindings(preExisting, options),
+    renderFindings(preExisting, options, several),
   ].join("\n");
 }
 

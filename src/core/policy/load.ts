@@ -4,7 +4,7 @@ import { parseYamlText } from "../source/load.js";
 import { identityMapper, type LocatedDocument } from "../source/yaml-document.js";
 import { closest } from "../util/suggest.js";
 import { isObject } from "../model/values.js";
-import { defaultPolicy, POLICY_PATH, type Policy, type RouteSelector } from "./policy.js";
+import { defaultPolicy, POLICY_PATH, type Policy, type PolicyEnvironment, type RouteSelector } from "./policy.js";
 import { POLICY_SCHEMA } from "./schema.js";
 import { RULES_BY_ID } from "../rules/index.js";
 
@@ -32,8 +32,8 @@ export function loadPolicy(text: string | undefined, path: string = POLICY_PATH)
     return { policy, diagnostics };
   }
   const value = structuredClone(doc.value) as Record<string, unknown>;
+  const invalidPaths: (string | number)[][] = [];
   if (!validate(value)) {
-    const invalidPaths: (string | number)[][] = [];
     for (const error of validate.errors ?? []) {
       const at = pointerToPath(error.instancePath);
       const described = describe(error, at);
@@ -51,6 +51,7 @@ export function loadPolicy(text: string | undefined, path: string = POLICY_PATH)
     }
   }
   merge(policy, value);
+  policy.render.environments = renderEnvironments(doc, path, invalidPaths, diagnostics);
   return { policy, diagnostics: dedupe(diagnostics) };
 }
 
@@ -86,13 +87,15 @@ function describe(error: ErrorObject, at: (string | number)[]) {
 interface SchemaNode {
   properties?: Record<string, SchemaNode>;
   additionalProperties?: SchemaNode | boolean;
+  items?: SchemaNode;
 }
 
 function schemaAt(path: (string | number)[]): SchemaNode | undefined {
   let node: SchemaNode | undefined = POLICY_SCHEMA as SchemaNode;
   for (const segment of path) {
     if (!node) return undefined;
-    const next: SchemaNode | boolean | undefined = node.properties?.[String(segment)] ?? node.additionalProperties;
+    const next: SchemaNode | boolean | undefined =
+      typeof segment === "number" ? node.items : (node.properties?.[String(segment)] ?? node.additionalProperties);
     node = typeof next === "object" ? next : undefined;
   }
   return node;
@@ -133,6 +136,7 @@ function merge(policy: Policy, value: Record<string, unknown>): void {
   if (isObject(value.coverage) && typeof value.coverage.failOnSkipped === "boolean") {
     policy.coverage.failOnSkipped = value.coverage.failOnSkipped;
   }
+  if (isObject(value.render) && typeof value.render.enabled === "boolean") policy.render.enabled = value.render.enabled;
   if (value.failOn === "error" || value.failOn === "warning") policy.failOn = value.failOn;
   if (value.scope === "introduced" || value.scope === "all") policy.scope = value.scope;
   if (isObject(value.paths)) {
@@ -166,6 +170,67 @@ function merge(policy: Policy, value: Record<string, unknown>): void {
       if (typeof item === "number") certificates[key] = item;
     }
   }
+}
+
+/**
+ * `render.environments`, after the schema: what the schema cannot say (exactly one of `kustomize` and `helm`, unique
+ * names, paths inside the repository) is checked here; an entry with such a problem is dropped with a finding on its line.
+ */
+function renderEnvironments(doc: LocatedDocument, file: string, invalidPaths: readonly (string | number)[][], diagnostics: SourceDiagnostic[]): PolicyEnvironment[] {
+  // Read from the file as written (entries with a schema error removed would shift the indexes, and so the lines).
+  const render = isObject(doc.value) ? doc.value.render : undefined;
+  const list = isObject(render) && Array.isArray(render.environments) ? render.environments : [];
+  const invalid = (index: number) =>
+    invalidPaths.some((p) => p[0] === "render" && (p.length === 1 || (p[1] === "environments" && (p.length === 2 || p[2] === index))));
+  const result: PolicyEnvironment[] = [];
+  const names = new Set<string>();
+  list.forEach((item: unknown, index) => {
+    // An entry with a schema error is already reported on its line; half of it is not an environment.
+    if (!isObject(item) || typeof item.name !== "string" || invalid(index)) return;
+    const at = ["render", "environments", index];
+    const fail = (key: string | undefined, message: string) => diagnostics.push(problem(doc, file, key ? [...at, key] : at, message, null));
+    const helm = isObject(item.helm) ? item.helm : undefined;
+    const kustomize = typeof item.kustomize === "string" ? item.kustomize : undefined;
+    if ((kustomize === undefined) === (helm === undefined)) {
+      fail(undefined, `environment "${item.name}" must name exactly one of kustomize (a directory) and helm (a chart)`);
+      return;
+    }
+    if (names.has(item.name)) {
+      fail("name", `environment name "${item.name}" is used twice`);
+      return;
+    }
+    const values = helm === undefined ? [] : typeof helm.values === "string" ? [helm.values] : Array.isArray(helm.values) ? helm.values.map(String) : [];
+    const paths = Array.isArray(item.paths) ? item.paths.map(String) : undefined;
+    const outside = [kustomize, typeof helm?.chart === "string" ? helm.chart : undefined, ...values].find((p) => p !== undefined && !insideRepository(p));
+    if (outside !== undefined) {
+      fail(kustomize !== undefined ? "kustomize" : "helm", `environment "${item.name}": "${outside}" is not a path inside the repository`);
+      return;
+    }
+    names.add(item.name);
+    const environment: PolicyEnvironment = { name: item.name, line: doc.locate(at).line };
+    if (kustomize !== undefined) environment.kustomize = normalizePath(kustomize);
+    if (helm !== undefined) {
+      environment.helm = { chart: normalizePath(String(helm.chart)), values: values.map(normalizePath) };
+      if (typeof helm.namespace === "string") environment.helm.namespace = helm.namespace;
+      if (typeof helm.releaseName === "string") environment.helm.releaseName = helm.releaseName;
+    }
+    if (paths !== undefined) environment.paths = paths;
+    result.push(environment);
+  });
+  return result;
+}
+
+/** A relative path that stays inside the repository (no leading `/`, no `..` segment, no URL). */
+function insideRepository(path: string): boolean {
+  return !path.startsWith("/") && !/^[a-z][a-z0-9+.-]*:/i.test(path) && !path.split("/").includes("..");
+}
+
+/** `./overlays/prod/` -> `overlays/prod`; `.` -> `` (the repository root). */
+function normalizePath(path: string): string {
+  return path
+    .split("/")
+    .filter((segment) => segment !== "" && segment !== ".")
+    .join("/");
 }
 
 function dedupe(diagnostics: SourceDiagnostic[]): SourceDiagnostic[] {

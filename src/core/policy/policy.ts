@@ -31,6 +31,23 @@ export interface Policy {
   suppressions: { newInPullRequest: NewSuppressionPolicy };
   /** `failOnSkipped`: whether manifest files in scope that could not be analysed (templated, unreadable) block. */
   coverage: { failOnSkipped: boolean };
+  /**
+   * Rendering of Kustomize overlays and Helm charts. `enabled: false` analyses the files as written (no render).
+   * `environments`: explicit environments; when given, they replace discovery (see src/core/environments/).
+   */
+  render: { enabled: boolean; environments: PolicyEnvironment[] };
+}
+
+/** One environment the policy names: a kustomization directory or a chart with values, and the plain files with it. */
+export interface PolicyEnvironment {
+  name: string;
+  /** The directory of the kustomization to build (relative to the repository root). */
+  kustomize?: string;
+  helm?: { chart: string; values: string[]; namespace?: string; releaseName?: string };
+  /** Globs of plain YAML analysed with it; absent: the plain YAML no kustomization or chart includes. */
+  paths?: string[];
+  /** Where the policy file declares it (1-based line), for `mtls-gate environments`. */
+  line?: number;
 }
 
 export const NEW_SUPPRESSION_POLICIES = ["require-accept", "allow"] as const;
@@ -56,6 +73,7 @@ export function defaultPolicy(): Policy {
     commands: { acceptErrors: "maintain" },
     suppressions: { newInPullRequest: "require-accept" },
     coverage: { failOnSkipped: false },
+    render: { enabled: true, environments: [] },
   };
 }
 

@@ -66,6 +66,37 @@ export const POLICY_SCHEMA = {
       additionalProperties: false,
       properties: { failOnSkipped: { type: "boolean" } },
     },
+    render: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        enabled: { type: "boolean" },
+        environments: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["name"],
+            properties: {
+              name: { type: "string", minLength: 1, pattern: "^[^\\s,]+$" },
+              kustomize: { type: "string", minLength: 1 },
+              helm: {
+                type: "object",
+                additionalProperties: false,
+                required: ["chart"],
+                properties: {
+                  chart: { type: "string", minLength: 1 },
+                  values: { anyOf: [{ type: "string", minLength: 1 }, stringList] },
+                  namespace: { type: "string", minLength: 1 },
+                  releaseName: { type: "string", minLength: 1 },
+                },
+              },
+              paths: stringList,
+            },
+          },
+        },
+      },
+    },
     _extends: { type: "string" },
   },
 } as const;
