@@ -14,6 +14,7 @@ import { renderSarif } from "../report/sarif.js";
 import { renderRoutes, renderText } from "../report/text.js";
 import { GitError, readTreeAtRef } from "./git.js";
 import { readDirectory } from "./read-dir.js";
+import { repositoryRuleDocs } from "../package-info.js";
 
 /** Exit codes: the contract scripts rely on. */
 export const EXIT_OK = 0;
@@ -132,9 +133,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       // Nothing analysed is not a pass: a wrong path, an empty directory, a chart whose every template was skipped.
       if (!options.allowEmpty && foundNoManifests(analysis.coverage)) throw new UsageError(noManifestsMessage(dir, analysis.coverage));
       if (options.format === "json") io.stdout(renderJson(report));
-      else if (options.format === "sarif") io.stdout(renderSarif(report.findings, { rules: RULES, toolVersion: packageVersion(), coverage: analysis.coverage }));
+      else if (options.format === "sarif") io.stdout(renderSarif(report.findings, { rules: RULES, toolVersion: packageVersion(), coverage: analysis.coverage, docs: repositoryRuleDocs() }));
       else if (options.format === "gitlab") io.stdout(renderGitLabCodeQuality(report.findings));
-      else io.stdout(renderText(report, { color: io.isTty }));
+      else io.stdout(renderText(report, { color: io.isTty, ruleDocsUrl: repositoryRuleDocs().url }));
       setExit(report.failed && !options.exitZero ? EXIT_FINDINGS : EXIT_OK);
     });
 
