@@ -40,6 +40,7 @@ const STYLE = `
   table { border-collapse: collapse; width: 100%; }
   th, td { border: 1px solid #d1d9e0; padding: 0.35rem 0.6rem; text-align: left; vertical-align: top; }
   th { background: #f6f8fa; }
+  td:first-child { white-space: nowrap; }
   .severity-error { color: #cf222e; font-weight: 600; }
   .severity-warning { color: #9a6700; font-weight: 600; }
   .severity-notice { color: #0969da; }
