@@ -223,14 +223,11 @@ export function registrationHandler(
   const info = packageInfo();
   const appYml = loadAppYml();
   const docs = docsHandler();
-  /** The base URL the manifest was served with, by state: written to .env once GitHub sends the code back. */
-  let servedBase: string | null = null;
   let registered = false;
 
   const setupPage = (req: IncomingMessage, res: ServerResponse) => {
     const base = instanceBaseUrl(req, env);
     if (!base) return text(res, 400, "Cannot tell this instance's address from the request: set MTLS_GATE_PUBLIC_URL.");
-    servedBase = base;
     const manifest = JSON.stringify(buildManifest(appYml, info, base, env), null, 2);
     const target = createAppUrl(env, state);
     const local = /^https?:\/\/(?:localhost|127\.|\[::1\])/.test(base);
@@ -296,14 +293,16 @@ export function registrationHandler(
       );
     }
     registered = true;
+    const base = instanceBaseUrl(req, env);
     const values: Record<string, string> = {
       APP_ID: String(conversion.id),
       PRIVATE_KEY: conversion.pem,
       ...(conversion.webhook_secret ? { WEBHOOK_SECRET: conversion.webhook_secret } : {}),
       ...(conversion.client_id ? { GITHUB_CLIENT_ID: conversion.client_id } : {}),
       ...(conversion.client_secret ? { GITHUB_CLIENT_SECRET: conversion.client_secret } : {}),
-      // The address GitHub was given: the app's rule links go to its own /docs/rules there.
-      ...(servedBase && !env.WEBHOOK_PROXY_URL ? { MTLS_GATE_PUBLIC_URL: servedBase } : {}),
+      // The address GitHub was given (the browser came back through the manifest's redirect_url, `<base>/probot/setup`):
+      // the app's rule links go to its own /docs/rules there.
+      ...(base && !env.WEBHOOK_PROXY_URL ? { MTLS_GATE_PUBLIC_URL: base } : {}),
     };
     const path = writeEnvFile(cwd, values);
     log(
@@ -326,7 +325,11 @@ export function registrationHandler(
     if (path === "/ping") return text(res, 200, "PONG");
     if (path === "/") return text(res, 302, `Found. Redirecting to ${SETUP_PATH}`, { location: SETUP_PATH });
     if (path === SETUP_PATH) return setupPage(req, res);
-    if (path === REDIRECT_PATH) return redirect(req, res, url.searchParams);
+    // Only a GET exchanges the code: a HEAD (a link preview, a prefetch) must not spend it.
+    if (path === REDIRECT_PATH)
+      return req.method === "GET"
+        ? redirect(req, res, url.searchParams)
+        : text(res, 405, "Method not allowed", { allow: "GET" });
     return text(res, 404, "Not found: this instance is waiting to be registered (see /probot).");
   };
 }
