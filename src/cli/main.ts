@@ -20,8 +20,10 @@ import { loadPolicy } from "../core/policy/load.js";
 import { renderEnvironmentsJson, renderEnvironmentsText } from "../report/environments.js";
 import { GitError, readTreeAtRef } from "./git.js";
 import { classifyInputs, readInputs, singleDirectory, UsageError } from "./inputs.js";
-import { packageVersion, ruleDocsUrlForCli } from "./package-info.js";
 import { findPolicyFile, type PolicyFile } from "./policy-file.js";
+import { packageInfo, repositoryRuleDocs } from "../package-info.js";
+
+const packageVersion = (): string => packageInfo().version;
 
 /** Exit codes: the contract scripts rely on. */
 export const EXIT_OK = 0;
@@ -171,14 +173,14 @@ function renderAnalysis({ analysis, report, policyPath }: Analysed, format: Form
     case "json":
       return renderJson(shown);
     case "sarif":
-      return renderSarif(shown.findings, { rules: RULES, toolVersion: packageVersion(), coverage: analysis.coverage });
+      return renderSarif(shown.findings, { rules: RULES, toolVersion: packageVersion(), coverage: analysis.coverage, docs: repositoryRuleDocs() });
     case "gitlab":
       return renderGitLabCodeQuality(shown.findings);
     case "compact":
       return renderCompact(shown.findings);
     case "text":
       if (options.quiet) return (shown.findings.length > 0 ? renderFindings(shown.findings, { color }) : "") + (report.failed ? verdictLine(report, { color }) : "");
-      return withPolicyLine(renderText(report, { color }), policyLine(policyPath, options));
+      return withPolicyLine(renderText(report, { color, ruleDocsUrl: repositoryRuleDocs().url }), policyLine(policyPath, options));
   }
 }
 
@@ -254,7 +256,7 @@ function addRulesCommand(program: Command, io: CliIo, setExit: (code: number) =>
     .addOption(new Option("-f, --format <format>", "output format (default: text)").choices(RULES_FORMATS))
     .addOption(new Option("-o, --output <format>", "alias of --format").choices(RULES_FORMATS))
     .action((options: InputOptions) => {
-      const entries = RULES.map((rule) => ({ id: rule.meta.id, severity: rule.meta.severity, description: rule.meta.description, docsUrl: ruleDocsUrlForCli(rule.meta.id) }));
+      const entries = RULES.map((rule) => ({ id: rule.meta.id, severity: rule.meta.severity, description: rule.meta.description, docsUrl: repositoryRuleDocs().url(rule.meta.id) }));
       io.stdout(formatOf(options) === "json" ? renderRuleListJson(entries) : renderRuleList(entries));
       setExit(EXIT_OK);
     });

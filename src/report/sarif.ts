@@ -1,14 +1,18 @@
 import type { Coverage } from "../core/coverage.js";
 import type { Rule } from "../core/rules/rule.js";
 import type { Finding, Severity } from "../core/types.js";
+import type { RuleDocs } from "./rule-docs.js";
 
 const LEVEL: Readonly<Record<Severity, "error" | "warning" | "note">> = { error: "error", warning: "warning", notice: "note" };
 
 export interface SarifOptions {
   rules: readonly Rule[];
   toolVersion: string;
-  /** Where the rule docs live, e.g. a repository URL ending in `/`; rule pages are `docs/rules/<id>.md` under it. */
-  docsBaseUri?: string;
+  /**
+   * Each rule's page: its URL becomes `helpUri`, its Markdown `help.markdown` (what code scanning shows under "Rule
+   * help"). Without it the help is the one-line description.
+   */
+  docs?: RuleDocs;
   /** What the analysis read: set as the run's `properties.coverage`. */
   coverage?: Coverage;
 }
@@ -31,8 +35,8 @@ export function renderSarif(findings: readonly Finding[], options: SarifOptions)
               name: toPascal(rule.meta.id),
               shortDescription: { text: rule.meta.description },
               fullDescription: { text: rule.meta.description },
-              ...(options.docsBaseUri ? { helpUri: `${options.docsBaseUri}docs/rules/${rule.meta.id}.md` } : {}),
-              help: { text: `${rule.meta.description} See docs/rules/${rule.meta.id}.md.` },
+              ...(options.docs ? { helpUri: options.docs.url(rule.meta.id) } : {}),
+              help: help(rule, options.docs),
               defaultConfiguration: { level: LEVEL[rule.meta.severity] },
               properties: { tags: ["security", "mtls", "emissary"] },
             })),
@@ -61,6 +65,23 @@ export function renderSarif(findings: readonly Finding[], options: SarifOptions)
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/**
+ * The rule's help: the one-line description and, with docs, the whole page as Markdown, its links to sibling rule pages
+ * (`other-rule.md`) made absolute, since code scanning shows it far from the docs folder.
+ */
+function help(rule: Rule, docs: RuleDocs | undefined): { text: string; markdown?: string } {
+  const { id, description } = rule.meta;
+  if (!docs) return { text: description };
+  const url = docs.url(id);
+  const page = docs.markdown?.(id);
+  const markdown = page
+    ? page.replace(/\]\((?:\.\/)?([a-z0-9-]+)\.md(#[^)\s]*)?\)/g, (whole, sibling: string, fragment: string | undefined) =>
+        sibling === "README" ? whole : `](${docs.url(sibling)}${fragment ?? ""})`,
+      )
+    : `${description}\n\n[Documentation](${url})`;
+  return { text: `${description} Documentation: ${url}`, markdown };
 }
 
 function region(finding: Finding) {

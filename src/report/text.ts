@@ -6,6 +6,8 @@ import type { ReportInput } from "./json.js";
 export interface TextOptions {
   /** ANSI colours, only for a terminal. */
   color: boolean;
+  /** Each rule's documentation page: listed for the rules printed, just above the verdict line. */
+  ruleDocsUrl?: (ruleId: string) => string;
 }
 
 const COLORS = { red: "\u001b[31m", yellow: "\u001b[33m", cyan: "\u001b[36m", green: "\u001b[32m", dim: "\u001b[2m", bold: "\u001b[1m", reset: "\u001b[0m" };
@@ -157,6 +159,15 @@ export function renderCoverageHeader(input: ReportInput, options: TextOptions): 
   return `${lines.join("\n")}\n\n`;
 }
 
+/** The docs link of each rule that has a finding printed, in order of first appearance; empty without findings. */
+export function renderRuleDocs(findings: readonly Finding[], options: TextOptions): string {
+  const { ruleDocsUrl } = options;
+  if (!ruleDocsUrl || findings.length === 0) return "";
+  const ids = [...new Set(findings.map((f) => f.ruleId))];
+  const width = Math.max(...ids.map((id) => id.length));
+  return `${[paint(options, "bold", "Rule docs"), ...ids.map((id) => `  ${id.padEnd(width)}  ${ruleDocsUrl(id)}`)].join("\n")}\n`;
+}
+
 export function renderText(input: ReportInput, options: TextOptions): string {
   const parts = [
     renderFindingGroups(input, options),
@@ -167,6 +178,9 @@ export function renderText(input: ReportInput, options: TextOptions): string {
   if (input.removedRoutes && input.removedRoutes.length > 0) {
     parts.push(paint(options, "bold", "Removed routes"), renderRoutes(input.removedRoutes, options));
   }
+  const docs = renderRuleDocs(input.findings, options);
+  if (docs) parts.push(docs);
+  // The verdict stays the last line: scripts and people read it there.
   parts.push(verdictLine(input, options));
   return renderCoverageHeader(input, options) + parts.join("\n");
 }

@@ -153,5 +153,9 @@ describe("the Dockerfile's runtime stage, reproduced outside Docker", { timeout:
       "every API call went to the GHE_HOST address",
     );
     assert.deepEqual(fake.violations, []);
+    // The image serves the rule pages its links point at: docs/rules is in it.
+    const page = await fetch(`http://127.0.0.1:${port}/docs/rules/mapping-tls-context-not-found`);
+    assert.equal(page.status, 200, "the image ships docs/rules");
+    assert.match(await page.text(), /<h1>mapping-tls-context-not-found<\/h1>/);
   });
 });

@@ -496,6 +496,25 @@ test("app, installation, repository and collaborator permission look like GitHub
   });
 });
 
+test("app manifest conversion: a code converts once into the app and fresh credentials, GitHub's response shape", async () => {
+  await withFake(async (fake, octokit) => {
+    const manifest = { name: "mtls-gate", url: "https://example.com/home", hook_attributes: { url: "https://gate.example/api/github/webhooks" } };
+    const code = fake.manifestCode(manifest);
+    const created = await octokit.rest.apps.createFromManifest({ code });
+    assert.equal(created.status, 201);
+    assertShape("/app-manifests/{code}/conversions", "post", created.status, created.data);
+    assert.equal(created.data.id, fake.appId);
+    assert.match(created.data.pem, /^-----BEGIN RSA PRIVATE KEY-----\n/);
+    assert.equal(created.data.external_url, "https://example.com/home");
+    assert.deepEqual(
+      fake.conversions.map((c) => ({ code: c.code, manifest: c.manifest, pem: c.pem, webhookSecret: c.webhookSecret })),
+      [{ code, manifest, pem: created.data.pem, webhookSecret: created.data.webhook_secret }],
+    );
+    assert.equal((await rejection(octokit.rest.apps.createFromManifest({ code }))).status, 404, "a code converts once");
+    assert.equal((await rejection(octokit.rest.apps.createFromManifest({ code: "unknown" }))).status, 404);
+  });
+});
+
 test("pulls: state filter, 30 a page by default, at most 100, RFC 5988 Link headers; base.sha is the base branch's tip", async () => {
   await withFake(async (fake, octokit) => {
     const repo = fake.createRepo("acme/platform");

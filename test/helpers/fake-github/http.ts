@@ -10,6 +10,22 @@ export interface FakeState extends RepoServices {
   readonly treeEntryLimit: number;
   findRepo(owner: string, name: string): FakeRepoImpl | undefined;
   allRepos(): FakeRepoImpl[];
+  /** The manifest a pending app-manifest code stands for, removed: a code converts once. */
+  takeManifestCode(code: string): Record<string, unknown> | undefined;
+  /** Records an app created from a manifest (see FakeGitHub.conversions). */
+  recordConversion(conversion: ManifestConversion): void;
+}
+
+/** An app created through the manifest flow, with the credentials the fake handed out for it. */
+export interface ManifestConversion {
+  code: string;
+  manifest: Record<string, unknown>;
+  id: number;
+  slug: string;
+  pem: string;
+  webhookSecret: string;
+  clientId: string;
+  clientSecret: string;
 }
 
 export interface Ctx {

@@ -1,5 +1,5 @@
 /** The route table: every endpoint the fake answers, by method and OpenAPI path template. */
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { checkRunRoutes } from "./check-runs.js";
 import { countLineChanges, type Commit } from "./git.js";
 import {
@@ -87,6 +87,43 @@ function createAccessToken(ctx: Ctx): Reply {
 function getInstallation(ctx: Ctx): Reply {
   const [repo] = installationRepos(ctx, intParam(ctx, "installation_id"));
   return json(200, installationObject(ctx.fake, repo as FakeRepoImpl));
+}
+
+/**
+ * The manifest flow's last step: the code GitHub sent to the redirect_url becomes the app and its credentials. No
+ * authentication (the code is the secret); an unknown or used code is a 404, as on GitHub.
+ */
+function convertManifest(ctx: Ctx): Reply {
+  const code = ctx.params.code ?? "";
+  const manifest = ctx.fake.takeManifestCode(code);
+  if (!manifest) throw notFound(ctx);
+  const { privateKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs1", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
+  const app = appObject(ctx.fake);
+  const name = typeof manifest.name === "string" ? manifest.name : ctx.fake.appSlug;
+  const conversion = {
+    code,
+    manifest,
+    id: ctx.fake.appId,
+    slug: ctx.fake.appSlug,
+    pem: privateKey,
+    webhookSecret: randomBytes(20).toString("hex"),
+    clientId: String(app.client_id),
+    clientSecret: randomBytes(20).toString("hex"),
+  };
+  ctx.fake.recordConversion(conversion);
+  return json(201, {
+    ...app,
+    name,
+    description: typeof manifest.description === "string" ? manifest.description : null,
+    external_url: typeof manifest.url === "string" ? manifest.url : app.external_url,
+    client_secret: conversion.clientSecret,
+    webhook_secret: conversion.webhookSecret,
+    pem: conversion.pem,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -473,6 +510,7 @@ export const ROUTES: Route[] = [
   route("POST", "/app/installations/{installation_id}/access_tokens", createAccessToken),
   route("GET", "/app/installations/{installation_id}", getInstallation),
   route("GET", "/app", (ctx) => json(200, appObject(ctx.fake))),
+  route("POST", "/app-manifests/{code}/conversions", convertManifest),
   route("GET", "/repos/{owner}/{repo}/installation", (ctx) => json(200, installationObject(ctx.fake, repoOf(ctx)))),
   route("GET", "/repos/{owner}/{repo}", (ctx) => json(200, repositoryObject(ctx.fake, repoLike(repoOf(ctx)), true))),
   route("GET", "/repos/{owner}/{repo}/git/trees/{tree_sha}", getTree),

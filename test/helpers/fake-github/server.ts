@@ -1,7 +1,8 @@
 /** The HTTP server: records and validates every request, injects failures, dispatches to the route table. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { HttpError, errorBody, invalidRequest, type Ctx, type FakeState, type Reply } from "./http.js";
+import { randomBytes } from "node:crypto";
+import { HttpError, errorBody, invalidRequest, type Ctx, type FakeState, type ManifestConversion, type Reply } from "./http.js";
 import { decodeSegment, matchPath, operation, validateRequest } from "./openapi.js";
 import { FakeRepoImpl } from "./repo.js";
 import { CODELOAD_PREFIX, CODELOAD_TEMPLATE, findRoute } from "./routes.js";
@@ -51,6 +52,8 @@ class FakeGitHubImpl implements FakeGitHub, FakeState {
   private readonly repos = new Map<string, FakeRepoImpl>();
   private readonly failures: Failure[] = [];
   private readonly delays: Delay[] = [];
+  private readonly manifestCodes = new Map<string, Record<string, unknown>>();
+  readonly conversions: ManifestConversion[] = [];
   private readonly counters = new Map<string, number>();
   private rateUsed = 0;
   private readonly rateReset = Math.floor(Date.now() / 1000) + 3600;
@@ -98,6 +101,22 @@ class FakeGitHubImpl implements FakeGitHub, FakeState {
 
   allRepos(): FakeRepoImpl[] {
     return [...this.repos.values()];
+  }
+
+  takeManifestCode(code: string): Record<string, unknown> | undefined {
+    const manifest = this.manifestCodes.get(code);
+    this.manifestCodes.delete(code);
+    return manifest;
+  }
+
+  recordConversion(conversion: ManifestConversion): void {
+    this.conversions.push(conversion);
+  }
+
+  manifestCode(manifest: Record<string, unknown>): string {
+    const code = randomBytes(20).toString("hex");
+    this.manifestCodes.set(code, manifest);
+    return code;
   }
 
   // --- FakeGitHub -----------------------------------------------------------------------------------------------------

@@ -1,4 +1,7 @@
 /** The public API of the fake GitHub: tests and helpers are written against these types. */
+import type { ManifestConversion } from "./http.js";
+
+export type { ManifestConversion } from "./http.js";
 
 export interface RecordedRequest {
   method: string;
@@ -45,6 +48,14 @@ export interface FakeGitHub {
   clearFailures(): void;
   /** Recorded requests without the installation access-token POST and without the tarball's codeload hop. */
   apiCalls(filter?: { method?: string; path?: RegExp }): RecordedRequest[];
+  /**
+   * What GitHub does when a user submits a manifest on its "Create GitHub App" page: returns the code it sends to the
+   * manifest's redirect_url. `POST /app-manifests/{code}/conversions` then creates the app (id: this fake's appId, so
+   * that the app's later calls authenticate here) with a fresh RSA key and webhook secret, once per code.
+   */
+  manifestCode(manifest: Record<string, unknown>): string;
+  /** Apps created from manifest codes, in order, with the credentials handed out. */
+  readonly conversions: readonly ManifestConversion[];
   /** Clears requests and violations (repositories and pending failNext rules stay). */
   reset(): void;
   close(): Promise<void>;
