@@ -87,8 +87,8 @@ test("environments --format json: the discovery as data", async (t) => {
   assert.equal(discovery.rendering, true);
 });
 
-test("environments on a path that is not a directory: usage error, exit 2", async () => {
+test("environments on a path that does not exist: usage error, exit 2", async () => {
   const { code, stderr } = await cli(["environments", "/nonexistent/mtls-gate"]);
   assert.equal(code, 2);
-  assert.match(stderr, /is not a directory/);
+  assert.match(stderr, /does not exist/);
 });

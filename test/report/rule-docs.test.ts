@@ -73,8 +73,10 @@ test("text: the docs link of each rule printed, in order of appearance, just abo
   assert.ok(printed.length > 0);
   const heading = lines.indexOf("Rule docs");
   assert.ok(heading > 0, "a Rule docs section");
-  const listed = lines.slice(heading + 1, -2);
-  assert.equal(lines.at(-2), "", "a blank line before the verdict");
+  // The CLI names the policy it applied on the line just above the verdict (test/cli/habits.test.ts).
+  assert.match(lines.at(-2) ?? "", /^Policy: /);
+  const listed = lines.slice(heading + 1, -3);
+  assert.equal(lines.at(-3), "", "a blank line between the docs and the policy and verdict");
   assert.deepEqual(
     listed.map((line) => line.trim().split(/ +/)),
     printed.map((id) => [id, repoDocs(id)]),
