@@ -14,6 +14,11 @@ import { renderSarif } from "../report/sarif.js";
 import { renderRoutes, renderText } from "../report/text.js";
 import { GitError, readTreeAtRef } from "./git.js";
 import { readDirectory } from "./read-dir.js";
+import { analyzeDiffRendered, analyzeTreeRendered, environmentsOf, needsRendering } from "../render/analyze.js";
+import { DEFAULT_RENDER_OPTIONS } from "../render/render.js";
+import { readRepoTree, repoTreeFromSources, type RepoTree } from "../render/repo.js";
+import { locateTools } from "../render/tools.js";
+import { isKustomizationPath } from "../render/discover-local.js";
 
 /** Exit codes: the contract scripts rely on. */
 export const EXIT_OK = 0;
@@ -29,6 +34,8 @@ interface AnalyzeOptions {
   exitZero?: boolean;
   allowEmpty?: boolean;
   now?: Date;
+  /** False with --no-render: analyse the files as written, no kustomize or helm. */
+  render?: boolean;
 }
 
 export interface CliIo {
@@ -68,7 +75,7 @@ function loadFiles(dir: string, ref: string | undefined, limits: LoadLimits): So
   return readDirectory(dir, limits.maxFileBytes);
 }
 
-function run(dir: string, options: AnalyzeOptions, io: CliIo): { analysis: TreeAnalysis; report: ReportInput } {
+async function run(dir: string, options: AnalyzeOptions, io: CliIo): Promise<{ analysis: TreeAnalysis; report: ReportInput }> {
   const progress = (text: string) => {
     if (io.isTty && options.format === "text") io.stderr(`\r\u001b[2K${text}`);
   };
@@ -81,13 +88,23 @@ function run(dir: string, options: AnalyzeOptions, io: CliIo): { analysis: TreeA
   const analysisOptions = { ...(options.now ? { now: options.now } : {}), limits };
   let analysis: TreeAnalysis;
   let removedRoutes: RouteView[] | undefined;
+  // Kustomize overlays and Helm charts are analysed as rendered (src/render), unless --no-render.
+  const env = io.env ?? process.env;
+  // The whole tree (templates, _helpers.tpl) is read only when a kustomization or a chart is there to render.
+  const renderable = options.render !== false && head.some((f) => isKustomizationPath(f.path) || f.path === "Chart.yaml" || f.path.endsWith("/Chart.yaml"));
+  const headTree: RepoTree | undefined = !renderable ? undefined : options.head !== undefined ? repoTreeFromSources(head) : readRepoTree(dir);
+  const rendering = headTree !== undefined && needsRendering(environmentsOf(headTree));
+  const renderOptions = { ...DEFAULT_RENDER_OPTIONS, tools: locateTools(env) };
+  if (rendering) progress("rendering…");
   if (options.base !== undefined) {
     const base = loadFiles(dir, options.base, limits);
-    const diff = analyzeDiff(base, head, analysisOptions);
+    const diff = rendering
+      ? await analyzeDiffRendered({ tree: repoTreeFromSources(base), files: base }, { tree: headTree as RepoTree, files: head }, analysisOptions, renderOptions)
+      : analyzeDiff(base, head, analysisOptions);
     analysis = diff;
     removedRoutes = diff.removedRoutes;
   } else {
-    analysis = analyzeTree(head, analysisOptions);
+    analysis = rendering ? await analyzeTreeRendered(headTree as RepoTree, head, analysisOptions, renderOptions) : analyzeTree(head, analysisOptions);
   }
   progress(`${analysis.stats.files} files, ${analysis.stats.resources} resources, ${analysis.stats.rules} rules\n`);
   const verdict = decide(analysis.findings, analysis.policy, { hasBase: options.base !== undefined, coverage: analysis.coverage });
@@ -126,9 +143,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option("--exit-zero", "exit 0 even when findings reach failOn (for demos and reports)")
     .option("--now <date>", "evaluate certificate dates at this time instead of now", parseDate)
     .option("--allow-empty", "pass when no Kubernetes manifest is found (default: \"no manifests found\" and exit 2)")
-    .action((dir: string, options: AnalyzeOptions) => {
+    .option("--no-render", "analyse Kustomize and Helm sources as written instead of rendering them with kustomize and helm")
+    .action(async (dir: string, options: AnalyzeOptions) => {
       if (options.head !== undefined && options.base === undefined) throw new UsageError("--head needs --base");
-      const { analysis, report } = run(resolve(dir), options, io);
+      const { analysis, report } = await run(resolve(dir), options, io);
       // Nothing analysed is not a pass: a wrong path, an empty directory, a chart whose every template was skipped.
       if (!options.allowEmpty && foundNoManifests(analysis.coverage)) throw new UsageError(noManifestsMessage(dir, analysis.coverage));
       if (options.format === "json") io.stdout(renderJson(report));
@@ -145,8 +163,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--base <ref>", "git revision to compare against: routes are marked added or changed")
     .option("--head <ref>", "git revision to analyse instead of the working tree (with --base)")
-    .action((dir: string, options: AnalyzeOptions) => {
-      const { report } = run(resolve(dir), { ...options }, io);
+    .option("--no-render", "analyse Kustomize and Helm sources as written instead of rendering them")
+    .action(async (dir: string, options: AnalyzeOptions) => {
+      const { report } = await run(resolve(dir), { ...options }, io);
       if (options.format === "json") io.stdout(`${JSON.stringify({ routes: report.routes, hosts: report.hosts }, null, 2)}\n`);
       else io.stdout(renderRoutes(report.routes, { color: io.isTty }));
       setExit(EXIT_OK);

@@ -70,6 +70,8 @@ export interface Finding extends Location {
   suppressed?: Suppression;
   /** Set when an ignore annotation names this finding's rule on its resource, whether or not it suppresses it. */
   suppression?: SuppressionState;
+  /** Set when rendered environments were analysed: every environment the finding is present in. */
+  environments?: string[];
 }
 
 /** Where a finding should point: the file and range, and the resource it belongs to. */

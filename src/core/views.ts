@@ -53,6 +53,8 @@ export interface RouteView {
   clientCertificate: ClientCertificateView | null;
   /** With a base: whether the route is new or changed. */
   change?: "added" | "changed" | "unchanged" | "removed";
+  /** The rendered environment (Kustomize overlay, Helm values) the route is in, when the tree was rendered. */
+  environment?: string;
   baseMode?: RouteMode | null;
 }
 
@@ -65,6 +67,8 @@ export interface HostView {
   active: boolean;
   tlsSecret: string | null;
   tlsContext: string | null;
+  /** The rendered environment the Host is in, when the tree was rendered. */
+  environment?: string;
 }
 
 export const NULL_CONTEXT = "(null context)";

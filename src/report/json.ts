@@ -29,6 +29,10 @@ export interface JsonFinding {
   introduced?: boolean;
   suppressed?: boolean;
   suppressionReason?: string;
+  /** With rendering: the environment the finding is in (the first, when it is in several). */
+  environment?: string;
+  /** With rendering: every environment the finding is in. */
+  environments?: string[];
 }
 
 export interface ReportInput {
@@ -60,6 +64,10 @@ export function toJsonFinding(finding: Finding): JsonFinding {
     fingerprint: finding.fingerprint,
   };
   if (finding.introduced !== undefined) result.introduced = finding.introduced;
+  if (finding.environments && finding.environments.length > 0) {
+    result.environment = finding.environments[0] as string;
+    result.environments = [...finding.environments];
+  }
   if (finding.suppressed) {
     result.suppressed = true;
     result.suppressionReason = finding.suppressed.reason;

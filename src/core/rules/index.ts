@@ -35,6 +35,9 @@ import { rule as mtlsDowngrade } from "./mtls-downgrade.js";
 import { rule as mtlsRequired } from "./mtls-required.js";
 import { rule as notKubernetesObject } from "./not-kubernetes-object.js";
 import { rule as policyInvalid } from "./policy-invalid.js";
+import { rule as renderFailed } from "./render-failed.js";
+import { rule as renderRefused } from "./render-refused.js";
+import { rule as renderUnavailable } from "./render-unavailable.js";
 import { rule as secretMissingCertificate } from "./secret-missing-certificate.js";
 import { rule as secretMissingPrivateKey } from "./secret-missing-private-key.js";
 import { rule as secretPrivateKeyInGit } from "./secret-private-key-in-git.js";
@@ -97,6 +100,9 @@ const ALL = [
   mtlsRequired,
   notKubernetesObject,
   policyInvalid,
+  renderFailed,
+  renderRefused,
+  renderUnavailable,
   secretMissingCertificate,
   secretMissingPrivateKey,
   secretPrivateKeyInGit,
