@@ -62,7 +62,11 @@ function collectPatches(tree: RepoTree, kustomizations: Map<string, string>, ord
     for (const key of ["patches", "patchesJson6902"]) {
       for (const entry of Array.isArray(record[key]) ? (record[key] as unknown[]) : []) {
         const e = asRecord(entry);
-        if (typeof e.path === "string") entries.push({ path: e.path, target: asRecord(e.target) });
+        if (typeof e.path === "string")
+          entries.push({
+            path: e.path,
+            ...(typeof e.target === "object" && e.target !== null ? { target: asRecord(e.target) } : {}),
+          });
       }
     }
     for (const entry of entries) {
@@ -204,4 +208,63 @@ export function mapKustomizeOutput(
     }
   });
   return { path: renderedPath, text, lines, fallback };
+}
+
+export interface PatchWithoutTarget {
+  file: string;
+  line: number;
+  /** `Kind/name` the patch is for. */
+  target: string;
+}
+
+/**
+ * Patches that matched nothing. Kustomize stops with an error for a strategic-merge patch without a resource (read
+ * from its message), but applies a patch whose `target:` selector selects nothing silently: those are found by
+ * comparing the selector's kind and name with the output (names written as regular expressions are left alone).
+ */
+export function patchesWithoutTarget(
+  tree: RepoTree,
+  kustomizations: Map<string, string>,
+  order: string[],
+  output: string | undefined,
+  stderr: string | undefined,
+): PatchWithoutTarget[] {
+  const patches = collectPatches(tree, kustomizations, order);
+  const found: PatchWithoutTarget[] = [];
+  const unmatched = stderr
+    ? /no resource matches strategic merge patch "([^".]+)\.[^"]*\/([^"/.]+)\.\[/.exec(stderr)
+    : null;
+  if (unmatched) {
+    const [, kind, name] = unmatched;
+    const patch = patches.find(
+      (p) => !p.target && kindAndName(p.doc.value).kind === kind && kindAndName(p.doc.value).name === name,
+    );
+    if (patch)
+      found.push({
+        file: patch.file,
+        line: lineOfPath(patch.doc, ["metadata", "name"]) ?? patch.doc.startLine,
+        target: `${kind}/${name}`,
+      });
+    return found;
+  }
+  if (output === undefined) return found;
+  const rendered = documentLines(output).map((d) => kindAndName(d.value));
+  for (const patch of patches) {
+    const kind = patch.target?.kind;
+    const name = patch.target?.name;
+    if (!patch.target || (!kind && !name) || (name && /[\\^$.*+?()[\]{}|]/.test(name))) continue;
+    if (rendered.some((r) => (!kind || r.kind === kind) && (!name || renamedFrom(r.name, name)))) continue;
+    const leaf = [...kustomizations.values()];
+    const configured = leaf.find((file) =>
+      (textOf(tree, file) ?? "").includes(patch.file.slice(patch.file.lastIndexOf("/") + 1)),
+    );
+    const text = configured ? (textOf(tree, configured) ?? "") : "";
+    const line = text.split(/\r?\n/).findIndex((l) => l.includes(patch.file.slice(patch.file.lastIndexOf("/") + 1)));
+    found.push({
+      file: configured ?? patch.file,
+      line: line < 0 ? 1 : line + 1,
+      target: `${kind ?? "*"}/${name ?? "*"}`,
+    });
+  }
+  return found;
 }

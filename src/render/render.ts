@@ -17,7 +17,7 @@ import type {
 import { isManifestPath } from "../core/source/load.js";
 import type { Environment } from "./discover-local.js";
 import { mapHelmOutput } from "./helm.js";
-import { mapKustomizeOutput, withBuildMetadata } from "./kustomize.js";
+import { mapKustomizeOutput, patchesWithoutTarget, withBuildMetadata } from "./kustomize.js";
 import { childEnvironment, runTool, scrubToolMessage, type RunLimits, type RunResult } from "./process.js";
 import { checkChart, walkKustomization, type Refusal } from "./refuse.js";
 import { materialize, textOf, type RepoTree } from "./repo.js";
@@ -55,6 +55,8 @@ interface Outcome {
   env: Environment;
   file?: RenderedFile;
   diagnostic?: RenderDiagnostic;
+  /** Findings about a render that still produced output (a patch whose target selects nothing). */
+  notes?: RenderDiagnostic[];
   /** The repository directories the render read (to tell rendered files from unrendered ones). */
   dirs: string[];
 }
@@ -169,8 +171,30 @@ export async function renderEnvironments(
         result = await runTool(tool as string, args, repo, childEnv, options.limits);
         map = (stdout) => mapHelmOutput(stdout, tree, env.root, helm.valuesFiles, renderedPath);
       }
+      const noTarget =
+        env.kind === "kustomize" && walk && (result.status === "ok" || result.status === "failed")
+          ? patchesWithoutTarget(
+              tree,
+              walk.files,
+              walk.dirs,
+              result.status === "ok" ? result.stdout : undefined,
+              result.status === "failed" ? result.stderr : undefined,
+            ).map((p): RenderDiagnostic => ({
+              rule: "kustomize-patch-no-target",
+              messageId: "no-target",
+              location: at(p.file, p.line),
+              identity: { ...identity, target: p.target },
+              display: {},
+            }))
+          : [];
       if (result.status === "ok") {
-        outcomes.push({ env, dirs, file: withColumns(map(result.stdout), tree) });
+        outcomes.push({ env, dirs, file: withColumns(map(result.stdout), tree), notes: noTarget });
+        continue;
+      }
+      // Kustomize stops on a strategic-merge patch that matches nothing: that is the finding, not a generic failure.
+      const [first] = noTarget;
+      if (first) {
+        outcomes.push({ env, dirs, diagnostic: first });
         continue;
       }
       const tooling = env.kind === "kustomize" ? "kustomize build" : "helm template";
@@ -216,7 +240,7 @@ function inputsFrom(
   tree: RepoTree,
   environments: readonly Environment[],
 ): RenderedInput[] {
-  const diagnostics = outcomes.flatMap((o) => (o.diagnostic ? [o.diagnostic] : []));
+  const diagnostics = outcomes.flatMap((o) => [...(o.diagnostic ? [o.diagnostic] : []), ...(o.notes ?? [])]);
   const renderedDirs = outcomes.filter((o) => o.file).flatMap((o) => o.dirs);
   const unrendered: UnrenderedFile[] = [];
   const listed = new Set<string>();

@@ -210,3 +210,23 @@ test("a tool that is not installed: render-unavailable, and the files skipped", 
     ],
   );
 });
+
+test("kustomize-patch-no-target: a strategic-merge patch for no resource, and a target selector that selects nothing", async () => {
+  const { report } = await analyze({
+    ...base,
+    "overlays/prod/kustomization.yaml":
+      "namespace: prod\nresources:\n  - ../../base\npatches:\n  - path: tls-patch.yaml\n",
+    "overlays/prod/tls-patch.yaml":
+      "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata:\n  name: biling\nspec:\n  tls: other\n",
+    "overlays/stage/kustomization.yaml":
+      "namespace: stage\nresources:\n  - ../../base\npatches:\n  - path: tls-patch.yaml\n    target:\n      kind: Mapping\n      name: biling\n",
+    "overlays/stage/tls-patch.yaml": "- op: replace\n  path: /spec/tls\n  value: other\n",
+  });
+  assert.deepEqual(
+    report.findings.filter((f) => f.ruleId === "kustomize-patch-no-target").map((f) => [f.file, f.line]),
+    [
+      ["overlays/prod/tls-patch.yaml", 4],
+      ["overlays/stage/kustomization.yaml", 5],
+    ],
+  );
+});

@@ -25,7 +25,7 @@ export interface RenderedFile {
 }
 
 /** The rules a render problem reports through (src/core/rules/render-*.ts). */
-export type RenderRuleId = "render-failed" | "render-refused" | "render-unavailable";
+export type RenderRuleId = "kustomize-patch-no-target" | "render-failed" | "render-refused" | "render-unavailable";
 
 /** A render that did not happen or did not finish, found before or while running the tool. */
 export interface RenderDiagnostic {

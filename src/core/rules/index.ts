@@ -26,6 +26,7 @@ import { rule as internalError } from "./internal-error.js";
 import { rule as invalidSuppression } from "./invalid-suppression.js";
 import { rule as istioSecretNamespacing } from "./istio-secret-namespacing.js";
 import { rule as keyCertMismatch } from "./key-cert-mismatch.js";
+import { rule as kustomizePatchNoTarget } from "./kustomize-patch-no-target.js";
 import { rule as legacyTerminationIgnored } from "./legacy-termination-ignored.js";
 import { rule as mappingHttpSchemeWithTls } from "./mapping-http-scheme-with-tls.js";
 import { rule as mappingRejected } from "./mapping-rejected.js";
@@ -91,6 +92,7 @@ const ALL = [
   invalidSuppression,
   istioSecretNamespacing,
   keyCertMismatch,
+  kustomizePatchNoTarget,
   legacyTerminationIgnored,
   mappingHttpSchemeWithTls,
   mappingRejected,
