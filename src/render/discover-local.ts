@@ -82,9 +82,19 @@ export function discoverEnvironments(files: readonly SourceFile[]): { environmen
       else if (paths.has(target)) consumed.add(target);
     }
   }
-  const renderedDirs = [...kustomizeDirs, ...charts];
+  // What helm reads of a chart; any other YAML beside it (docs, CI fixtures) is plain YAML like the rest.
+  const chartPart = (path: string, chart: string) => {
+    const rest = chart === "" ? path : path.slice(chart.length + 1);
+    return /^(Chart\.ya?ml|values[^/]*\.ya?ml|(templates|charts|crds|ci)\/.*)$/.test(rest);
+  };
   const plainFiles = files
-    .filter((f) => isManifestPath(f.path) && !consumed.has(f.path) && !renderedDirs.some((dir) => under(f.path, dir)))
+    .filter(
+      (f) =>
+        isManifestPath(f.path) &&
+        !consumed.has(f.path) &&
+        ![...kustomizeDirs].some((dir) => under(f.path, dir)) &&
+        !charts.some((chart) => under(f.path, chart) && chartPart(f.path, chart)),
+    )
     .map((f) => f.path)
     .sort();
   const environments: Environment[] = [];

@@ -27,6 +27,7 @@ function findingLine(finding: Finding, options: TextOptions): string {
 export function renderFindings(findings: readonly Finding[], options: TextOptions): string {
   if (findings.length === 0) return "No findings.\n";
   const lines: string[] = [];
+  const manyEnvironments = new Set(findings.flatMap((f) => f.environments ?? [])).size > 1;
   let file: string | undefined;
   for (const finding of findings) {
     if (finding.file !== file) {
@@ -35,6 +36,8 @@ export function renderFindings(findings: readonly Finding[], options: TextOption
       lines.push(paint(options, "bold", file));
     }
     lines.push(findingLine(finding, options));
+    // Only when several environments were rendered: which of them the finding is in.
+    if (finding.environments && manyEnvironments) lines.push(`           in ${finding.environments.join(", ")}`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -52,11 +55,14 @@ function stripAnsi(text: string): string {
 export function renderRoutes(routes: readonly RouteView[], options: TextOptions): string {
   if (routes.length === 0) return "No routes.\n";
   const showChange = routes.some((r) => r.change !== undefined);
-  const header = ["MAPPING", "PREFIX", "UPSTREAM", "MODE", "VERIFIED", "TLS CONTEXT", "CLIENT CERT", "DAYS LEFT", ...(showChange ? ["CHANGE"] : [])];
+  // Rendered environments (several overlays, a chart's values files): a route is per environment, so the table says which.
+  const showEnvironment = new Set(routes.map((r) => r.environment)).size > 1;
+  const header = [...(showEnvironment ? ["ENVIRONMENT"] : []), "MAPPING", "PREFIX", "UPSTREAM", "MODE", "VERIFIED", "TLS CONTEXT", "CLIENT CERT", "DAYS LEFT", ...(showChange ? ["CHANGE"] : [])];
   const rows = routes.map((route) => {
     const mode = route.rejected ? "rejected" : route.mode;
     const changeText = route.change === "changed" && route.baseMode && route.baseMode !== route.mode ? `${route.baseMode} -> ${route.mode}` : (route.change ?? "");
     return [
+      ...(showEnvironment ? [route.environment ?? "-"] : []),
       route.kind === "TCPMapping" ? `${route.mapping} (tcp)` : route.mapping,
       route.prefix ?? "-",
       `${route.upstream.scheme}://${route.upstream.host}:${route.upstream.port}`,

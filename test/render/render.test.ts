@@ -230,3 +230,25 @@ test("kustomize-patch-no-target: a strategic-merge patch for no resource, and a 
     ],
   );
 });
+
+test("text output: routes by environment, and the environments a finding is in; YAML beside a chart stays plain", async () => {
+  const dir = writeTree({
+    ...chart,
+    "charts/edge/examples/mapping.yaml":
+      "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata:\n  name: example\n  namespace: default\nspec:\n  prefix: /example/\n  service: example\n",
+  });
+  dirs.push(dir);
+  let stdout = "";
+  await main(["analyze", dir, "--exit-zero"], {
+    stdout: (t) => (stdout += t),
+    stderr: () => {},
+    isTty: false,
+    env: toolEnv(),
+  });
+  assert.match(stdout, /^ENVIRONMENT +MAPPING +PREFIX/m);
+  assert.match(stdout, /^charts\/edge@prod +default\/billing +\/billing\//m);
+  assert.match(stdout, /^ +in charts\/edge, charts\/edge@prod$/m);
+  // Not a template nor a values file: analysed as written, in each environment.
+  assert.match(stdout, /^charts\/edge +default\/example +\/example\//m);
+  assert.match(stdout, /^charts\/edge@prod +default\/example +\/example\//m);
+});
