@@ -175,13 +175,15 @@ test("(e) src/core and src/report import nothing from src/app, src/cli, probot o
 const LAYERS: readonly { folder: string; forbiddenFolders: string[]; forbiddenModules: string[] }[] = [
   {
     folder: "core",
-    forbiddenFolders: ["report", "app", "cli", "action"],
+    forbiddenFolders: ["report", "app", "cli", "action", "render"],
     forbiddenModules: ["fs", "child_process", "worker_threads", "net", "http", "https"],
   },
-  { folder: "report", forbiddenFolders: ["app", "cli", "action"], forbiddenModules: ["fs", "child_process"] },
+  { folder: "report", forbiddenFolders: ["app", "cli", "action", "render"], forbiddenModules: ["fs", "child_process"] },
+  // An adapter like src/cli (it runs kustomize and helm): it may import the core, never the front ends, nor the network.
+  { folder: "render", forbiddenFolders: ["app", "cli", "action", "report"], forbiddenModules: ["net", "http", "https"] },
 ];
 
-test("(e2) layers: src/core is pure (no report, app, cli, action, fs, child_process); src/report imports no adapter", () => {
+test("(e2) layers: src/core is pure (no report, app, cli, action, render, fs, child_process); src/report imports no adapter; src/render only the core", () => {
   const problems: string[] = [];
   for (const layer of LAYERS) {
     const forbiddenDirs = layer.forbiddenFolders.map((f) => join(ROOT, "src", f));

@@ -24,6 +24,11 @@ import { findPolicyFile, type PolicyFile } from "./policy-file.js";
 import { packageInfo, repositoryRuleDocs } from "../package-info.js";
 
 const packageVersion = (): string => packageInfo().version;
+import { analyzeDiffRendered, analyzeTreeRendered, environmentsOf, needsRendering } from "../render/analyze.js";
+import { DEFAULT_RENDER_OPTIONS } from "../render/render.js";
+import { readRepoTree, repoTreeFromSources, type RepoTree } from "../render/repo.js";
+import { locateTools } from "../render/tools.js";
+import { isKustomizationPath } from "../render/discover-local.js";
 
 /** Exit codes: the contract scripts rely on. */
 export const EXIT_OK = 0;
@@ -52,6 +57,8 @@ interface AnalyzeOptions extends InputOptions {
   allowEmpty?: boolean;
   now?: Date;
   quiet?: boolean;
+  /** False with --no-render: analyse the files as written, no kustomize or helm. */
+  render?: boolean;
 }
 
 export interface CliIo {
@@ -99,7 +106,7 @@ interface Analysed {
   policyPath: string | null;
 }
 
-function run(paths: readonly string[], options: AnalyzeOptions, format: Format, io: CliIo): Analysed {
+async function run(paths: readonly string[], options: AnalyzeOptions, format: Format, io: CliIo): Promise<Analysed> {
   // Checked before anything is read, for every command that takes revisions.
   if (options.head !== undefined && options.base === undefined) throw new UsageError("--head needs --base");
   const env = io.env ?? process.env;
@@ -125,12 +132,22 @@ function run(paths: readonly string[], options: AnalyzeOptions, format: Format, 
   const analysisOptions = { ...(options.now ? { now: options.now } : {}), limits, policyFile: { path: policyPath ?? POLICY_PATH, text: policy.text } };
   let analysis: TreeAnalysis;
   let removedRoutes: RouteView[] | undefined;
+  // Kustomize overlays and Helm charts are analysed as rendered (src/render), unless --no-render; files and stdin are
+  // analysed as given. The whole tree (templates, _helpers.tpl) is read only when there is something to render.
+  const renderable = options.render !== false && single !== undefined && head.some((f) => isKustomizationPath(f.path) || f.path === "Chart.yaml" || f.path.endsWith("/Chart.yaml"));
+  const headTree: RepoTree | undefined = !renderable ? undefined : options.head !== undefined ? repoTreeFromSources(head) : readRepoTree(root);
+  const rendering = headTree !== undefined && needsRendering(environmentsOf(headTree));
+  const renderOptions = { ...DEFAULT_RENDER_OPTIONS, tools: locateTools(env) };
+  if (rendering) progress("rendering…");
   if (options.base !== undefined) {
-    const diff = analyzeDiff(atRef(options.base), head, analysisOptions);
+    const base = atRef(options.base);
+    const diff = rendering
+      ? await analyzeDiffRendered({ tree: repoTreeFromSources(base), files: base }, { tree: headTree as RepoTree, files: head }, analysisOptions, renderOptions)
+      : analyzeDiff(base, head, analysisOptions);
     analysis = diff;
     removedRoutes = diff.removedRoutes;
   } else {
-    analysis = analyzeTree(head, analysisOptions);
+    analysis = rendering ? await analyzeTreeRendered(headTree as RepoTree, head, analysisOptions, renderOptions) : analyzeTree(head, analysisOptions);
   }
   progress(`${analysis.stats.files} files, ${analysis.stats.resources} resources, ${analysis.stats.rules} rules\n`);
   const verdict = decide(analysis.findings, analysis.policy, { hasBase: options.base !== undefined, coverage: analysis.coverage });
@@ -192,7 +209,8 @@ function addInputOptions(command: Command, formats: readonly string[], formatHel
     .option("--base <ref>", "git revision to compare against (DIR must be one directory in a git repository)")
     .option("--head <ref>", "git revision to analyse instead of the working tree (with --base)")
     .option("--config <path>", `policy file to apply (default: ${POLICY_PATH} in DIR or the nearest directory above it, up to the git repository's root)`)
-    .option("--no-color", "no colours, also when stdout is a terminal (NO_COLOR does the same; FORCE_COLOR forces them)");
+    .option("--no-color", "no colours, also when stdout is a terminal (NO_COLOR does the same; FORCE_COLOR forces them)")
+    .option("--no-render", "analyse Kustomize and Helm sources as written instead of rendering them with kustomize and helm");
 }
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -224,9 +242,9 @@ function addAnalyzeCommand(program: Command, io: CliIo, setExit: (code: number) 
     .option("--now <date>", "evaluate certificate dates at this time instead of now", parseDate)
     .option("--allow-empty", "pass when no Kubernetes manifest is found (default: \"no manifests found\" and exit 2)")
     .option("-q, --quiet", "print only the findings that reach failOn (and the FAIL line); nothing when it passes")
-    .action((paths: string[], options: AnalyzeOptions) => {
+    .action(async (paths: string[], options: AnalyzeOptions) => {
       const format = formatOf(options);
-      const analysed = run(paths, options, format, io);
+      const analysed = await run(paths, options, format, io);
       // Nothing analysed is not a pass: a wrong path, an empty directory, a chart whose every template was skipped.
       if (!options.allowEmpty && foundNoManifests(analysed.analysis.coverage)) {
         throw new UsageError(noManifestsMessage(paths.length > 0 ? paths.join(" ") : ".", analysed.analysis.coverage));
@@ -239,9 +257,9 @@ function addAnalyzeCommand(program: Command, io: CliIo, setExit: (code: number) 
 
 function addRoutesCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   const command = program.command("routes").description("print the resolved routing table for DIR (default .), files, or stdin (-)").argument("[paths...]", PATHS_HELP);
-  addInputOptions(command, ROUTES_FORMATS, "output format").action((paths: string[], options: InputOptions) => {
+  addInputOptions(command, ROUTES_FORMATS, "output format").action(async (paths: string[], options: InputOptions) => {
     const format = formatOf(options);
-    const { report } = run(paths, options, format, io);
+    const { report } = await run(paths, options, format, io);
     const color = useColor({ ...(options.color !== undefined ? { color: options.color } : {}), isTty: io.isTty, env: io.env ?? process.env });
     if (format === "json") io.stdout(`${JSON.stringify({ routes: report.routes, hosts: report.hosts }, null, 2)}\n`);
     else io.stdout(renderRoutes(report.routes, { color }));

@@ -15,6 +15,7 @@ import { activeSuppressionKeys, readSuppressions, SUPPRESSION_OUTCOME_RULES, sup
 import { selectManifestFiles } from "./source/select.js";
 import { hostViews, routeViews, type HostView, type RouteView } from "./views.js";
 import { type Finding, type RouteMode, type SourceFile } from "./types.js";
+import { remapFileLine, remapLocation, type RenderedFile, type RenderedInput } from "./render/rendered.js";
 
 export interface AnalysisOptions {
   /** The policy to apply. When absent, the tree's own `.github/mtls-gate.yml` is read (the CLI's behaviour). */
@@ -33,6 +34,13 @@ export interface AnalysisOptions {
    * replaces the tree's own `.github/mtls-gate.yml`; `policy` still wins over it.
    */
   policyFile?: { path: string; text: string | undefined };
+  /**
+   * One environment's rendered output (src/render ran Kustomize or Helm): analysed with the plain files it names, its
+   * locations moved back to the source lines; the files left unrendered are counted as skipped.
+   */
+  render?: RenderedInput;
+  /** With `analyzeDiff`: the base tree's render of the same environment. */
+  baseRender?: RenderedInput;
 }
 
 export interface TreeAnalysis {
@@ -45,6 +53,8 @@ export interface TreeAnalysis {
   stats: { files: number; documents: number; resources: number; rules: number };
   /** What was read: files parsed, skipped by reason, resources by kind (see coverage.ts). */
   coverage: Coverage;
+  /** The environment analysed, when the tree was rendered (`AnalysisOptions.render`). */
+  environment?: string;
 }
 
 export interface Summary {
@@ -74,7 +84,7 @@ export function manifestScope(policy: Policy): (path: string, explicit?: boolean
 
 /** Analyses one tree: load, model, simulate, run every rule. Never throws on bad input. */
 export function analyzeTree(files: readonly SourceFile[], options: AnalysisOptions = {}, baseRoutes?: readonly Route[]): TreeAnalysis {
-  return analyzeWithPolicy(files, resolvePolicy(files, options), options, baseRoutes, undefined).analysis;
+  return analyzeWithPolicy(files, resolvePolicy(files, options), options, baseRoutes, undefined, undefined, options.render).analysis;
 }
 
 /**
@@ -88,12 +98,64 @@ function analyzeWithPolicy(
   baseRoutes: readonly Route[] | undefined,
   carriedSuppressions: ReadonlySet<string> | undefined,
   unchangedPaths: ReadonlySet<string> | undefined = undefined,
+  render: RenderedInput | undefined = undefined,
 ): { analysis: TreeAnalysis; suppressions: Suppressions } {
-  const limits = options.limits ?? DEFAULT_LOAD_LIMITS;
+  if (render) return analyzeRendered(files, { policy, diagnostics: policyDiagnostics }, options, baseRoutes, carriedSuppressions, unchangedPaths, render);
   const scope = manifestScope(policy);
   const inScope = files.filter((f) => scope(f.path, f.explicit === true));
+  return analyzeSelected(inScope, policy, policyDiagnostics, options, baseRoutes, carriedSuppressions, unchangedPaths, []);
+}
+
+/**
+ * One environment: its rendered output and the plain files beside it are analysed; then every location is moved back
+ * to the source line it came from, and findings, routes and hosts carry the environment's name.
+ */
+function analyzeRendered(
+  files: readonly SourceFile[],
+  { policy, diagnostics: policyDiagnostics }: LoadedPolicy,
+  options: AnalysisOptions,
+  baseRoutes: readonly Route[] | undefined,
+  carriedSuppressions: ReadonlySet<string> | undefined,
+  unchangedPaths: ReadonlySet<string> | undefined,
+  render: RenderedInput,
+): { analysis: TreeAnalysis; suppressions: Suppressions } {
+  const include = picomatch(policy.paths.include, { dot: true });
+  const exclude = policy.paths.exclude.length > 0 ? picomatch(policy.paths.exclude, { dot: true }) : () => false;
+  const plain = new Set(render.plainFiles);
+  const scope = manifestScope(policy);
+  const inScope = files.filter((f) => plain.has(f.path) && scope(f.path, f.explicit === true));
+  // Rendered output is what the cluster gets: the policy's paths decide which sources count, not the synthetic path.
+  const rendered = render.files.filter((r) => include(r.fallback.file) && !exclude(r.fallback.file));
+  const unrendered: FileOutcome[] = render.unrendered
+    .filter((u) => include(u.path) && !exclude(u.path))
+    .map((u): FileOutcome => ({ path: u.path, skipped: "not-rendered", parsed: false, kinds: [] }));
+  const sources = [...inScope, ...rendered.map((r) => ({ path: r.path, text: r.text }))];
+  const result = analyzeSelected(sources, policy, policyDiagnostics, options, baseRoutes, carriedSuppressions, unchangedPaths, unrendered, render);
+  const byPath = new Map<string, RenderedFile>(rendered.map((r) => [r.path, r]));
+  const analysis = result.analysis;
+  const environments = [render.environment];
+  analysis.findings = sortAndDedupe(analysis.findings.map((f) => ({ ...remapLocation(f, byPath), environments })));
+  analysis.routes = analysis.routes.map((r) => ({ ...r, ...remapFileLine(r.file, r.line, byPath), environment: render.environment }));
+  analysis.hosts = analysis.hosts.map((h) => ({ ...h, ...remapFileLine(h.file, h.line, byPath), environment: render.environment }));
+  analysis.coverage.skippedFiles = analysis.coverage.skippedFiles.map((s) => ({ ...s, path: byPath.get(s.path)?.fallback.file ?? s.path }));
+  analysis.environment = render.environment;
+  return result;
+}
+
+function analyzeSelected(
+  inScope: readonly SourceFile[],
+  policy: Policy,
+  policyDiagnostics: readonly SourceDiagnostic[],
+  options: AnalysisOptions,
+  baseRoutes: readonly Route[] | undefined,
+  carriedSuppressions: ReadonlySet<string> | undefined,
+  unchangedPaths: ReadonlySet<string> | undefined,
+  unrendered: readonly FileOutcome[],
+  render?: RenderedInput,
+): { analysis: TreeAnalysis; suppressions: Suppressions } {
+  const limits = options.limits ?? DEFAULT_LOAD_LIMITS;
   // Symbolic links the reader did not follow: counted as skipped, never parsed.
-  const fileOutcomes: FileOutcome[] = inScope.filter((f) => f.symlink === true).map((f) => ({ path: f.path, skipped: "symlink", parsed: false, kinds: [] }));
+  const fileOutcomes: FileOutcome[] = [...unrendered, ...inScope.filter((f) => f.symlink === true).map((f) => ({ path: f.path, skipped: "symlink" as const, parsed: false, kinds: [] }))];
   const candidates = inScope.filter((f) => f.symlink !== true);
   // The per-commit limits: the files left out are reported one by one (so many that they are not pushed as arguments).
   const selected = selectManifestFiles(candidates, limits);
@@ -136,6 +198,7 @@ function analyzeWithPolicy(
     baseRoutes,
     now,
     coverage,
+    renderDiagnostics: render?.diagnostics ?? [],
   };
   const findings: Finding[] = [];
   const internalErrors: Report[] = [];
@@ -208,12 +271,12 @@ export function analyzeDiff(baseFiles: readonly SourceFile[], headFiles: readonl
   const headPolicy = resolvePolicy(headFiles, options);
   // With a trusted policy the base's own file is validated too, so its unchanged problems count as pre-existing.
   const baseDiagnostics = options.policy && options.validatePolicyFile ? resolvePolicy(baseFiles, options).diagnostics : [];
-  const analysed = analyzeWithPolicy(baseFiles, { policy: headPolicy.policy, diagnostics: baseDiagnostics }, options, undefined, undefined);
+  const analysed = analyzeWithPolicy(baseFiles, { policy: headPolicy.policy, diagnostics: baseDiagnostics }, options, undefined, undefined, undefined, options.baseRender);
   const base = analysed.analysis;
   const carried = activeSuppressionKeys(analysed.suppressions);
   const baseText = new Map(baseFiles.map((f) => [f.path, f]));
   const unchanged = new Set(headFiles.filter((f) => sameFile(baseText.get(f.path), f)).map((f) => f.path));
-  const head = analyzeWithPolicy(headFiles, headPolicy, options, base.simulation.routes, carried, unchanged).analysis;
+  const head = analyzeWithPolicy(headFiles, headPolicy, options, base.simulation.routes, carried, unchanged, options.render).analysis;
   const baseFingerprints = new Set(base.findings.map((f) => f.fingerprint));
   for (const finding of head.findings) finding.introduced = !baseFingerprints.has(finding.fingerprint);
 

@@ -8,7 +8,7 @@ import type { SourceDiagnostic } from "./source/load.js";
 import type { MessageData } from "./types.js";
 
 /** Why a manifest file in scope was not analysed. */
-export const SKIP_REASONS = ["templated", "encrypted", "too-large", "binary", "symlink", "not-yaml"] as const;
+export const SKIP_REASONS = ["templated", "encrypted", "too-large", "binary", "symlink", "not-yaml", "not-rendered"] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /** How many skipped files are listed by path (the counts stay whole). */

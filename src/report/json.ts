@@ -33,7 +33,7 @@ export interface JsonFinding {
   introduced?: boolean;
   suppressed?: boolean;
   suppressionReason?: string;
-  /** Only when environments were analysed separately: every environment that has this finding. */
+  /** Only when several environments were analysed: every environment that has this finding. */
   environments?: string[];
 }
 

@@ -60,18 +60,18 @@ test("a chart-only directory (every template skipped) does not pass silently", a
     "chart/values.yaml": "replicas: 1\n",
     "chart/Chart.yaml": "name: edge\nversion: 1.0.0\n",
   });
-  const { code, stderr } = await cli(["analyze", dir]);
+  const { code, stderr } = await cli(["analyze", "--no-render", dir]);
   assert.equal(code, 2);
   assert.match(
     stderr,
     /no manifests found in .*\(3 files read, 2 parsed, 1 skipped \(1 templated\), 2 not Kubernetes; 0 resources\)/,
   );
-  const text = await cli(["analyze", dir, "--allow-empty"]);
+  const text = await cli(["analyze", "--no-render", dir, "--allow-empty"]);
   assert.deepEqual(text.stdout.split("\n").slice(0, 2), [
     "Coverage: no Kubernetes manifests found (3 files read, 2 parsed, 1 skipped (1 templated), 2 not Kubernetes; 0 resources)",
     "  chart/templates/mapping.yaml (templated)",
   ]);
-  const json = await cli(["analyze", dir, "--allow-empty", "--format", "json"]);
+  const json = await cli(["analyze", "--no-render", dir, "--allow-empty", "--format", "json"]);
   assert.equal(json.code, 0);
   assert.equal((JSON.parse(json.stdout) as JsonReport).coverage?.skipped.templated, 1);
 });
@@ -83,7 +83,7 @@ test("skipped files: a Coverage line at the top of the text, coverage in JSON an
     ".github/workflows/ci.yml": 'on: push\njobs: {a: {runs-on: "${{ matrix.os }}"}}\n',
   });
   symlinkSync(join(dir, "apps/api.yaml"), join(dir, "apps/linked.yaml"));
-  const text = await cli(["analyze", dir]);
+  const text = await cli(["analyze", "--no-render", dir]);
   assert.equal(text.code, 0);
   const lines = text.stdout.split("\n");
   assert.equal(
@@ -92,11 +92,11 @@ test("skipped files: a Coverage line at the top of the text, coverage in JSON an
   );
   assert.deepEqual(lines.slice(1, 3), ["  apps/linked.yaml (symlink)", "  chart/templates/mapping.yaml (templated)"]);
 
-  const json = JSON.parse((await cli(["analyze", dir, "--format", "json"])).stdout) as JsonReport;
+  const json = JSON.parse((await cli(["analyze", "--no-render", dir, "--format", "json"])).stdout) as JsonReport;
   assert.deepEqual(json.coverage, {
     filesRead: 4,
     filesParsed: 1,
-    skipped: { templated: 1, encrypted: 0, "too-large": 0, binary: 0, symlink: 1, "not-yaml": 0 },
+    skipped: { templated: 1, encrypted: 0, "too-large": 0, binary: 0, symlink: 1, "not-yaml": 0, "not-rendered": 0 },
     skippedFiles: [
       { path: "apps/linked.yaml", reason: "symlink" },
       { path: "chart/templates/mapping.yaml", reason: "templated" },
@@ -105,7 +105,7 @@ test("skipped files: a Coverage line at the top of the text, coverage in JSON an
     notKubernetes: 1,
   });
 
-  const sarif = JSON.parse((await cli(["analyze", dir, "--format", "sarif"])).stdout) as {
+  const sarif = JSON.parse((await cli(["analyze", "--no-render", dir, "--format", "sarif"])).stdout) as {
     runs: { properties?: { coverage?: unknown } }[];
   };
   assert.deepEqual(sarif.runs[0]?.properties?.coverage, json.coverage);

@@ -4,6 +4,7 @@
  * exit code with a first stderr line that says what is wrong.
  */
 import assert from "node:assert/strict";
+import { toolEnv } from "../render/tools.js";
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,7 +37,8 @@ async function cli(
       stdout: (t) => (stdout += t),
       stderr: (t) => (stderr += t),
       isTty: options.isTty ?? false,
-      env: options.env ?? {},
+      // The real kustomize and helm, as a user has them on PATH: examples/gitops is a kustomization.
+      env: { ...toolEnv(), ...(options.env ?? {}) },
       readStdin: () => {
         if (options.stdin === undefined) throw new Error("the test gave no stdin");
         return Buffer.from(options.stdin);

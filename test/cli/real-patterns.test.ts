@@ -16,7 +16,7 @@ const fixture = join(repoRoot, "test/fixtures/real-patterns");
 async function analyzeFixture(): Promise<{ code: number; report: JsonReport; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const code = await main(["analyze", fixture, "--format", "json", "--now", "2026-06-01T00:00:00Z"], {
+  const code = await main(["analyze", fixture, "--no-render", "--format", "json", "--now", "2026-06-01T00:00:00Z"], {
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
     isTty: false,

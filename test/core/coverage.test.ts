@@ -42,7 +42,7 @@ describe("coverage: what an analysis read", () => {
     assert.deepEqual(coverage, {
       filesRead: 9,
       filesParsed: 2,
-      skipped: { templated: 1, encrypted: 1, "too-large": 1, binary: 1, symlink: 1, "not-yaml": 1 },
+      skipped: { templated: 1, encrypted: 1, "too-large": 1, binary: 1, symlink: 1, "not-yaml": 1, "not-rendered": 0 },
       skippedFiles: [
         { path: "blob.yaml", reason: "binary" },
         { path: "broken.yaml", reason: "not-yaml" },

@@ -5,6 +5,7 @@ import { loadPolicy } from "../../src/core/policy/load.js";
 import { RULES_BY_ID } from "../../src/core/rules/index.js";
 import type { Rule } from "../../src/core/rules/rule.js";
 import type { Finding, Severity, SourceFile } from "../../src/core/types.js";
+import type { RenderedInput } from "../../src/core/render/rendered.js";
 
 /** One expected finding of the rule under test. `file` defaults to the case's only (or first) file. */
 export interface ExpectedFinding {
@@ -28,15 +29,17 @@ export interface RuleCase {
   /** The base tree (path -> YAML text): the case is analysed as a change from it (analyzeDiff), as in a pull request. */
   base?: Record<string, string>;
   now?: Date;
+  /** What rendering (src/render) handed the core for this tree: its rendered output and its render problems. */
+  render?: RenderedInput;
   /** Exactly the findings of this rule, in file/line order; [] for a clean case. */
   expect: ExpectedFinding[];
 }
 
 export const FIXED_NOW = new Date("2026-06-01T00:00:00Z");
 
-export function analyzeFiles(files: Record<string, string>, policy?: string, now: Date = FIXED_NOW, base?: Record<string, string>): TreeAnalysis {
+export function analyzeFiles(files: Record<string, string>, policy?: string, now: Date = FIXED_NOW, base?: Record<string, string>, render?: RenderedInput): TreeAnalysis {
   const sources = (tree: Record<string, string>): SourceFile[] => Object.entries(tree).map(([path, text]) => ({ path, text }));
-  const options = { policy: loadPolicy(policy).policy, now };
+  const options = { policy: loadPolicy(policy).policy, now, ...(render ? { render } : {}) };
   return base ? analyzeDiff(sources(base), sources(files), options) : analyzeTree(sources(files), options);
 }
 
@@ -58,7 +61,7 @@ export function ruleTester(ruleId: string, cases: readonly RuleCase[]): void {
   assert.ok(cases.some((c) => c.expect.length > 0), `${ruleId} has a failing case`);
   for (const testCase of cases) {
     test(`${ruleId}: ${testCase.name}`, () => {
-      const analysis = analyzeFiles(testCase.files, testCase.policy, testCase.now ?? FIXED_NOW, testCase.base);
+      const analysis = analyzeFiles(testCase.files, testCase.policy, testCase.now ?? FIXED_NOW, testCase.base, testCase.render);
       const actual = analysis.findings.filter((f) => f.ruleId === ruleId);
       const defaultFile = Object.keys(testCase.files)[0] ?? "";
       const describe = (f: Finding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message}`;

@@ -28,6 +28,7 @@ import { rule as istioSecretNamespacing } from "./istio-secret-namespacing.js";
 import { rule as keyCertMismatch } from "./key-cert-mismatch.js";
 import { rule as kustomizeRenamedReference } from "./kustomize-renamed-reference.js";
 import { rule as kustomizeSecretNameHashed } from "./kustomize-secret-name-hashed.js";
+import { rule as kustomizePatchNoTarget } from "./kustomize-patch-no-target.js";
 import { rule as legacyTerminationIgnored } from "./legacy-termination-ignored.js";
 import { rule as mappingHttpSchemeWithTls } from "./mapping-http-scheme-with-tls.js";
 import { rule as mappingRejected } from "./mapping-rejected.js";
@@ -37,6 +38,9 @@ import { rule as mtlsDowngrade } from "./mtls-downgrade.js";
 import { rule as mtlsRequired } from "./mtls-required.js";
 import { rule as notKubernetesObject } from "./not-kubernetes-object.js";
 import { rule as policyInvalid } from "./policy-invalid.js";
+import { rule as renderFailed } from "./render-failed.js";
+import { rule as renderRefused } from "./render-refused.js";
+import { rule as renderUnavailable } from "./render-unavailable.js";
 import { rule as secretMissingCertificate } from "./secret-missing-certificate.js";
 import { rule as secretMissingPrivateKey } from "./secret-missing-private-key.js";
 import { rule as secretPrivateKeyInGit } from "./secret-private-key-in-git.js";
@@ -92,6 +96,7 @@ const ALL = [
   keyCertMismatch,
   kustomizeRenamedReference,
   kustomizeSecretNameHashed,
+  kustomizePatchNoTarget,
   legacyTerminationIgnored,
   mappingHttpSchemeWithTls,
   mappingRejected,
@@ -101,6 +106,9 @@ const ALL = [
   mtlsRequired,
   notKubernetesObject,
   policyInvalid,
+  renderFailed,
+  renderRefused,
+  renderUnavailable,
   secretMissingCertificate,
   secretMissingPrivateKey,
   secretPrivateKeyInGit,

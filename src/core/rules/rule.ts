@@ -1,4 +1,5 @@
 import type { Coverage } from "../coverage.js";
+import type { RenderDiagnostic, RenderRuleId } from "../render/rendered.js";
 import { DIAGNOSTICS, type DiagnosticMessageId } from "../diagnostics.js";
 import type { Model } from "../model/build.js";
 import type { ResourceBase } from "../model/resources.js";
@@ -36,6 +37,8 @@ export interface RuleContext {
    * files in scope were skipped, the resource may be in one of them (`absenceUncertain`).
    */
   coverage?: Coverage;
+  /** Renders that were refused, failed or could not run (src/render), for the render-* rules. */
+  renderDiagnostics?: readonly RenderDiagnostic[];
 }
 
 export interface Report<M extends string = string> {
@@ -101,5 +104,13 @@ export function reportDiagnostics<R extends RuleId>(
     }
     if (diagnostic.resource === null) identity.file = diagnostic.location.file;
     report({ at: diagnostic.location, resource: diagnostic.resource, messageId: route.messageId as DiagnosticMessageId<R>, identity, display });
+  }
+}
+
+/** The render problems (src/render) for `ruleId`, as its findings: a render is about its kustomization or chart, not a resource. */
+export function reportRenderDiagnostics<M extends string>(ruleId: RenderRuleId, context: RuleContext, report: (finding: Report<M>) => void): void {
+  for (const diagnostic of context.renderDiagnostics ?? []) {
+    if (diagnostic.rule !== ruleId) continue;
+    report({ at: diagnostic.location, resource: null, messageId: diagnostic.messageId as M, identity: { ...diagnostic.identity, file: diagnostic.location.file }, display: diagnostic.display });
   }
 }

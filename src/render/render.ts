@@ -1,0 +1,296 @@
+/**
+ * Renders the environments of one tree: the refusal checks, then each render in a sandbox (a temporary directory
+ * holding only the repository's files, an allowlisted environment, time and output limits, a cap on renders), then the
+ * mapping of the output to source lines. What comes out is plain data for the core (`RenderedInput`).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import type {
+  RenderDiagnostic,
+  RenderedFile,
+  RenderedInput,
+  SourcePoint,
+  UnrenderedFile,
+} from "../core/render/rendered.js";
+import { isManifestPath } from "../core/source/load.js";
+import type { Environment } from "./discover-local.js";
+import { mapHelmOutput } from "./helm.js";
+import { mapKustomizeOutput, patchesWithoutTarget, withBuildMetadata } from "./kustomize.js";
+import { childEnvironment, runTool, scrubToolMessage, type RunLimits, type RunResult } from "./process.js";
+import { checkChart, walkKustomization, type Refusal } from "./refuse.js";
+import { materialize, textOf, type RepoTree } from "./repo.js";
+import { HELM_VARIABLE, KUSTOMIZE_VARIABLE, type RenderTools } from "./tools.js";
+
+export interface RenderOptions {
+  tools: RenderTools;
+  limits: RunLimits;
+  /** Most renders one check runs; the environments past it end as a finding. */
+  maxRenders: number;
+  /** Where the sandbox directories go (the system's temporary directory by default). */
+  tmpRoot?: string;
+}
+
+export const DEFAULT_RENDER_OPTIONS: Omit<RenderOptions, "tools"> = {
+  limits: { timeoutMs: 30_000, maxOutputBytes: 20 * 1024 * 1024 },
+  maxRenders: 50,
+};
+
+const under = (path: string, dir: string) => dir === "" || path.startsWith(`${dir}/`);
+
+function at(file: string, line: number) {
+  return { file, line, column: 1, endLine: line, endColumn: 2 };
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${bytes} bytes`;
+}
+
+interface Outcome {
+  env: Environment;
+  file?: RenderedFile;
+  diagnostic?: RenderDiagnostic;
+  /** Findings about a render that still produced output (a patch whose target selects nothing). */
+  notes?: RenderDiagnostic[];
+  /** The repository directories the render read (to tell rendered files from unrendered ones). */
+  dirs: string[];
+}
+
+/**
+ * One RenderedInput per environment that rendered; the problems of the others (and the files they would have
+ * rendered, as unrendered) are carried by each. When none rendered, one input for the plain YAML alone.
+ */
+export async function renderEnvironments(
+  tree: RepoTree,
+  environments: readonly Environment[],
+  options: RenderOptions,
+): Promise<RenderedInput[]> {
+  const sandbox = mkdtempSync(join(options.tmpRoot ?? tmpdir(), "mtls-gate-render-"));
+  try {
+    const repo = join(sandbox, "repo");
+    mkdirSync(repo);
+    let materialized = false;
+    let renders = 0;
+    const outcomes: Outcome[] = [];
+    for (const env of environments.filter((e) => e.kind !== "plain")) {
+      const identity = { environment: env.name };
+      const where = at(env.discoveredBy.file ?? (env.root === "" ? "." : env.root), env.discoveredBy.line ?? 1);
+      const refused = (r: Refusal, dirs: string[]): Outcome => ({
+        env,
+        dirs,
+        diagnostic: {
+          rule: "render-refused",
+          messageId: r.messageId,
+          location: at(r.file, r.line),
+          identity: { ...identity, reference: r.reference },
+          display: {},
+        },
+      });
+      const tool = env.kind === "kustomize" ? options.tools.kustomize : options.tools.helm;
+      const walk = env.kind === "kustomize" ? walkKustomization(tree, env.root) : undefined;
+      const dirs = walk ? walk.dirs : [env.root];
+      if (walk?.refusal) {
+        outcomes.push(refused(walk.refusal, dirs));
+        continue;
+      }
+      const chartRefusal = env.kind === "helm" ? checkChart(tree, env) : undefined;
+      if (chartRefusal) {
+        outcomes.push(refused(chartRefusal, dirs));
+        continue;
+      }
+      if (!tool) {
+        const files = [...tree.files.keys()].filter((p) => isManifestPath(p) && dirs.some((d) => under(p, d))).length;
+        outcomes.push({
+          env,
+          dirs,
+          diagnostic: {
+            rule: "render-unavailable",
+            messageId: "no-tool",
+            location: where,
+            identity: { ...identity, tool: env.kind === "kustomize" ? "kustomize" : "helm" },
+            display: { variable: env.kind === "kustomize" ? KUSTOMIZE_VARIABLE : HELM_VARIABLE, files },
+          },
+        });
+        continue;
+      }
+      if (renders >= options.maxRenders) {
+        outcomes.push({
+          env,
+          dirs,
+          diagnostic: {
+            rule: "render-failed",
+            messageId: "too-many-renders",
+            location: where,
+            identity,
+            display: { value: options.maxRenders },
+          },
+        });
+        continue;
+      }
+      renders++;
+      if (!materialized) {
+        materialize(tree, repo);
+        materialized = true;
+      }
+      const home = join(sandbox, `home-${renders}`);
+      mkdirSync(home);
+      const childEnv = childEnvironment(home);
+      const renderedPath = `${env.root === "" ? "" : `${env.root}/`}.mtls-gate-rendered/${env.name.replace(/[^A-Za-z0-9._-]+/g, "_")}.rendered.yaml`;
+      let result: RunResult;
+      let map: (stdout: string) => RenderedFile;
+      if (env.kind === "kustomize" && options.tools.kustomize && walk) {
+        const leaf = walk.files.get(env.root) as string;
+        // The build metadata goes into the sandbox's copy only; it is removed from the output again.
+        writeFileSync(join(repo, ...leaf.split("/")), withBuildMetadata(textOf(tree, leaf) ?? ""));
+        const { command, args } = options.tools.kustomize;
+        result = await runTool(
+          command,
+          [...args, join(repo, ...env.root.split("/").filter(Boolean))],
+          repo,
+          childEnv,
+          options.limits,
+        );
+        map = (stdout) => mapKustomizeOutput(stdout, tree, env.root, walk.files, walk.dirs, renderedPath);
+        const restore = textOf(tree, leaf);
+        if (restore !== undefined) writeFileSync(join(repo, ...leaf.split("/")), restore);
+      } else {
+        const helm = env.helm ?? { valuesFiles: [], releaseName: "release" };
+        const args = ["template", helm.releaseName, join(repo, ...env.root.split("/").filter(Boolean))];
+        for (const values of helm.valuesFiles) args.push("-f", join(repo, ...values.split("/")));
+        if (helm.values !== undefined) {
+          const inline = join(home, "inline-values.yaml");
+          writeFileSync(inline, stringify(helm.values));
+          args.push("-f", inline);
+        }
+        if (helm.namespace) args.push("--namespace", helm.namespace);
+        result = await runTool(tool as string, args, repo, childEnv, options.limits);
+        map = (stdout) => mapHelmOutput(stdout, tree, env.root, helm.valuesFiles, renderedPath);
+      }
+      const noTarget =
+        env.kind === "kustomize" && walk && (result.status === "ok" || result.status === "failed")
+          ? patchesWithoutTarget(
+              tree,
+              walk.files,
+              walk.dirs,
+              result.status === "ok" ? result.stdout : undefined,
+              result.status === "failed" ? result.stderr : undefined,
+            ).map((p): RenderDiagnostic => ({
+              rule: "kustomize-patch-no-target",
+              messageId: "no-target",
+              location: at(p.file, p.line),
+              identity: { ...identity, target: p.target },
+              display: {},
+            }))
+          : [];
+      if (result.status === "ok") {
+        outcomes.push({ env, dirs, file: withColumns(map(result.stdout), tree), notes: noTarget });
+        continue;
+      }
+      // Kustomize stops on a strategic-merge patch that matches nothing: that is the finding, not a generic failure.
+      const [first] = noTarget;
+      if (first) {
+        outcomes.push({ env, dirs, diagnostic: first });
+        continue;
+      }
+      const tooling = env.kind === "kustomize" ? "kustomize build" : "helm template";
+      const diagnostic: RenderDiagnostic =
+        result.status === "timeout"
+          ? {
+              rule: "render-failed",
+              messageId: "timeout",
+              location: where,
+              identity: { ...identity, limit: "time" },
+              display: { value: formatMs(options.limits.timeoutMs) },
+            }
+          : result.status === "output-too-large"
+            ? {
+                rule: "render-failed",
+                messageId: "output-too-large",
+                location: where,
+                identity: { ...identity, limit: "output" },
+                display: { value: formatBytes(options.limits.maxOutputBytes) },
+              }
+            : {
+                rule: "render-failed",
+                messageId: "tool-error",
+                location: where,
+                identity: { ...identity, tool: tooling },
+                display: {
+                  message:
+                    result.status === "failed"
+                      ? scrubToolMessage(result.stderr, repo)
+                      : scrubToolMessage(result.message, repo),
+                },
+              };
+      outcomes.push({ env, dirs, diagnostic });
+    }
+    return inputsFrom(outcomes, tree, environments);
+  } finally {
+    rmSync(sandbox, { recursive: true, force: true });
+  }
+}
+
+function inputsFrom(
+  outcomes: readonly Outcome[],
+  tree: RepoTree,
+  environments: readonly Environment[],
+): RenderedInput[] {
+  const diagnostics = outcomes.flatMap((o) => [...(o.diagnostic ? [o.diagnostic] : []), ...(o.notes ?? [])]);
+  const renderedDirs = outcomes.filter((o) => o.file).flatMap((o) => o.dirs);
+  const unrendered: UnrenderedFile[] = [];
+  const listed = new Set<string>();
+  for (const outcome of outcomes.filter((o) => o.diagnostic)) {
+    const why =
+      outcome.diagnostic?.rule === "render-unavailable"
+        ? "tool not installed"
+        : outcome.diagnostic?.rule === "render-refused"
+          ? "render refused"
+          : "render failed";
+    for (const path of tree.files.keys()) {
+      if (
+        !isManifestPath(path) ||
+        listed.has(path) ||
+        !outcome.dirs.some((d) => under(path, d)) ||
+        renderedDirs.some((d) => under(path, d))
+      )
+        continue;
+      if (outcome.env.plainFiles.includes(path)) continue;
+      listed.add(path);
+      unrendered.push({ path, why });
+    }
+  }
+  unrendered.sort((a, b) => (a.path < b.path ? -1 : 1));
+  const plainFiles = environments.find((e) => e.kind === "plain")?.plainFiles ?? environments[0]?.plainFiles ?? [];
+  const rendered = outcomes.filter((o) => o.file);
+  if (rendered.length === 0) return [{ environment: "repository", files: [], plainFiles, diagnostics, unrendered }];
+  return rendered.map((o) => ({
+    environment: o.env.name,
+    files: [o.file as RenderedFile],
+    plainFiles: o.env.plainFiles,
+    diagnostics,
+    unrendered,
+  }));
+}
+
+/**
+ * Each mapped line's columns from the source text: from its first written character (after a list dash) to its end,
+ * and any line past the end of its file moved to the file's first line, so an annotation always lands on a real line.
+ */
+function withColumns(file: RenderedFile, tree: RepoTree): RenderedFile {
+  const cache = new Map<string, string[]>();
+  const fix = (point: SourcePoint): SourcePoint => {
+    if (!cache.has(point.file)) cache.set(point.file, (textOf(tree, point.file) ?? "").split(/\r?\n/));
+    const lines = cache.get(point.file) as string[];
+    const line = point.line >= 1 && point.line <= lines.length ? point.line : 1;
+    const text = lines[line - 1] ?? "";
+    const start = /^\s*(?:-\s+)?/.exec(text)?.[0].length ?? 0;
+    const end = text.trimEnd().length;
+    return { file: point.file, line, column: start + 1, endColumn: Math.max(start + 2, end + 1) };
+  };
+  return { ...file, lines: file.lines.map((p) => (p ? fix(p) : null)), fallback: fix(file.fallback) };
+}
