@@ -11,7 +11,7 @@ import type { RouteView } from "../core/views.js";
 import { renderJson, type ReportInput } from "../report/json.js";
 import { renderGitLabCodeQuality } from "../report/gitlab.js";
 import { renderSarif } from "../report/sarif.js";
-import { renderRoutes, renderText } from "../report/text.js";
+import { renderInstallation, renderRoutes, renderText } from "../report/text.js";
 import { GitError, readTreeAtRef } from "./git.js";
 import { readDirectory } from "./read-dir.js";
 
@@ -100,6 +100,8 @@ function run(dir: string, options: AnalyzeOptions, io: CliIo): { analysis: TreeA
     verdict,
     hasBase: options.base !== undefined,
     coverage: analysis.coverage,
+    redirects: analysis.redirects,
+    installation: analysis.installation,
     ...(removedRoutes ? { removedRoutes } : {}),
   };
   return { analysis, report };
@@ -147,8 +149,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option("--head <ref>", "git revision to analyse instead of the working tree (with --base)")
     .action((dir: string, options: AnalyzeOptions) => {
       const { report } = run(resolve(dir), { ...options }, io);
-      if (options.format === "json") io.stdout(`${JSON.stringify({ routes: report.routes, hosts: report.hosts }, null, 2)}\n`);
-      else io.stdout(renderRoutes(report.routes, { color: io.isTty }));
+      const { redirects, installation } = report;
+      if (options.format === "json") io.stdout(`${JSON.stringify({ routes: report.routes, hosts: report.hosts, redirects, installation }, null, 2)}\n`);
+      else io.stdout(`${installation ? renderInstallation(installation) : ""}${renderRoutes(report.routes, { color: io.isTty })}`);
       setExit(EXIT_OK);
     });
   return program;

@@ -13,7 +13,7 @@ import type { Report, RuleContext } from "./rules/rule.js";
 import { DEFAULT_LOAD_LIMITS, isManifestPath, parseManifestFile, type LoadLimits, type SourceDiagnostic } from "./source/load.js";
 import { activeSuppressionKeys, readSuppressions, SUPPRESSION_OUTCOME_RULES, suppressionOutcomes, type Suppressions } from "./suppressions.js";
 import { selectManifestFiles } from "./source/select.js";
-import { hostViews, routeViews, type HostView, type RouteView } from "./views.js";
+import { hostViews, installationView, redirectViews, routeViews, type HostView, type InstallationView, type RedirectView, type RouteView } from "./views.js";
 import { type Finding, type RouteMode, type SourceFile } from "./types.js";
 
 export interface AnalysisOptions {
@@ -33,6 +33,10 @@ export interface TreeAnalysis {
   findings: Finding[];
   routes: RouteView[];
   hosts: HostView[];
+  /** Mappings answering with a redirect: no upstream route. */
+  redirects: RedirectView[];
+  /** The installation simulated, and where each setting came from (policy, repository, default). */
+  installation: InstallationView;
   model: Model;
   simulation: Simulation;
   policy: Policy;
@@ -105,7 +109,7 @@ function analyzeWithPolicy(
   if (unchangedPaths) coverage.absenceDoubt = fileOutcomes.filter((o) => o.skipped !== undefined && unchangedPaths.has(o.path)).length;
   const model = buildModel(inputs, policy);
   diagnostics.push(...model.diagnostics);
-  const simulation = simulate(model, policy);
+  const simulation = simulate(model);
   const now = options.now ?? new Date();
   const suppressions: Suppressions = {
     ...readSuppressions([...model.allAmbassadorResources, ...model.secrets.values()], new Set(RULES_BY_ID.keys()), now),
@@ -159,6 +163,8 @@ function analyzeWithPolicy(
     findings: sortAndDedupe(findings),
     routes: routeViews(simulation.routes, context.now),
     hosts: hostViews(simulation.hosts),
+    redirects: redirectViews(simulation.redirects),
+    installation: installationView(model.installation),
     model,
     simulation,
     policy,

@@ -2,7 +2,7 @@ import type { Coverage } from "../core/coverage.js";
 import type { Verdict } from "../core/verdict.js";
 import type { Summary } from "../core/analyze.js";
 import type { Finding } from "../core/types.js";
-import type { HostView, RouteView } from "../core/views.js";
+import type { HostView, InstallationView, RedirectView, RouteView } from "../core/views.js";
 
 /** The JSON contract (documented in the README): stable field names, paths relative to the analysed root. */
 export interface JsonReport {
@@ -13,6 +13,10 @@ export interface JsonReport {
   summary: Summary & { failed: boolean };
   /** What the analysis read (see the README's JSON contract). */
   coverage?: Coverage;
+  /** Mappings that answer with a redirect: Emissary opens no upstream for them. */
+  redirects?: RedirectView[];
+  /** The installation simulated: namespace, ambassador_id, integrations, each with where it came from. */
+  installation?: InstallationView;
 }
 
 export interface JsonFinding {
@@ -44,6 +48,8 @@ export interface ReportInput {
   hasBase?: boolean;
   /** What the analysis read: files parsed and skipped, resources by kind. */
   coverage?: Coverage;
+  redirects?: readonly RedirectView[];
+  installation?: InstallationView;
 }
 
 export function toJsonFinding(finding: Finding): JsonFinding {
@@ -76,5 +82,7 @@ export function renderJson(input: ReportInput): string {
   };
   if (input.removedRoutes) report.removedRoutes = [...input.removedRoutes];
   if (input.coverage) report.coverage = input.coverage;
+  if (input.redirects) report.redirects = [...input.redirects];
+  if (input.installation) report.installation = input.installation;
   return `${JSON.stringify(report, null, 2)}\n`;
 }

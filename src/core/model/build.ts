@@ -1,9 +1,11 @@
-import type { Policy } from "../policy/policy.js";
+import { declaredEmissary, type Policy } from "../policy/policy.js";
 import { groupBy } from "../util/group.js";
 import { ANNOTATION_ENVELOPE_FIELDS } from "./known-fields.js";
 import { parseYamlText, type SourceDiagnostic } from "../source/load.js";
 import type { LocatedDocument, PositionMapper } from "../source/yaml-document.js";
 import { isKustomizationFile, kustomizeNamespaces, readKustomization } from "./kustomize.js";
+import { claimOf, ingressAmbassadorId, ingressResources, readIngressClass, type IngressClaim, type IngressObject } from "./ingress.js";
+import { belongsTo, inferInstallation, type Installation } from "./installation.js";
 import {
   resourceId,
   resourceLocation,
@@ -11,6 +13,10 @@ import {
   documentLocation,
   type AmbassadorVersion,
   type CarrierResource,
+  type ContainerEnv,
+  type ContainerInfo,
+  type ListenerResource,
+  type ServicePort,
   type HostResource,
   type Kustomization,
   type MappingResource,
@@ -22,10 +28,12 @@ import {
   type SecretValue,
   type WorkloadResource,
 } from "./resources.js";
-import { asName, asNumber, asObject, asString, asStringRecord, isObject, type PlainObject } from "./values.js";
+import { asName, asNumber, asObject, asString, asStringList, asStringRecord, isObject, type PlainObject } from "./values.js";
 
 export const AMBASSADOR_KINDS = ["Mapping", "TCPMapping", "TLSContext", "Host", "Module"] as const;
 export type AmbassadorKind = (typeof AMBASSADOR_KINDS)[number];
+/** The other Emissary kinds the simulation reads: Listeners and resolvers. */
+const OTHER_EMISSARY_KINDS = ["Listener", "KubernetesServiceResolver", "KubernetesEndpointResolver", "ConsulResolver"] as const;
 
 /** Everything Emissary would read, plus what makes Secrets exist. Later definitions of one object have replaced earlier ones. */
 export interface Model {
@@ -47,6 +55,14 @@ export interface Model {
   workloads: WorkloadResource[];
   /** Resolver resources by name: which kind of resolver a Mapping's `resolver:` names. */
   resolvers: Map<string, "service" | "endpoint" | "consul">;
+  /** Listeners of the installation: with any, a Host serves only when one binds it. */
+  listeners: ListenerResource[];
+  /** The installation simulated: its namespace, ambassador_id and integrations, and where each came from. */
+  installation: Installation;
+  /** Emissary resources (and Ingresses) written for another ambassador_id: Emissary drops them. */
+  otherInstallations: ResourceBase[];
+  /** Ingresses Emissary takes, and why (their Mappings and Hosts are in `mappings` and `hosts`). */
+  ingresses: { ingress: CarrierResource; claim: NonNullable<IngressClaim> }[];
   /** Every Ambassador resource, including the replaced definitions, for field checks. */
   allAmbassadorResources: ResourceBase[];
   diagnostics: SourceDiagnostic[];
@@ -109,7 +125,8 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
   const workloads: WorkloadResource[] = [];
   const secrets: SecretResource[] = [];
   const providers: SecretProvider[] = [];
-  const resolvers = new Map<string, "service" | "endpoint" | "consul">();
+  const ingressObjects: IngressObject[] = [];
+  const ingressClasses: IngressObject[] = [];
   let order = 0;
   const nextOrder = () => order++;
 
@@ -127,26 +144,22 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
       const metadata = asObject(value.metadata);
       const namespace = kustomizeNamespace ?? asName(metadata.namespace) ?? policy.defaultNamespace;
 
+      const droppedName = asName(metadata.name);
+      const dropped = droppedName ? resourceId(kind, namespace, droppedName) : null;
       if (/^ambassador\//.test(apiVersion)) {
         diagnostics.push({
           kind: "legacy-api-version",
           location: { file: file.path, ...doc.locate(["apiVersion"]) },
-          resource: null,
+          resource: dropped,
           data: { apiVersion, kind },
         });
         continue;
       }
       const group = apiVersion.split("/")[0] ?? "";
-      const resolverKind = RESOLVER_KINDS[kind];
-      if (group === "getambassador.io" && resolverKind) {
-        const name = asName(metadata.name);
-        if (name) resolvers.set(name, resolverKind);
-        continue;
-      }
-      if (group === "getambassador.io" && isAmbassadorKind(kind)) {
+      if (group === "getambassador.io" && isEmissaryKind(kind)) {
         const version = readVersion(apiVersion);
         if (!version) {
-          diagnostics.push(unsupportedVersion(file.path, doc, apiVersion, kind, ["apiVersion"]));
+          diagnostics.push(unsupportedVersion(file.path, doc, apiVersion, kind, ["apiVersion"], dropped));
           continue;
         }
         const name = asName(metadata.name);
@@ -171,6 +184,10 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
         continue;
       }
       const object: TopLevelObject = { file: file.path, doc, value, apiVersion, kind, namespace };
+      const networking = /^(networking\.k8s\.io|extensions)\//.test(apiVersion);
+      if (networking && (kind === "Ingress" || kind === "IngressClass") && droppedName) {
+        (kind === "Ingress" ? ingressObjects : ingressClasses).push({ file: file.path, doc, value, apiVersion, name: droppedName, namespace, order });
+      }
       const annotation = asString(asObject(metadata.annotations)[CONFIG_ANNOTATION]);
       const carrier = readCarrier(object, annotation !== undefined, nextOrder);
       if (carrier) carriers.push(carrier);
@@ -207,13 +224,39 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
       if (provider) providers.push(provider);
     }
   }
+  const installation = inferInstallation(workloads, declaredEmissary(policy));
+  const ambassadorId = installation.ambassadorId.value;
   providers.push(...kustomizeGeneratedSecrets(kustomizations, policy.defaultNamespace));
-  providers.push(...policyProviders(policy));
+  providers.push(...policyProviders(policy, installation));
 
   // kubectl apply keeps the last definition of a Service whole: the annotations of the ones it replaces are gone.
   const { winners: carrierWinners, duplicates: carrierDuplicates } = deduplicate(carriers);
   const replacedConfig = new Set(carrierDuplicates.flatMap(({ replaced }) => replaced.flatMap((c) => c.configResources)));
-  const { winners, duplicates } = deduplicate(collected.filter((resource) => !replacedConfig.has(resource)));
+  const { winners: allWinners, duplicates } = deduplicate(collected.filter((resource) => !replacedConfig.has(resource)));
+  // Emissary drops what is written for another installation before it reads anything (Config.good_ambassador_id).
+  const winners = allWinners.filter((resource) => belongsTo(resource.ambassadorId, ambassadorId));
+  const otherInstallations: ResourceBase[] = allWinners.filter((resource) => !belongsTo(resource.ambassadorId, ambassadorId));
+  const serviceIndex = new Map(carrierWinners.filter((c) => c.kind === "Service").map((c) => [secretKey(c.namespace, c.name), c]));
+
+  // Ingresses of this installation's class become Mappings and Hosts (fetch/ingress.py).
+  const classes = ingressClasses.map(readIngressClass);
+  const ingressWinners = new Map(ingressObjects.map((o) => [secretKey(o.namespace, o.name), o]));
+  const ingresses: Model["ingresses"] = [];
+  const generatedMappings: MappingResource[] = [];
+  const generatedHosts: HostResource[] = [];
+  for (const object of ingressWinners.values()) {
+    const carrier = carrierWinners.find((c) => c.kind === "Ingress" && c.namespace === object.namespace && c.name === object.name);
+    const claim = claimOf(object, classes, ambassadorId);
+    if (!claim || !carrier) continue;
+    if (ingressAmbassadorId(object) !== ambassadorId) {
+      otherInstallations.push({ ...carrier, ambassadorId: [ingressAmbassadorId(object)] });
+      continue;
+    }
+    ingresses.push({ ingress: carrier, claim });
+    const generated = ingressResources(object, carrier, serviceIndex);
+    generatedMappings.push(...generated.mappings);
+    generatedHosts.push(...generated.hosts);
+  }
   const { winners: secretWinners, duplicates: secretDuplicates } = deduplicate(secrets);
   const secretIndex = new Map<string, SecretResource>();
   for (const secret of secretWinners as SecretResource[]) {
@@ -233,9 +276,9 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
   const providerIndex = groupBy(providers, (provider) => secretKey(provider.namespace, provider.secretName));
 
   return {
-    mappings: winners.filter((r): r is MappingResource => r.kind === "Mapping" || r.kind === "TCPMapping"),
+    mappings: [...winners.filter((r): r is MappingResource => r.kind === "Mapping" || r.kind === "TCPMapping"), ...generatedMappings],
     tlsContexts: winners.filter((r) => r.kind === "TLSContext"),
-    hosts: winners.filter((r): r is HostResource => r.kind === "Host"),
+    hosts: [...winners.filter((r): r is HostResource => r.kind === "Host"), ...generatedHosts],
     modules: winners.filter((r): r is ModuleResource => r.kind === "Module"),
     secrets: secretIndex,
     providers: providerIndex,
@@ -245,16 +288,21 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
       ...secretDuplicates,
       ...carrierDuplicates.filter(({ winner, replaced }) => winner.hasConfig || replaced.some((c) => c.hasConfig)),
     ],
-    services: new Map(carrierWinners.filter((c) => c.kind === "Service").map((c) => [secretKey(c.namespace, c.name), c])),
+    services: serviceIndex,
     workloads,
-    resolvers,
+    resolvers: new Map(winners.flatMap((r) => (RESOLVER_KINDS[r.kind] ? [[r.name, RESOLVER_KINDS[r.kind] as "service" | "endpoint" | "consul"] as const] : []))),
+    listeners: winners.filter((r): r is ListenerResource => r.kind === "Listener"),
+    installation,
+    otherInstallations,
+    ingresses,
     allAmbassadorResources: collected,
     diagnostics,
   };
 }
 
-function isAmbassadorKind(kind: string): kind is AmbassadorKind {
-  return (AMBASSADOR_KINDS as readonly string[]).includes(kind);
+/** The Emissary kinds the model reads, top-level and in annotations alike. */
+function isEmissaryKind(kind: string): boolean {
+  return (AMBASSADOR_KINDS as readonly string[]).includes(kind) || (OTHER_EMISSARY_KINDS as readonly string[]).includes(kind);
 }
 
 /** `v0` is gone since Emissary 2.0: such resources do not exist for it. */
@@ -269,8 +317,9 @@ function unsupportedVersion(
   apiVersion: string,
   kind: string,
   path: (string | number)[],
+  resource: string | null,
 ): SourceDiagnostic {
-  return { kind: "unsupported-api-version", location: { file, ...doc.locate(path) }, resource: null, data: { apiVersion, kind } };
+  return { kind: "unsupported-api-version", location: { file, ...doc.locate(path) }, resource, data: { apiVersion, kind } };
 }
 
 type BaseFields = Omit<ResourceBase, "id">;
@@ -284,9 +333,20 @@ function objectBase(metadata: PlainObject, fields: Omit<BaseFields, "style" | "l
   return makeBase({ ...fields, style: "crd", labels: asStringRecord(metadata.labels), annotations: asStringRecord(metadata.annotations) });
 }
 
-function typed(base: ResourceBase, version: AmbassadorVersion): ResourceBase {
+/** `ambassador_id` (or `ambassadorId`, which status updates write) as a list; an empty string is an empty list. */
+function readAmbassadorId(spec: PlainObject): string[] | undefined {
+  const raw = spec.ambassadorId ?? spec.ambassador_id;
+  if (raw === undefined || raw === null) return undefined;
+  return (asStringList(raw) ?? []).filter((id) => id !== "");
+}
+
+function typed(untyped: ResourceBase, version: AmbassadorVersion): ResourceBase {
+  const ambassadorId = readAmbassadorId(untyped.spec);
+  const base: ResourceBase = ambassadorId ? { ...untyped, ambassadorId } : untyped;
   const spec = base.spec;
   switch (base.kind) {
+    case "Listener":
+      return readListener(base);
     case "Mapping":
     case "TCPMapping":
       return readMapping(base, version);
@@ -318,6 +378,26 @@ function readMapping(base: ResourceBase, version: AmbassadorVersion): MappingRes
     host: asName(spec.host),
     hostname: asName(spec.hostname),
     port: asNumber(spec.port),
+    // `shadow` wins over `host_redirect` (irhttpmappinggroup.py); a TCPMapping cannot redirect.
+    hostRedirect: base.kind === "Mapping" && spec.host_redirect === true && spec.shadow !== true,
+  };
+}
+
+function readListener(base: ResourceBase): ListenerResource {
+  const spec = base.spec;
+  const binding = asObject(spec.hostBinding);
+  const from = asString(asObject(binding.namespace).from)?.toUpperCase();
+  const selector = isObject(binding.selector) ? asStringRecord(asObject(binding.selector).matchLabels) : undefined;
+  // Emissary refuses a Listener whose hostBinding has neither a namespace `from` nor a selector with matchLabels.
+  const readable = (isObject(binding.namespace) ? from !== undefined : false) || (selector !== undefined && isObject(asObject(binding.selector).matchLabels));
+  const stack = Array.isArray(spec.protocolStack) ? spec.protocolStack.map((p) => asString(p) ?? "") : [];
+  const protocol = asString(spec.protocol) ?? "";
+  return {
+    ...base,
+    kind: "Listener",
+    port: asNumber(spec.port),
+    hostBinding: readable ? { from, matchLabels: selector } : undefined,
+    http: stack.length > 0 ? stack.includes("HTTP") : /HTTP/.test(protocol),
   };
 }
 
@@ -331,7 +411,8 @@ function readHost(base: ResourceBase): HostResource {
   return {
     ...base,
     kind: "Host",
-    hostname: asName(spec.hostname),
+    // An empty or missing hostname serves every hostname (irhost.py sets "*").
+    hostname: asName(spec.hostname) ?? "*",
     tlsSecret: tlsSecret?.name ? { name: tlsSecret.name, namespace: tlsSecret.namespace } : undefined,
     tlsContextName: tlsContext,
     inlineTls: isObject(spec.tls) ? spec.tls : undefined,
@@ -408,13 +489,15 @@ function fromAnnotationDocument(inner: LocatedDocument, context: AnnotationConte
   const value = asObject(inner.value);
   const apiVersion = asString(value.apiVersion) ?? "";
   const kind = asString(value.kind) ?? "";
-  if (!isAmbassadorKind(kind)) return undefined;
+  if (!isEmissaryKind(kind)) return undefined;
   const [group, versionPart] = apiVersion.split("/");
   if ((group !== "ambassador" && group !== "getambassador.io") || !versionPart) return undefined;
   const version = readVersion(`x/${versionPart}`);
   // Emissary rewrites any `ambassador/` prefix to `getambassador.io/`, v3alpha1 included.
   if (!version) {
-    context.diagnostics.push(unsupportedVersion(context.file, inner, apiVersion, kind, ["apiVersion"]));
+    const name = asName(value.name);
+    const resource = name ? resourceId(kind, asName(value.namespace) ?? context.namespace, name) : null;
+    context.diagnostics.push(unsupportedVersion(context.file, inner, apiVersion, kind, ["apiVersion"], resource));
     return undefined;
   }
   const name = asName(value.name);
@@ -477,7 +560,13 @@ function readCarrier(
     doc,
   });
   const selector = isService && isObject(asObject(value.spec).selector) ? asStringRecord(asObject(value.spec).selector) : undefined;
-  return { ...base, kind: isService ? "Service" : "Ingress", hasConfig, configResources: [], selector };
+  const ports: ServicePort[] = [];
+  const declared = asObject(value.spec).ports;
+  (isService && Array.isArray(declared) ? declared : []).forEach((entry, index) => {
+    const port = asNumber(asObject(entry).port);
+    if (port !== undefined) ports.push({ name: asName(asObject(entry).name), port, path: ["spec", "ports", index] });
+  });
+  return { ...base, kind: isService ? "Service" : "Ingress", hasConfig, configResources: [], selector, ports };
 }
 
 /** A Pod or pod controller: its pods' labels and the Secrets they mount as volumes. */
@@ -515,7 +604,21 @@ function readWorkload(
     specPath: ["spec"],
     doc,
   });
-  return { ...base, podLabels: asStringRecord(asObject(asObject(template).metadata).labels), mountedSecrets };
+  const containers: ContainerInfo[] = [];
+  const declared = podSpec.containers;
+  (Array.isArray(declared) ? declared : []).forEach((entry, index) => {
+    const container = asObject(entry);
+    const path = [...templatePath, "spec", "containers", index];
+    const env: ContainerEnv[] = [];
+    (Array.isArray(container.env) ? container.env : []).forEach((variable, envIndex) => {
+      const name = asName(asObject(variable).name);
+      const fieldPath = asString(asObject(asObject(asObject(variable).valueFrom).fieldRef).fieldPath);
+      if (name) env.push({ name, value: asString(asObject(variable).value), fieldPath, path: [...path, "env", envIndex] });
+    });
+    const command = [...(asStringList(container.command) ?? []), ...(asStringList(container.args) ?? [])];
+    containers.push({ name: asName(container.name), image: asName(container.image), command, env, path });
+  });
+  return { ...base, podLabels: asStringRecord(asObject(asObject(template).metadata).labels), mountedSecrets, containers };
 }
 
 function readProvider(
@@ -596,7 +699,7 @@ function kustomizeGeneratedSecrets(kustomizations: readonly Kustomization[], def
   return result;
 }
 
-function policyProviders(policy: Policy): SecretProvider[] {
+function policyProviders(policy: Policy, installation: Installation): SecretProvider[] {
   const result: SecretProvider[] = [];
   const external = (kind: SecretProvider["kind"], namespace: string, secretName: string, keys: string[]) =>
     result.push({ kind, secretName, namespace, resource: null, location: null, keys, type: undefined });
@@ -605,11 +708,12 @@ function policyProviders(policy: Policy): SecretProvider[] {
     if (slash <= 0) continue;
     external("policy", entry.slice(0, slash), entry.slice(slash + 1), ["tls.crt", "tls.key"]);
   }
-  if (policy.emissary.integrations.istio) {
-    external("istio", policy.emissary.namespace, "istio-certs", ["tls.crt", "tls.key"]);
+  // Emissary writes istio-certs into its own namespace (AMBASSADOR_NAMESPACE); the Consul connector into its own.
+  if (installation.istio.value) {
+    external("istio", installation.namespace.value, "istio-certs", ["tls.crt", "tls.key"]);
   }
-  if (policy.emissary.integrations.consul) {
-    external("consul", policy.emissary.namespace, "ambassador-consul-connect", ["tls.crt", "tls.key"]);
+  if (installation.consul.value) {
+    external("consul", installation.consulSecretNamespace, "ambassador-consul-connect", ["tls.crt", "tls.key"]);
   }
   return result;
 }
