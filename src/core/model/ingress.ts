@@ -53,16 +53,29 @@ export type IngressClaim = "class-name" | "class-annotation" | "default-class" |
  * IngressClass of Emissary's controller for this installation. Without either, the API server fills in the one
  * IngressClass marked default, so that class decides.
  */
-export function claimOf(object: IngressObject, classes: readonly IngressClassInfo[], ambassadorId: string): IngressClaim {
+export function claimOf(
+  object: IngressObject,
+  classes: readonly IngressClassInfo[],
+  ambassadorId: string,
+): IngressClaim {
   const spec = asObject(object.value.spec);
   const annotations = asStringRecord(asObject(object.value.metadata).annotations);
   const ours = (name: string | undefined) =>
-    name !== undefined && classes.some((c) => c.name === name && c.controller === EMISSARY_INGRESS_CONTROLLER && c.ambassadorId === ambassadorId);
+    name !== undefined &&
+    classes.some(
+      (c) => c.name === name && c.controller === EMISSARY_INGRESS_CONTROLLER && c.ambassadorId === ambassadorId,
+    );
   const className = asName(spec.ingressClassName);
   if (ours(className)) return "class-name";
   if ((annotations[CLASS_ANNOTATION] ?? "").toLowerCase() === "ambassador") return "class-annotation";
   const defaults = classes.filter((c) => c.isDefault);
-  if (className === undefined && annotations[CLASS_ANNOTATION] === undefined && defaults.length === 1 && ours(defaults[0]?.name)) return "default-class";
+  if (
+    className === undefined &&
+    annotations[CLASS_ANNOTATION] === undefined &&
+    defaults.length === 1 &&
+    ours(defaults[0]?.name)
+  )
+    return "default-class";
   return undefined;
 }
 
@@ -83,10 +96,18 @@ function readBackend(value: unknown, path: YamlPath): Backend {
   const backend = asObject(value);
   if (isObject(backend.service)) {
     const port = asObject(backend.service.port);
-    return { service: asName(backend.service.name), port: asNumber(port.number) ?? asName(port.name), servicePath: [...path, "service", "name"] };
+    return {
+      service: asName(backend.service.name),
+      port: asNumber(port.number) ?? asName(port.name),
+      servicePath: [...path, "service", "name"],
+    };
   }
   const port = backend.servicePort;
-  return { service: asName(backend.serviceName), port: asNumber(port) ?? asName(port), servicePath: [...path, "serviceName"] };
+  return {
+    service: asName(backend.serviceName),
+    port: asNumber(port) ?? asName(port),
+    servicePath: [...path, "serviceName"],
+  };
 }
 
 /**
@@ -106,7 +127,13 @@ export function ingressResources(
   const tlsEntries = Array.isArray(spec.tls) ? spec.tls : [];
   const hasTls = tlsEntries.length > 0;
   const ownId = [ingressAmbassadorId(object)];
-  const base = (kind: string, name: string, specPath: YamlPath, fields: Record<string, unknown>, aliases: Record<string, YamlPath>): ResourceBase => ({
+  const base = (
+    kind: string,
+    name: string,
+    specPath: YamlPath,
+    fields: Record<string, unknown>,
+    aliases: Record<string, YamlPath>,
+  ): ResourceBase => ({
     kind,
     name,
     namespace: object.namespace,
@@ -132,8 +159,15 @@ export function ingressResources(
     const hostnames = Array.isArray(names) ? names.map((h) => asString(h) ?? "*") : ["*"];
     hostnames.forEach((hostname, hostIndex) => {
       const path: YamlPath = ["spec", "tls", tlsIndex];
-      const aliases = { tlsSecret: [...path, "secretName"], hostname: Array.isArray(names) ? [...path, "hosts", hostIndex] : path };
-      const fields = { hostname, tlsSecret: { name: secretName }, mappingSelector: { matchLabels: { "a10r-k8s-ingress": ingressId } } };
+      const aliases = {
+        tlsSecret: [...path, "secretName"],
+        hostname: Array.isArray(names) ? [...path, "hosts", hostIndex] : path,
+      };
+      const fields = {
+        hostname,
+        tlsSecret: { name: secretName },
+        mappingSelector: { matchLabels: { "a10r-k8s-ingress": ingressId } },
+      };
       hosts.push({
         ...base("Host", `${object.name}-${tlsIndex}-${hostIndex}`, path, fields, aliases),
         kind: "Host",
@@ -147,14 +181,26 @@ export function ingressResources(
   });
 
   const mappings: MappingResource[] = [];
-  const mapping = (name: string, path: YamlPath, backend: Backend, prefix: string, hostname: string | undefined, host: string | undefined) => {
+  const mapping = (
+    name: string,
+    path: YamlPath,
+    backend: Backend,
+    prefix: string,
+    hostname: string | undefined,
+    host: string | undefined,
+  ) => {
     let port = backend.port;
     if (typeof port === "string" && backend.service) {
       const named = services.get(secretKey(object.namespace, backend.service))?.ports.find((p) => p.name === port);
       if (named) port = named.port;
     }
     const service = `${backend.service}.${object.namespace}:${port}`;
-    const fields: Record<string, unknown> = { prefix, service, ...(hostname !== undefined ? { hostname } : {}), ...(host !== undefined ? { host } : {}) };
+    const fields: Record<string, unknown> = {
+      prefix,
+      service,
+      ...(hostname !== undefined ? { hostname } : {}),
+      ...(host !== undefined ? { host } : {}),
+    };
     mappings.push({
       ...base("Mapping", name, path, fields, { service: backend.servicePath, prefix: path }),
       kind: "Mapping",

@@ -57,11 +57,20 @@ function envOf(container: ContainerInfo, name: string) {
  * values are Emissary's defaults (namespace and id `default`, no integration) — the same as its entrypoint uses when
  * the environment variables are unset.
  */
-export function inferInstallation(workloads: readonly WorkloadResource[], declared: DeclaredInstallation): Installation {
+export function inferInstallation(
+  workloads: readonly WorkloadResource[],
+  declared: DeclaredInstallation,
+): Installation {
   const emissary: { workload: WorkloadResource; container: ContainerInfo }[] = [];
   const connectors: { workload: WorkloadResource; container: ContainerInfo }[] = [];
   for (const workload of workloads) {
-    if (workload.kind !== "Deployment" && workload.kind !== "StatefulSet" && workload.kind !== "DaemonSet" && workload.kind !== "Rollout") continue;
+    if (
+      workload.kind !== "Deployment" &&
+      workload.kind !== "StatefulSet" &&
+      workload.kind !== "DaemonSet" &&
+      workload.kind !== "Rollout"
+    )
+      continue;
     for (const container of workload.containers) {
       if (isConsulConnector(container)) connectors.push({ workload, container });
       else if (isEmissaryContainer(container)) emissary.push({ workload, container });
@@ -71,34 +80,67 @@ export function inferInstallation(workloads: readonly WorkloadResource[], declar
   const idOf = (entry: { container: ContainerInfo }) => envOf(entry.container, "AMBASSADOR_ID")?.value || "default";
   const knownIds = [...new Set(emissary.map(idOf))];
   // With several installations, the policy's id (else the first Deployment's) picks the one simulated.
-  const first = emissary.find((entry) => declared.ambassadorId === undefined || idOf(entry) === declared.ambassadorId) ?? emissary[0];
+  const first =
+    emissary.find((entry) => declared.ambassadorId === undefined || idOf(entry) === declared.ambassadorId) ??
+    emissary[0];
 
   const namespace = (): Inferred<string> => {
     if (declared.namespace !== undefined) return { value: declared.namespace, source: "policy" };
     if (!first) return { value: "default", source: "default" };
     const variable = envOf(first.container, "AMBASSADOR_NAMESPACE");
     const at = (path: YamlPath) => documentLocation(first.workload, path);
-    if (variable?.value) return { value: variable.value, source: "repository", location: at(variable.path), from: `AMBASSADOR_NAMESPACE on ${describe(first.workload)}` };
+    if (variable?.value)
+      return {
+        value: variable.value,
+        source: "repository",
+        location: at(variable.path),
+        from: `AMBASSADOR_NAMESPACE on ${describe(first.workload)}`,
+      };
     if (variable?.fieldPath === "metadata.namespace") {
-      return { value: first.workload.namespace, source: "repository", location: at(variable.path), from: `AMBASSADOR_NAMESPACE (the pod's namespace) on ${describe(first.workload)}` };
+      return {
+        value: first.workload.namespace,
+        source: "repository",
+        location: at(variable.path),
+        from: `AMBASSADOR_NAMESPACE (the pod's namespace) on ${describe(first.workload)}`,
+      };
     }
     // Emissary's entrypoint falls back to `default` without AMBASSADOR_NAMESPACE.
-    return { value: "default", source: "repository", location: at(first.container.path), from: `${describe(first.workload)} sets no AMBASSADOR_NAMESPACE` };
+    return {
+      value: "default",
+      source: "repository",
+      location: at(first.container.path),
+      from: `${describe(first.workload)} sets no AMBASSADOR_NAMESPACE`,
+    };
   };
   const ambassadorId = (): Inferred<string> => {
     if (declared.ambassadorId !== undefined) return { value: declared.ambassadorId, source: "policy" };
     if (!first) return { value: "default", source: "default" };
     const variable = envOf(first.container, "AMBASSADOR_ID");
     if (variable?.value) {
-      return { value: variable.value, source: "repository", location: documentLocation(first.workload, variable.path), from: `AMBASSADOR_ID on ${describe(first.workload)}` };
+      return {
+        value: variable.value,
+        source: "repository",
+        location: documentLocation(first.workload, variable.path),
+        from: `AMBASSADOR_ID on ${describe(first.workload)}`,
+      };
     }
-    return { value: "default", source: "repository", location: documentLocation(first.workload, first.container.path), from: `${describe(first.workload)} sets no AMBASSADOR_ID` };
+    return {
+      value: "default",
+      source: "repository",
+      location: documentLocation(first.workload, first.container.path),
+      from: `${describe(first.workload)} sets no AMBASSADOR_ID`,
+    };
   };
   const istio = (): Inferred<boolean> => {
     if (declared.istio !== undefined) return { value: declared.istio, source: "policy" };
     const variable = first && envOf(first.container, "AMBASSADOR_ISTIO_SECRET_DIR");
     if (first && variable?.value) {
-      return { value: true, source: "repository", location: documentLocation(first.workload, variable.path), from: `AMBASSADOR_ISTIO_SECRET_DIR on ${describe(first.workload)}` };
+      return {
+        value: true,
+        source: "repository",
+        location: documentLocation(first.workload, variable.path),
+        from: `AMBASSADOR_ISTIO_SECRET_DIR on ${describe(first.workload)}`,
+      };
     }
     return { value: false, source: "default" };
   };
@@ -106,7 +148,12 @@ export function inferInstallation(workloads: readonly WorkloadResource[], declar
   const consul = (): Inferred<boolean> => {
     if (declared.consul !== undefined) return { value: declared.consul, source: "policy" };
     if (connector) {
-      return { value: true, source: "repository", location: documentLocation(connector.workload, connector.container.path), from: `Consul connector ${describe(connector.workload)}` };
+      return {
+        value: true,
+        source: "repository",
+        location: documentLocation(connector.workload, connector.container.path),
+        from: `Consul connector ${describe(connector.workload)}`,
+      };
     }
     return { value: false, source: "default" };
   };
