@@ -5,7 +5,7 @@ import { DIAGNOSTICS } from "./diagnostics.js";
 import { buildModel, type Model, type ModelInput } from "./model/build.js";
 import { sortAndDedupe, toFinding } from "./findings.js";
 import { loadPolicy, type LoadedPolicy } from "./policy/load.js";
-import { POLICY_PATH, type Policy } from "./policy/policy.js";
+import { declaredEmissary, POLICY_PATH, type Policy } from "./policy/policy.js";
 import { simulate, type Simulation } from "./resolve/simulate.js";
 import type { Route } from "./resolve/routes.js";
 import { RULES, RULES_BY_ID } from "./rules/index.js";
@@ -107,7 +107,7 @@ function analyzeWithPolicy(
   // With a base, only skipped files the change did not add or edit may soften an absence finding: otherwise a pull
   // request could add one templated file and turn every missing-Secret error into a notice.
   if (unchangedPaths) coverage.absenceDoubt = fileOutcomes.filter((o) => o.skipped !== undefined && unchangedPaths.has(o.path)).length;
-  const model = buildModel(inputs, policy);
+  const model = buildModel(inputs, { defaultNamespace: policy.defaultNamespace, externalSecrets: policy.externalSecrets, emissary: declaredEmissary(policy) });
   diagnostics.push(...model.diagnostics);
   const simulation = simulate(model);
   const now = options.now ?? new Date();

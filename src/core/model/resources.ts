@@ -4,6 +4,10 @@ import type { LocatedDocument, YamlPath } from "../source/yaml-document.js";
 /** How a resource reached Emissary: a Kubernetes object, or a document inside a `getambassador.io/config` annotation. */
 export type ResourceStyle = "crd" | "annotation";
 
+/** The Emissary kinds whose fields the model reads and checks (the one definition of AmbassadorKind). */
+export const AMBASSADOR_KINDS = ["Mapping", "TCPMapping", "TLSContext", "Host", "Module"] as const;
+export type AmbassadorKind = (typeof AMBASSADOR_KINDS)[number];
+
 /** The schema Emissary reads a resource with, after rewriting `ambassador/vN` to `getambassador.io/vN`. */
 export type AmbassadorVersion = "v3alpha1" | "v2" | "v1";
 

@@ -1,4 +1,6 @@
-import type { LocatedDocument, YamlPath } from "../source/yaml-document.js";
+import type { ReadContext } from "./table.js";
+import { readServiceObject } from "./core.js";
+import type { LocatedDocument, YamlPath } from "../../source/yaml-document.js";
 import {
   resourceId,
   secretKey,
@@ -6,8 +8,8 @@ import {
   type HostResource,
   type MappingResource,
   type ResourceBase,
-} from "./resources.js";
-import { asName, asNumber, asObject, asString, asStringRecord, isObject, type PlainObject } from "./values.js";
+} from "../resources.js";
+import { asName, asNumber, asObject, asString, asStringRecord, isObject, type PlainObject } from "../values.js";
 
 /** Emissary's IngressClass controller name; a class with another controller is not Emissary's. */
 export const EMISSARY_INGRESS_CONTROLLER = "getambassador.io/ingress-controller";
@@ -243,4 +245,33 @@ export function ingressResources(
     });
   });
   return { mappings, hosts };
+}
+
+/** An Ingress: a carrier of annotations like a Service, and, when Emissary takes it, Mappings and Hosts (see build.ts). */
+export function readIngressObject(context: ReadContext): void {
+  const order = context.nextOrder();
+  readServiceObject(context);
+  if (context.name)
+    context.sink.ingresses.push({
+      file: context.file,
+      doc: context.doc,
+      value: context.value,
+      apiVersion: context.apiVersion,
+      name: context.name,
+      namespace: context.namespace,
+      order,
+    });
+}
+
+export function readIngressClassObject(context: ReadContext): void {
+  if (context.name)
+    context.sink.ingressClasses.push({
+      file: context.file,
+      doc: context.doc,
+      value: context.value,
+      apiVersion: context.apiVersion,
+      name: context.name,
+      namespace: context.namespace,
+      order: context.nextOrder(),
+    });
 }
