@@ -18,6 +18,7 @@ import {
   type ResourceBase,
   type SecretProvider,
   type SecretResource,
+  type TlsContextResource,
   type WorkloadResource,
 } from "./resources.js";
 import { asName, asObject, asString, isObject } from "./values.js";
@@ -32,7 +33,7 @@ export { compareApplyOrder };
 /** Everything Emissary would read, plus what makes Secrets exist. Later definitions of one object have replaced earlier ones. */
 export interface Model {
   mappings: MappingResource[];
-  tlsContexts: ResourceBase[];
+  tlsContexts: TlsContextResource[];
   hosts: HostResource[];
   modules: ModuleResource[];
   secrets: Map<string, SecretResource>;
@@ -178,7 +179,7 @@ export function buildModel(files: readonly ModelInput[], options: ModelOptions):
 
   return {
     mappings: [...winners.filter((r): r is MappingResource => r.kind === "Mapping" || r.kind === "TCPMapping"), ...generatedMappings],
-    tlsContexts: winners.filter((r) => r.kind === "TLSContext"),
+    tlsContexts: winners.filter((r): r is TlsContextResource => r.kind === "TLSContext"),
     hosts: [...winners.filter((r): r is HostResource => r.kind === "Host"), ...generatedHosts],
     modules: winners.filter((r): r is ModuleResource => r.kind === "Module"),
     secrets: secretIndex,

@@ -89,6 +89,12 @@ export interface TlsContextDefinition {
   implicitSecretFrom?: string;
 }
 
+export interface TlsContextResource extends ResourceBase {
+  kind: "TLSContext";
+  /** The context it defines, before Emissary's name registration. */
+  definition: TlsContextDefinition;
+}
+
 export interface HostResource extends ResourceBase {
   kind: "Host";
   hostname: string | undefined;

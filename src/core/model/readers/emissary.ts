@@ -1,3 +1,4 @@
+import { readTlsContext } from "../tls-context.js";
 import type { ReadContext } from "./table.js";
 import { objectBase } from "../base.js";
 import { resourceId } from "../resources.js";
@@ -82,6 +83,8 @@ export function typed(untyped: ResourceBase, version: AmbassadorVersion): Resour
   switch (base.kind) {
     case "Listener":
       return readListener(base);
+    case "TLSContext":
+      return readTlsContext(base);
     case "Mapping":
     case "TCPMapping":
       return readMapping(base, version);
