@@ -13,7 +13,7 @@ import { renderJson, type ReportInput } from "../report/json.js";
 import { renderGitLabCodeQuality } from "../report/gitlab.js";
 import { renderRuleList, renderRuleListJson } from "../report/rule-list.js";
 import { renderSarif } from "../report/sarif.js";
-import { renderFindings, renderRoutes, renderText, verdictLine } from "../report/text.js";
+import { renderFindings, renderInstallation, renderRoutes, renderText, verdictLine } from "../report/text.js";
 import { useColor } from "./color.js";
 import { discoverEnvironments } from "../core/environments/discover.js";
 import { loadPolicy } from "../core/policy/load.js";
@@ -161,6 +161,8 @@ async function run(paths: readonly string[], options: AnalyzeOptions, format: Fo
     hasBase: options.base !== undefined,
     coverage: analysis.coverage,
     policy: { path: policyPath },
+    redirects: analysis.redirects,
+    installation: analysis.installation,
     ...(removedRoutes ? { removedRoutes } : {}),
   };
   return { analysis, report, policyPath };
@@ -261,8 +263,9 @@ function addRoutesCommand(program: Command, io: CliIo, setExit: (code: number) =
     const format = formatOf(options);
     const { report } = await run(paths, options, format, io);
     const color = useColor({ ...(options.color !== undefined ? { color: options.color } : {}), isTty: io.isTty, env: io.env ?? process.env });
-    if (format === "json") io.stdout(`${JSON.stringify({ routes: report.routes, hosts: report.hosts }, null, 2)}\n`);
-    else io.stdout(renderRoutes(report.routes, { color }));
+    const { redirects, installation } = report;
+    if (format === "json") io.stdout(`${JSON.stringify({ routes: report.routes, hosts: report.hosts, redirects, installation }, null, 2)}\n`);
+    else io.stdout(`${installation ? renderInstallation(installation) : ""}${renderRoutes(report.routes, { color })}`);
     setExit(EXIT_OK);
   });
 }

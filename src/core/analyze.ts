@@ -5,7 +5,7 @@ import { DIAGNOSTICS } from "./diagnostics.js";
 import { buildModel, type Model, type ModelInput } from "./model/build.js";
 import { sortAndDedupe, toFinding } from "./findings.js";
 import { loadPolicy, type LoadedPolicy } from "./policy/load.js";
-import { POLICY_PATH, type Policy } from "./policy/policy.js";
+import { declaredEmissary, POLICY_PATH, type Policy } from "./policy/policy.js";
 import { simulate, type Simulation } from "./resolve/simulate.js";
 import type { Route } from "./resolve/routes.js";
 import { RULES, RULES_BY_ID } from "./rules/index.js";
@@ -13,7 +13,7 @@ import type { Report, RuleContext } from "./rules/rule.js";
 import { DEFAULT_LOAD_LIMITS, isManifestPath, parseManifestFile, type LoadLimits, type SourceDiagnostic } from "./source/load.js";
 import { activeSuppressionKeys, readSuppressions, SUPPRESSION_OUTCOME_RULES, suppressionOutcomes, type Suppressions } from "./suppressions.js";
 import { selectManifestFiles } from "./source/select.js";
-import { hostViews, routeViews, type HostView, type RouteView } from "./views.js";
+import { hostViews, installationView, redirectViews, routeViews, type HostView, type InstallationView, type RedirectView, type RouteView } from "./views.js";
 import { type Finding, type RouteMode, type SourceFile } from "./types.js";
 import { remapFileLine, remapLocation, type RenderedFile, type RenderedInput } from "./render/rendered.js";
 
@@ -47,6 +47,10 @@ export interface TreeAnalysis {
   findings: Finding[];
   routes: RouteView[];
   hosts: HostView[];
+  /** Mappings answering with a redirect: no upstream route. */
+  redirects: RedirectView[];
+  /** The installation simulated, and where each setting came from (policy, repository, default). */
+  installation: InstallationView;
   model: Model;
   simulation: Simulation;
   policy: Policy;
@@ -180,9 +184,9 @@ function analyzeSelected(
   // With a base, only skipped files the change did not add or edit may soften an absence finding: otherwise a pull
   // request could add one templated file and turn every missing-Secret error into a notice.
   if (unchangedPaths) coverage.absenceDoubt = fileOutcomes.filter((o) => o.skipped !== undefined && unchangedPaths.has(o.path)).length;
-  const model = buildModel(inputs, policy);
+  const model = buildModel(inputs, { defaultNamespace: policy.defaultNamespace, externalSecrets: policy.externalSecrets, emissary: declaredEmissary(policy) });
   diagnostics.push(...model.diagnostics);
-  const simulation = simulate(model, policy);
+  const simulation = simulate(model);
   const now = options.now ?? new Date();
   const suppressions: Suppressions = {
     ...readSuppressions([...model.allAmbassadorResources, ...model.secrets.values()], new Set(RULES_BY_ID.keys()), now),
@@ -237,6 +241,8 @@ function analyzeSelected(
     findings: sortAndDedupe(findings),
     routes: routeViews(simulation.routes, context.now),
     hosts: hostViews(simulation.hosts),
+    redirects: redirectViews(simulation.redirects),
+    installation: installationView(model.installation),
     model,
     simulation,
     policy,

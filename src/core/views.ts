@@ -1,7 +1,8 @@
 import type { ResolvedHost } from "./resolve/hosts.js";
 import type { Route } from "./resolve/routes.js";
 import type { RouteMode } from "./types.js";
-import { specFieldLocation, resourceLocation } from "./model/resources.js";
+import { specFieldLocation, resourceLocation, type MappingResource } from "./model/resources.js";
+import type { Inferred, Installation } from "./model/installation.js";
 import { inspectCertificateValue } from "./certs/index.js";
 import { CERT_KEYS } from "./resolve/secrets.js";
 
@@ -71,6 +72,65 @@ export interface HostView {
   environment?: string;
 }
 
+/** A setting of the installation and where it came from (the JSON contract's `installation`). */
+export interface InferredView<T> {
+  value: T;
+  /** `policy`: the policy sets it; `repository`: inferred from `file`:`line`; `default`: Emissary's default. */
+  source: "policy" | "repository" | "default";
+  file: string | null;
+  line: number | null;
+  /** What was read there. */
+  from: string | null;
+}
+
+export interface InstallationView {
+  namespace: InferredView<string>;
+  ambassadorId: InferredView<string>;
+  integrations: { istio: InferredView<boolean>; consul: InferredView<boolean> };
+}
+
+/** A Mapping that answers with a redirect: no upstream connection, so no route (the JSON contract's `redirects[]`). */
+export interface RedirectView {
+  mapping: string;
+  file: string;
+  line: number;
+  prefix: string | null;
+  host: string | null;
+  /** The host it redirects to (its `service`). */
+  redirectTo: string | null;
+}
+
+function inferredView<T>(inferred: Inferred<T>): InferredView<T> {
+  return {
+    value: inferred.value,
+    source: inferred.source,
+    file: inferred.location?.file ?? null,
+    line: inferred.location?.line ?? null,
+    from: inferred.from ?? null,
+  };
+}
+
+export function installationView(installation: Installation): InstallationView {
+  return {
+    namespace: inferredView(installation.namespace),
+    ambassadorId: inferredView(installation.ambassadorId),
+    integrations: { istio: inferredView(installation.istio), consul: inferredView(installation.consul) },
+  };
+}
+
+export function redirectViews(redirects: readonly MappingResource[]): RedirectView[] {
+  return redirects
+    .map((mapping) => ({
+      mapping: `${mapping.namespace}/${mapping.name}`,
+      file: mapping.file,
+      line: specFieldLocation(mapping, ["host_redirect"]).line,
+      prefix: mapping.prefix ?? null,
+      host: mapping.hostname ?? mapping.host ?? null,
+      redirectTo: mapping.service ?? null,
+    }))
+    .sort((a, b) => (a.mapping < b.mapping ? -1 : a.mapping > b.mapping ? 1 : 0));
+}
+
 export const NULL_CONTEXT = "(null context)";
 
 function clientCertificateOf(route: Route, now: Date): ClientCertificateView | null {
@@ -115,7 +175,14 @@ export function routeViews(routes: readonly Route[], now: Date): RouteView[] {
         mode: route.mode,
         tlsContext: context ? context.registeredName : route.usesNullContext ? NULL_CONTEXT : null,
         secret: secret ? `${secret.namespace}/${secret.name}` : definition?.certChainFile ? `file:${definition.certChainFile}` : null,
-        caSecret: caSecret ? `${caSecret.namespace}/${caSecret.name}` : definition?.cacertChainFile ? `file:${definition.cacertChainFile}` : null,
+        caSecret: caSecret
+          ? `${caSecret.namespace}/${caSecret.name}`
+          : definition?.cacertChainFile
+            ? `file:${definition.cacertChainFile}`
+            : // Istio's root-cert.pem in the client Secret is the CA (see isVerifying in resolve/routes.ts).
+              route.upstreamVerified && secret
+              ? `${secret.namespace}/${secret.name}`
+              : null,
         upstreamVerified: route.upstreamVerified,
         sni: definition?.sni ?? null,
         minTlsVersion: definition?.minTlsVersion ?? null,

@@ -2,7 +2,7 @@ import type { Coverage } from "../core/coverage.js";
 import type { Verdict } from "../core/verdict.js";
 import type { Summary } from "../core/analyze.js";
 import type { Finding } from "../core/types.js";
-import type { HostView, RouteView } from "../core/views.js";
+import type { HostView, InstallationView, RedirectView, RouteView } from "../core/views.js";
 
 /** The JSON contract (documented in the README): stable field names, paths relative to the analysed root. */
 export interface JsonReport {
@@ -17,6 +17,10 @@ export interface JsonReport {
   policy?: { path: string | null };
   /** The environments analysed, when there were several (each route, host and finding then names its own). */
   environments?: string[];
+  /** Mappings that answer with a redirect: Emissary opens no upstream for them. */
+  redirects?: RedirectView[];
+  /** The installation simulated: namespace, ambassador_id, integrations, each with where it came from. */
+  installation?: InstallationView;
 }
 
 export interface JsonFinding {
@@ -54,6 +58,8 @@ export interface ReportInput {
   policy?: { path: string | null };
   /** The environments analysed, when there were several (routes, hosts and findings then say theirs). */
   environments?: readonly string[];
+  redirects?: readonly RedirectView[];
+  installation?: InstallationView;
 }
 
 export function toJsonFinding(finding: Finding): JsonFinding {
@@ -89,5 +95,7 @@ export function renderJson(input: ReportInput): string {
   if (input.coverage) report.coverage = input.coverage;
   if (input.policy) report.policy = input.policy;
   if (input.environments) report.environments = [...input.environments];
+  if (input.redirects) report.redirects = [...input.redirects];
+  if (input.installation) report.installation = input.installation;
   return `${JSON.stringify(report, null, 2)}\n`;
 }

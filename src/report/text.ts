@@ -1,6 +1,6 @@
 import { coverageSummary, foundNoManifests, skippedLine } from "../core/coverage.js";
 import type { Finding, RouteMode } from "../core/types.js";
-import type { RouteView } from "../core/views.js";
+import type { InferredView, InstallationView, RouteView } from "../core/views.js";
 import type { ReportInput } from "./json.js";
 
 export interface TextOptions {
@@ -54,6 +54,23 @@ function table(rows: string[][]): string[] {
 function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[\d+m/g, "");
+}
+
+/**
+ * What the analysis inferred about the installation from the repository (the policy's settings and Emissary's
+ * defaults go unsaid): one line per setting, with the file and line it was read from. Empty when nothing was inferred.
+ */
+export function renderInstallation(installation: InstallationView): string {
+  const settings: [string, InferredView<string | boolean>][] = [
+    ["namespace", installation.namespace],
+    ["ambassador_id", installation.ambassadorId],
+    ["Istio integration", installation.integrations.istio],
+    ["Consul Connect integration", installation.integrations.consul],
+  ];
+  const lines = settings
+    .filter(([, setting]) => setting.source === "repository")
+    .map(([name, setting]) => `  ${name}: ${String(setting.value)} (inferred from ${setting.file ?? "?"}:${setting.line ?? "?"}, ${setting.from ?? ""})`);
+  return lines.length === 0 ? "" : `Installation (set these in .github/mtls-gate.yml to override):\n${lines.join("\n")}\n\n`;
 }
 
 /** The environments routes are of, in order of appearance, when there are several; else empty. */

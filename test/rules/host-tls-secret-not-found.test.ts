@@ -72,6 +72,17 @@ spec:
     ],
   },
   {
+    name: "istio-certs without the Istio integration: the message says the integration makes it",
+    files: { "host.yaml": host("fails: istio-certs exists only with the integration", "    name: istio-certs\n") },
+    expect: [{ line: 8, severity: "error", data: { integration: "Istio", integrationKey: "emissary.integrations.istio: true" } }],
+  },
+  {
+    name: "clean: istio-certs with the Istio integration in the installation's namespace",
+    policy: "emissary: {namespace: ambassador, integrations: {istio: true}}\n",
+    files: { "host.yaml": host("the integration writes istio-certs into ambassador", "    name: istio-certs\n") },
+    expect: [],
+  },
+  {
     name: "the Secret exists in another namespace: the message says where",
     files: { "host.yaml": host("fails: api-cert is in certs, the Host looks in ambassador", "    name: api-cert\n"), "secret.yaml": secret("api-cert", "certs") },
     expect: [{ line: 8, severity: "error", data: { why: "Secret ambassador/api-cert does not exist; a Secret of that name exists in namespace certs" } }],

@@ -1,36 +1,39 @@
-import type { Policy } from "../policy/policy.js";
 import { groupBy } from "../util/group.js";
-import { ANNOTATION_ENVELOPE_FIELDS } from "./known-fields.js";
-import { parseYamlText, type SourceDiagnostic } from "../source/load.js";
-import type { LocatedDocument, PositionMapper } from "../source/yaml-document.js";
+
+import { type SourceDiagnostic } from "../source/load.js";
+import type { LocatedDocument } from "../source/yaml-document.js";
 import { isKustomizationFile, kustomizeNamespaces, readKustomization } from "./kustomize.js";
+import { claimOf, ingressAmbassadorId, ingressResources, readIngressClass, type IngressClaim } from "./readers/ingress.js";
+import { belongsTo, inferInstallation, type DeclaredInstallation, type Installation } from "./installation.js";
 import {
   resourceId,
   resourceLocation,
   secretKey,
-  documentLocation,
-  type AmbassadorVersion,
   type CarrierResource,
+  type ListenerResource,
   type HostResource,
   type Kustomization,
   type MappingResource,
   type ModuleResource,
-  type MountedSecret,
   type ResourceBase,
   type SecretProvider,
   type SecretResource,
-  type SecretValue,
+  type TlsContextResource,
   type WorkloadResource,
 } from "./resources.js";
-import { asName, asNumber, asObject, asString, asStringRecord, isObject, type PlainObject } from "./values.js";
+import { asName, asObject, asString, isObject } from "./values.js";
+import { readerFor, type ModelSink } from "./readers/table.js";
+import { compareApplyOrder, deduplicate } from "./apply-order.js";
 
-export const AMBASSADOR_KINDS = ["Mapping", "TCPMapping", "TLSContext", "Host", "Module"] as const;
-export type AmbassadorKind = (typeof AMBASSADOR_KINDS)[number];
+import { RESOLVER_KINDS } from "./readers/emissary.js";
+import { externalProviders, kustomizeGeneratedSecrets } from "./readers/providers.js";
+
+export { compareApplyOrder };
 
 /** Everything Emissary would read, plus what makes Secrets exist. Later definitions of one object have replaced earlier ones. */
 export interface Model {
   mappings: MappingResource[];
-  tlsContexts: ResourceBase[];
+  tlsContexts: TlsContextResource[];
   hosts: HostResource[];
   modules: ModuleResource[];
   secrets: Map<string, SecretResource>;
@@ -47,6 +50,14 @@ export interface Model {
   workloads: WorkloadResource[];
   /** Resolver resources by name: which kind of resolver a Mapping's `resolver:` names. */
   resolvers: Map<string, "service" | "endpoint" | "consul">;
+  /** Listeners of the installation: with any, a Host serves only when one binds it. */
+  listeners: ListenerResource[];
+  /** The installation simulated: its namespace, ambassador_id and integrations, and where each came from. */
+  installation: Installation;
+  /** Emissary resources (and Ingresses) written for another ambassador_id: Emissary drops them. */
+  otherInstallations: ResourceBase[];
+  /** Ingresses Emissary takes, and why (their Mappings and Hosts are in `mappings` and `hosts`). */
+  ingresses: { ingress: CarrierResource; claim: NonNullable<IngressClaim> }[];
   /** Every Ambassador resource, including the replaced definitions, for field checks. */
   allAmbassadorResources: ResourceBase[];
   diagnostics: SourceDiagnostic[];
@@ -59,40 +70,19 @@ export interface ModelInput {
   documents: LocatedDocument[];
 }
 
-const CONFIG_ANNOTATION = "getambassador.io/config";
-
-/** Pod controllers: where each keeps its pod template. A Pod is its own template. */
-const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
-  Deployment: ["spec", "template"],
-  StatefulSet: ["spec", "template"],
-  DaemonSet: ["spec", "template"],
-  ReplicaSet: ["spec", "template"],
-  ReplicationController: ["spec", "template"],
-  Job: ["spec", "template"],
-  CronJob: ["spec", "jobTemplate", "spec", "template"],
-  Rollout: ["spec", "template"],
-  Pod: [],
-};
-
-const RESOLVER_KINDS: Readonly<Record<string, "service" | "endpoint" | "consul">> = {
-  KubernetesServiceResolver: "service",
-  KubernetesEndpointResolver: "endpoint",
-  ConsulResolver: "consul",
-};
-
-/** Orders files the way `kubectl apply -R` walks them: directory entries sorted by name, depth first. */
-export function compareApplyOrder(a: string, b: string): number {
-  const left = a.split("/");
-  const right = b.split("/");
-  for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const x = left[i] ?? "";
-    const y = right[i] ?? "";
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return left.length - right.length;
+/**
+ * What the model needs from outside the repository: the namespace of resources without one, the Secrets created outside
+ * Git, and what the caller already knows about the installation. The model does not read the policy itself.
+ */
+export interface ModelOptions {
+  defaultNamespace: string;
+  /** `namespace/name` of Secrets created outside Git. */
+  externalSecrets: readonly string[];
+  /** The installation's settings given by the caller; the others are inferred from the repository. */
+  emissary: DeclaredInstallation;
 }
 
-export function buildModel(files: readonly ModelInput[], policy: Policy): Model {
+export function buildModel(files: readonly ModelInput[], options: ModelOptions): Model {
   const sorted = [...files].sort((a, b) => compareApplyOrder(a.path, b.path));
   const diagnostics: SourceDiagnostic[] = [];
   const kustomizations: Kustomization[] = [];
@@ -104,12 +94,7 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
   }
   const namespaces = kustomizeNamespaces(kustomizations, new Set(sorted.map((file) => file.path)));
 
-  const collected: ResourceBase[] = [];
-  const carriers: CarrierResource[] = [];
-  const workloads: WorkloadResource[] = [];
-  const secrets: SecretResource[] = [];
-  const providers: SecretProvider[] = [];
-  const resolvers = new Map<string, "service" | "endpoint" | "consul">();
+  const sink: ModelSink = { collected: [], carriers: [], workloads: [], secrets: [], providers: [], ingresses: [], ingressClasses: [], diagnostics };
   let order = 0;
   const nextOrder = () => order++;
 
@@ -125,95 +110,55 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
       const apiVersion = asString(value.apiVersion) ?? "";
       const kind = asString(value.kind) ?? "";
       const metadata = asObject(value.metadata);
-      const namespace = kustomizeNamespace ?? asName(metadata.namespace) ?? policy.defaultNamespace;
-
+      const namespace = kustomizeNamespace ?? asName(metadata.namespace) ?? options.defaultNamespace;
+      const name = asName(metadata.name);
+      // `ambassador/vN` exists only inside annotations: at the top level, whatever its kind, it is no Kubernetes object.
       if (/^ambassador\//.test(apiVersion)) {
         diagnostics.push({
           kind: "legacy-api-version",
           location: { file: file.path, ...doc.locate(["apiVersion"]) },
-          resource: null,
+          resource: name ? resourceId(kind, namespace, name) : null,
           data: { apiVersion, kind },
         });
         continue;
       }
-      const group = apiVersion.split("/")[0] ?? "";
-      const resolverKind = RESOLVER_KINDS[kind];
-      if (group === "getambassador.io" && resolverKind) {
-        const name = asName(metadata.name);
-        if (name) resolvers.set(name, resolverKind);
-        continue;
-      }
-      if (group === "getambassador.io" && isAmbassadorKind(kind)) {
-        const version = readVersion(apiVersion);
-        if (!version) {
-          diagnostics.push(unsupportedVersion(file.path, doc, apiVersion, kind, ["apiVersion"]));
-          continue;
-        }
-        const name = asName(metadata.name);
-        if (!name) continue;
-        const base = objectBase(metadata, {
-          kind,
-          apiVersion,
-          name,
-          namespace,
-          file: file.path,
-          order: nextOrder(),
-          spec: asObject(value.spec),
-          specPath: ["spec"],
-          doc,
-        });
-        collected.push(typed(base, version));
-        continue;
-      }
-      if (apiVersion === "v1" && kind === "Secret") {
-        const name = asName(metadata.name);
-        if (name) secrets.push(readSecret(file.path, doc, value, name, namespace, nextOrder()));
-        continue;
-      }
-      const object: TopLevelObject = { file: file.path, doc, value, apiVersion, kind, namespace };
-      const annotation = asString(asObject(metadata.annotations)[CONFIG_ANNOTATION]);
-      const carrier = readCarrier(object, annotation !== undefined, nextOrder);
-      if (carrier) carriers.push(carrier);
-      if (annotation !== undefined && (kind === "Service" || kind === "Ingress")) {
-        const parentAnnotations = asStringRecord(metadata.annotations);
-        const unfolded = unfoldAnnotation(file.path, fileLines(), doc, annotation);
-        // Emissary drops the whole annotation when any document in it fails to parse.
-        const annotationDiagnostics = unfolded.diagnostics.map((d) => ({
-          ...d,
-          kind: d.kind === "yaml-syntax" ? ("annotation-yaml-syntax" as const) : d.kind,
-          data: { ...d.data, where: "annotation" },
-        }));
-        diagnostics.push(...annotationDiagnostics);
-        const unreadable = unfolded.diagnostics.some((d) => d.kind === "yaml-syntax");
-        for (const inner of unreadable ? [] : unfolded.documents) {
-          if (!isObject(inner.value)) continue;
-          const resource = fromAnnotationDocument(inner, {
-            file: file.path,
-            namespace,
-            labels: asStringRecord(metadata.labels),
-            annotations: parentAnnotations,
-            order: nextOrder(),
-            diagnostics,
-          });
-          if (resource) {
-            collected.push(resource);
-            carrier?.configResources.push(resource);
-          }
-        }
-      }
-      const workload = readWorkload(object);
-      if (workload) workloads.push(workload);
-      const provider = readProvider(object);
-      if (provider) providers.push(provider);
+      readerFor(apiVersion, kind)?.({ file: file.path, doc, value, apiVersion, kind, namespace, name, sink, nextOrder, fileLines });
     }
   }
-  providers.push(...kustomizeGeneratedSecrets(kustomizations, policy.defaultNamespace));
-  providers.push(...policyProviders(policy));
+  const { collected, carriers, workloads, secrets, providers } = sink;
+  const installation = inferInstallation(workloads, options.emissary);
+  const ambassadorId = installation.ambassadorId.value;
+  providers.push(...kustomizeGeneratedSecrets(kustomizations, options.defaultNamespace));
+  providers.push(...externalProviders(options.externalSecrets, installation));
 
   // kubectl apply keeps the last definition of a Service whole: the annotations of the ones it replaces are gone.
   const { winners: carrierWinners, duplicates: carrierDuplicates } = deduplicate(carriers);
   const replacedConfig = new Set(carrierDuplicates.flatMap(({ replaced }) => replaced.flatMap((c) => c.configResources)));
-  const { winners, duplicates } = deduplicate(collected.filter((resource) => !replacedConfig.has(resource)));
+  const { winners: allWinners, duplicates } = deduplicate(collected.filter((resource) => !replacedConfig.has(resource)));
+  // Emissary drops what is written for another installation before it reads anything (Config.good_ambassador_id).
+  const winners = allWinners.filter((resource) => belongsTo(resource.ambassadorId, ambassadorId));
+  const otherInstallations: ResourceBase[] = allWinners.filter((resource) => !belongsTo(resource.ambassadorId, ambassadorId));
+  const serviceIndex = new Map(carrierWinners.filter((c) => c.kind === "Service").map((c) => [secretKey(c.namespace, c.name), c]));
+
+  // Ingresses of this installation's class become Mappings and Hosts (fetch/ingress.py).
+  const classes = sink.ingressClasses.map(readIngressClass);
+  const ingressWinners = new Map(sink.ingresses.map((o) => [secretKey(o.namespace, o.name), o]));
+  const ingresses: Model["ingresses"] = [];
+  const generatedMappings: MappingResource[] = [];
+  const generatedHosts: HostResource[] = [];
+  for (const object of ingressWinners.values()) {
+    const carrier = carrierWinners.find((c) => c.kind === "Ingress" && c.namespace === object.namespace && c.name === object.name);
+    const claim = claimOf(object, classes, ambassadorId);
+    if (!claim || !carrier) continue;
+    if (ingressAmbassadorId(object) !== ambassadorId) {
+      otherInstallations.push({ ...carrier, ambassadorId: [ingressAmbassadorId(object)] });
+      continue;
+    }
+    ingresses.push({ ingress: carrier, claim });
+    const generated = ingressResources(object, carrier, serviceIndex);
+    generatedMappings.push(...generated.mappings);
+    generatedHosts.push(...generated.hosts);
+  }
   const { winners: secretWinners, duplicates: secretDuplicates } = deduplicate(secrets);
   const secretIndex = new Map<string, SecretResource>();
   for (const secret of secretWinners as SecretResource[]) {
@@ -233,9 +178,9 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
   const providerIndex = groupBy(providers, (provider) => secretKey(provider.namespace, provider.secretName));
 
   return {
-    mappings: winners.filter((r): r is MappingResource => r.kind === "Mapping" || r.kind === "TCPMapping"),
-    tlsContexts: winners.filter((r) => r.kind === "TLSContext"),
-    hosts: winners.filter((r): r is HostResource => r.kind === "Host"),
+    mappings: [...winners.filter((r): r is MappingResource => r.kind === "Mapping" || r.kind === "TCPMapping"), ...generatedMappings],
+    tlsContexts: winners.filter((r): r is TlsContextResource => r.kind === "TLSContext"),
+    hosts: [...winners.filter((r): r is HostResource => r.kind === "Host"), ...generatedHosts],
     modules: winners.filter((r): r is ModuleResource => r.kind === "Module"),
     secrets: secretIndex,
     providers: providerIndex,
@@ -245,389 +190,15 @@ export function buildModel(files: readonly ModelInput[], policy: Policy): Model 
       ...secretDuplicates,
       ...carrierDuplicates.filter(({ winner, replaced }) => winner.hasConfig || replaced.some((c) => c.hasConfig)),
     ],
-    services: new Map(carrierWinners.filter((c) => c.kind === "Service").map((c) => [secretKey(c.namespace, c.name), c])),
+    services: serviceIndex,
     workloads,
-    resolvers,
+    resolvers: new Map(winners.flatMap((r) => (RESOLVER_KINDS[r.kind] ? [[r.name, RESOLVER_KINDS[r.kind] as "service" | "endpoint" | "consul"] as const] : []))),
+    listeners: winners.filter((r): r is ListenerResource => r.kind === "Listener"),
+    installation,
+    otherInstallations,
+    ingresses,
     allAmbassadorResources: collected,
     diagnostics,
   };
 }
 
-function isAmbassadorKind(kind: string): kind is AmbassadorKind {
-  return (AMBASSADOR_KINDS as readonly string[]).includes(kind);
-}
-
-/** `v0` is gone since Emissary 2.0: such resources do not exist for it. */
-function readVersion(apiVersion: string): AmbassadorVersion | undefined {
-  const version = apiVersion.split("/")[1];
-  return version === "v3alpha1" || version === "v2" || version === "v1" ? version : undefined;
-}
-
-function unsupportedVersion(
-  file: string,
-  doc: LocatedDocument,
-  apiVersion: string,
-  kind: string,
-  path: (string | number)[],
-): SourceDiagnostic {
-  return { kind: "unsupported-api-version", location: { file, ...doc.locate(path) }, resource: null, data: { apiVersion, kind } };
-}
-
-type BaseFields = Omit<ResourceBase, "id">;
-
-function makeBase(fields: BaseFields): ResourceBase {
-  return { ...fields, id: resourceId(fields.kind, fields.namespace, fields.name) };
-}
-
-/** The base of a top-level Kubernetes object: labels and annotations come from its own metadata. */
-function objectBase(metadata: PlainObject, fields: Omit<BaseFields, "style" | "labels" | "annotations">): ResourceBase {
-  return makeBase({ ...fields, style: "crd", labels: asStringRecord(metadata.labels), annotations: asStringRecord(metadata.annotations) });
-}
-
-function typed(base: ResourceBase, version: AmbassadorVersion): ResourceBase {
-  const spec = base.spec;
-  switch (base.kind) {
-    case "Mapping":
-    case "TCPMapping":
-      return readMapping(base, version);
-    case "Host":
-      return readHost(base);
-    case "Module": {
-      const module: ModuleResource = { ...base, kind: "Module", config: asObject(spec.config) };
-      return module;
-    }
-    default:
-      return base;
-  }
-}
-
-function readMapping(base: ResourceBase, version: AmbassadorVersion): MappingResource {
-  const spec = base.spec;
-  const rawTls = spec.tls;
-  const tls = typeof rawTls === "boolean" ? rawTls : asName(rawTls);
-  return {
-    ...base,
-    kind: base.kind as "Mapping" | "TCPMapping",
-    version,
-    prefix: asString(spec.prefix),
-    service: asName(spec.service),
-    tls,
-    resolver: asName(spec.resolver),
-    // Emissary tests `mapping.get("load_balancer")`: an empty mapping counts as absent.
-    hasLoadBalancer: isObject(spec.load_balancer) ? Object.keys(spec.load_balancer).length > 0 : Boolean(spec.load_balancer),
-    host: asName(spec.host),
-    hostname: asName(spec.hostname),
-    port: asNumber(spec.port),
-  };
-}
-
-function readHost(base: ResourceBase): HostResource {
-  const spec = base.spec;
-  const tlsSecret = isObject(spec.tlsSecret)
-    ? { name: asName(spec.tlsSecret.name), namespace: asName(spec.tlsSecret.namespace) }
-    : undefined;
-  const tlsContext = isObject(spec.tlsContext) ? asName(spec.tlsContext.name) : undefined;
-  const selector = isObject(spec.mappingSelector) ? asStringRecord(asObject(spec.mappingSelector).matchLabels) : undefined;
-  return {
-    ...base,
-    kind: "Host",
-    hostname: asName(spec.hostname),
-    tlsSecret: tlsSecret?.name ? { name: tlsSecret.name, namespace: tlsSecret.namespace } : undefined,
-    tlsContextName: tlsContext,
-    inlineTls: isObject(spec.tls) ? spec.tls : undefined,
-    mappingSelector: selector,
-  };
-}
-
-function readSecret(
-  file: string,
-  doc: LocatedDocument,
-  value: PlainObject,
-  name: string,
-  namespace: string,
-  order: number,
-): SecretResource {
-  const metadata = asObject(value.metadata);
-  const values = new Map<string, SecretValue>();
-  for (const [key, raw] of Object.entries(asObject(value.data))) {
-    const text = asString(raw);
-    if (text !== undefined) values.set(key, { key, raw: text, encoding: "base64", path: ["data", key] });
-  }
-  for (const [key, raw] of Object.entries(asObject(value.stringData))) {
-    const text = asString(raw);
-    if (text !== undefined) values.set(key, { key, raw: text, encoding: "plain", path: ["stringData", key] });
-  }
-  const encrypted = isObject(value.sops) || [...values.values()].some((v) => v.raw.startsWith("ENC["));
-  const base = objectBase(metadata, {
-    kind: "Secret",
-    apiVersion: "v1",
-    name,
-    namespace,
-    file,
-    order,
-    spec: value,
-    specPath: [],
-    doc,
-  });
-  return { ...base, kind: "Secret", type: asString(value.type) ?? "Opaque", values, encrypted };
-}
-
-interface AnnotationContext {
-  file: string;
-  namespace: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  order: number;
-  diagnostics: SourceDiagnostic[];
-}
-
-/** Reads the YAML inside a `getambassador.io/config` annotation, keeping positions in the file's own lines. */
-function unfoldAnnotation(file: string, lines: readonly string[], doc: LocatedDocument, annotation: string) {
-  const path = ["metadata", "annotations", CONFIG_ANNOTATION];
-  const node = doc.nodeAt(path);
-  const fallback = doc.locate(path);
-  let mapper: PositionMapper = () => ({ line: fallback.line, column: fallback.column });
-  const scalarType = node && "type" in node ? (node as { type?: string }).type : undefined;
-  if (node?.range && (scalarType === "BLOCK_LITERAL" || scalarType === "BLOCK_FOLDED")) {
-    const header = doc.positionOf(node.range[0]);
-    let indent = 0;
-    for (let i = header.line; i < lines.length; i++) {
-      const line = (lines[i] ?? "").replace(/\r$/, "");
-      if (line.trim() === "") continue;
-      indent = line.length - line.trimStart().length;
-      break;
-    }
-    mapper = scalarType === "BLOCK_LITERAL"
-      ? (line, column) => ({ line: header.line + line, column: column + indent })
-      : () => ({ line: header.line + 1, column: indent + 1 });
-  }
-  return parseYamlText(annotation, file, mapper);
-}
-
-function fromAnnotationDocument(inner: LocatedDocument, context: AnnotationContext): ResourceBase | undefined {
-  const value = asObject(inner.value);
-  const apiVersion = asString(value.apiVersion) ?? "";
-  const kind = asString(value.kind) ?? "";
-  if (!isAmbassadorKind(kind)) return undefined;
-  const [group, versionPart] = apiVersion.split("/");
-  if ((group !== "ambassador" && group !== "getambassador.io") || !versionPart) return undefined;
-  const version = readVersion(`x/${versionPart}`);
-  // Emissary rewrites any `ambassador/` prefix to `getambassador.io/`, v3alpha1 included.
-  if (!version) {
-    context.diagnostics.push(unsupportedVersion(context.file, inner, apiVersion, kind, ["apiVersion"]));
-    return undefined;
-  }
-  const name = asName(value.name);
-  if (!name) return undefined;
-  const spec: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (ANNOTATION_ENVELOPE_FIELDS.includes(key)) continue;
-    spec[key] = item;
-  }
-  // kustomize rewrites the Service's namespace, not text inside its annotation: an explicit namespace there stands.
-  const namespace = asName(value.namespace) ?? context.namespace;
-  const base = makeBase({
-    kind,
-    apiVersion: `getambassador.io/${versionPart}`,
-    name,
-    namespace,
-    style: "annotation",
-    file: context.file,
-    order: context.order,
-    labels: { ...context.labels, ...asStringRecord(value.metadata_labels) },
-    annotations: context.annotations,
-    spec,
-    specPath: [],
-    doc: inner,
-  });
-  return typed(base, version);
-}
-
-/** A top-level Kubernetes object of a manifest file, with the namespace kubectl would give it. */
-interface TopLevelObject {
-  file: string;
-  doc: LocatedDocument;
-  value: PlainObject;
-  apiVersion: string;
-  kind: string;
-  namespace: string;
-}
-
-/** A core Service or an Ingress, as the object kubectl applies (its annotation's resources are added by the caller). */
-function readCarrier(
-  object: TopLevelObject,
-  hasConfig: boolean,
-  nextOrder: () => number,
-): CarrierResource | undefined {
-  const { file, doc, value, apiVersion, kind, namespace } = object;
-  const isService = kind === "Service" && apiVersion === "v1";
-  const isIngress = kind === "Ingress" && /^(networking\.k8s\.io|extensions)\//.test(apiVersion);
-  const metadata = asObject(value.metadata);
-  const name = asName(metadata.name);
-  if ((!isService && !isIngress) || !name) return undefined;
-  const base = objectBase(metadata, {
-    kind,
-    apiVersion,
-    name,
-    namespace,
-    file,
-    order: nextOrder(),
-    spec: value,
-    specPath: [],
-    doc,
-  });
-  const selector = isService && isObject(asObject(value.spec).selector) ? asStringRecord(asObject(value.spec).selector) : undefined;
-  return { ...base, kind: isService ? "Service" : "Ingress", hasConfig, configResources: [], selector };
-}
-
-/** A Pod or pod controller: its pods' labels and the Secrets they mount as volumes. */
-function readWorkload(
-  object: TopLevelObject,
-): WorkloadResource | undefined {
-  const { file, doc, value, apiVersion, kind, namespace } = object;
-  const templatePath = POD_TEMPLATE_PATHS[kind];
-  const metadata = asObject(value.metadata);
-  const name = asName(metadata.name);
-  if (!templatePath || !name || (kind === "Rollout" && !apiVersion.startsWith("argoproj.io/"))) return undefined;
-  let template: unknown = value;
-  for (const key of templatePath) template = asObject(template)[key];
-  const podSpec = asObject(asObject(template).spec);
-  const volumesPath = [...templatePath, "spec", "volumes"];
-  const mountedSecrets: MountedSecret[] = [];
-  const volumes = Array.isArray(podSpec.volumes) ? podSpec.volumes : [];
-  volumes.forEach((volume, index) => {
-    const secretName = asName(asObject(asObject(volume).secret).secretName);
-    if (secretName) mountedSecrets.push({ secretName, path: [...volumesPath, index, "secret", "secretName"] });
-    const sources = asObject(asObject(volume).projected).sources;
-    (Array.isArray(sources) ? sources : []).forEach((source, sourceIndex) => {
-      const projected = asName(asObject(asObject(source).secret).name);
-      if (projected) mountedSecrets.push({ secretName: projected, path: [...volumesPath, index, "projected", "sources", sourceIndex, "secret", "name"] });
-    });
-  });
-  const base = objectBase(metadata, {
-    kind,
-    apiVersion,
-    name,
-    namespace,
-    file,
-    order: 0,
-    spec: asObject(value.spec),
-    specPath: ["spec"],
-    doc,
-  });
-  return { ...base, podLabels: asStringRecord(asObject(asObject(template).metadata).labels), mountedSecrets };
-}
-
-function readProvider(
-  object: TopLevelObject,
-): SecretProvider | undefined {
-  const { file, doc, value, apiVersion, kind, namespace } = object;
-  const group = apiVersion.split("/")[0] ?? "";
-  const metadata = asObject(value.metadata);
-  const spec = asObject(value.spec);
-  const name = asName(metadata.name) ?? "";
-  const base = (providerKind: SecretProvider["kind"], secretName: string | undefined, path: string[], keys: string[], type?: string) => {
-    if (!secretName) return undefined;
-    const resource = objectBase(metadata, {
-      kind,
-      apiVersion,
-      name,
-      namespace,
-      file,
-      order: 0,
-      spec,
-      specPath: ["spec"],
-      doc,
-    });
-    return {
-      kind: providerKind,
-      secretName,
-      namespace,
-      resource,
-      location: documentLocation(resource, path),
-      keys,
-      type,
-    } satisfies SecretProvider;
-  };
-  if (group === "cert-manager.io" && kind === "Certificate") {
-    return base("cert-manager", asName(spec.secretName), ["spec", "secretName"], ["tls.crt", "tls.key", "ca.crt"], "kubernetes.io/tls");
-  }
-  if (group === "bitnami.com" && kind === "SealedSecret") {
-    const template = asObject(asObject(spec.template).metadata);
-    const encrypted = Object.keys(asObject(spec.encryptedData));
-    const type = asString(asObject(spec.template).type);
-    return base("sealed-secret", asName(template.name) ?? name, ["metadata", "name"], encrypted, type);
-  }
-  if (group === "external-secrets.io" && kind === "ExternalSecret") {
-    const target = asObject(spec.target);
-    const keys = Array.isArray(spec.data) ? spec.data.map((d) => asString(asObject(d).secretKey)).filter((k): k is string => !!k) : [];
-    const type = asString(asObject(asObject(target.template)).type);
-    return base("external-secret", asName(target.name) ?? name, target.name ? ["spec", "target", "name"] : ["metadata", "name"], keys, type);
-  }
-  return undefined;
-}
-
-function kustomizeGeneratedSecrets(kustomizations: readonly Kustomization[], defaultNamespace: string): SecretProvider[] {
-  const result: SecretProvider[] = [];
-  for (const k of kustomizations) {
-    const generators = asObject(k.doc.value).secretGenerator;
-    if (!Array.isArray(generators)) continue;
-    generators.forEach((generator, index) => {
-      const g = asObject(generator);
-      const name = asName(g.name);
-      if (!name) return;
-      const keys: string[] = [];
-      for (const entry of [...(Array.isArray(g.files) ? g.files : []), ...(Array.isArray(g.literals) ? g.literals : [])]) {
-        const text = asString(entry) ?? "";
-        const key = text.includes("=") ? text.slice(0, text.indexOf("=")) : text.slice(text.lastIndexOf("/") + 1);
-        if (key) keys.push(key);
-      }
-      result.push({
-        kind: "kustomize-secret-generator",
-        secretName: name,
-        namespace: k.namespace ?? asName(g.namespace) ?? defaultNamespace,
-        resource: null,
-        location: { file: k.file, ...k.doc.locate(["secretGenerator", index, "name"]) },
-        keys,
-        type: asString(g.type),
-      });
-    });
-  }
-  return result;
-}
-
-function policyProviders(policy: Policy): SecretProvider[] {
-  const result: SecretProvider[] = [];
-  const external = (kind: SecretProvider["kind"], namespace: string, secretName: string, keys: string[]) =>
-    result.push({ kind, secretName, namespace, resource: null, location: null, keys, type: undefined });
-  for (const entry of policy.externalSecrets) {
-    const slash = entry.indexOf("/");
-    if (slash <= 0) continue;
-    external("policy", entry.slice(0, slash), entry.slice(slash + 1), ["tls.crt", "tls.key"]);
-  }
-  if (policy.emissary.integrations.istio) {
-    external("istio", policy.emissary.namespace, "istio-certs", ["tls.crt", "tls.key"]);
-  }
-  if (policy.emissary.integrations.consul) {
-    external("consul", policy.emissary.namespace, "ambassador-consul-connect", ["tls.crt", "tls.key"]);
-  }
-  return result;
-}
-
-/**
- * Several definitions of one object: the API server keeps the last one applied. Identical repeats are harmless;
- * different ones silently lose settings, which the duplicate-resource rule reports.
- */
-function deduplicate<T extends ResourceBase>(resources: readonly T[]): { winners: T[]; duplicates: { winner: T; replaced: T[] }[] } {
-  const groups = groupBy(resources, (resource) => resource.id);
-  const winners: T[] = [];
-  const duplicates: { winner: T; replaced: T[] }[] = [];
-  for (const list of groups.values()) {
-    const ordered = [...list].sort((a, b) => a.order - b.order);
-    const winner = ordered[ordered.length - 1] as T;
-    winners.push(winner);
-    if (ordered.length > 1) duplicates.push({ winner, replaced: ordered.slice(0, -1) });
-  }
-  winners.sort((a, b) => a.order - b.order);
-  return { winners, duplicates };
-}

@@ -1,6 +1,7 @@
 // Field lists below are the JSON names of Emissary-ingress's CRD types (Go json tags), sorted in code-unit order.
 
-export type AmbassadorKind = "Mapping" | "TCPMapping" | "TLSContext" | "Host" | "Module";
+import type { AmbassadorKind } from "./resources.js";
+
 export type SchemaVersion = "v3alpha1" | "v2";
 
 /**
@@ -12,9 +13,6 @@ export const API_VERSION_SCHEMA: Readonly<Record<"v3alpha1" | "v2" | "v1", Schem
   v2: "v2",
   v1: "v2",
 };
-
-/** Kinds that exist in v2 but not in v1 (an `ambassador/v1` or `getambassador.io/v1` Host is an unsupported kind). */
-export const KINDS_WITHOUT_V1: readonly AmbassadorKind[] = ["Host"];
 
 export const KNOWN_SPEC_FIELDS: Readonly<Record<SchemaVersion, Readonly<Record<AmbassadorKind, readonly string[]>>>> = {
   v3alpha1: {
@@ -259,63 +257,6 @@ export const KNOWN_SPEC_FIELDS: Readonly<Record<SchemaVersion, Readonly<Record<A
 };
 
 /**
- * Fields in KNOWN_SPEC_FIELDS that exist only so that v2 <-> v3alpha1 conversion round-trips. The CRD schema accepts
- * them, but users do not write them; the Python config compiler ignores the v3alpha1 ones.
- */
-export const ROUND_TRIP_SPEC_FIELDS: Readonly<
-  Record<SchemaVersion, Readonly<Record<AmbassadorKind, readonly string[]>>>
-> = {
-  v3alpha1: {
-    Mapping: ["v2BoolHeaders", "v2BoolQueryParameters", "v2ExplicitTLS"],
-    TCPMapping: ["v2ExplicitTLS"],
-    TLSContext: [],
-    Host: [],
-    Module: [],
-  },
-  v2: {
-    Mapping: ["v3StatsName", "v3health_checks"],
-    TCPMapping: ["v3StatsName"],
-    TLSContext: ["v3CRLSecret"],
-    Host: [],
-    Module: [],
-  },
-};
-
-/** Fields of a Host's inline `spec.tls` block (the TLSConfig type). snake_case only: camelCase keys are pruned. */
-export const HOST_TLS_FIELDS: Readonly<Record<SchemaVersion, readonly string[]>> = {
-  v3alpha1: [
-    "alpn_protocols",
-    "ca_secret",
-    "cacert_chain_file",
-    "cert_chain_file",
-    "cert_required",
-    "cipher_suites",
-    "crl_secret",
-    "ecdh_curves",
-    "max_tls_version",
-    "min_tls_version",
-    "private_key_file",
-    "redirect_cleartext_from",
-    "sni",
-  ],
-  v2: [
-    "alpn_protocols",
-    "ca_secret",
-    "cacert_chain_file",
-    "cert_chain_file",
-    "cert_required",
-    "cipher_suites",
-    "ecdh_curves",
-    "max_tls_version",
-    "min_tls_version",
-    "private_key_file",
-    "redirect_cleartext_from",
-    "sni",
-    "v3CRLSecret",
-  ],
-};
-
-/**
  * Top-level keys of a `getambassador.io/config` annotation document that are not moved into `spec`: `name`,
  * `namespace` and `generation` go to `metadata`, `metadata_labels` becomes `metadata.labels`, and `apiVersion`, `kind`,
  * `metadata`, `spec`, `status` stay where they are. Every other key (including `ambassador_id`) goes into `spec`.
@@ -331,38 +272,6 @@ export const ANNOTATION_ENVELOPE_FIELDS: readonly string[] = [
   "spec",
   "status",
 ];
-
-/**
- * The legacy TLS Module (`kind: Module`, name `tls`): keys of `config`. `server` is the termination context, `client`
- * its client-certificate validation; any other key names an origination context. These keys are skipped.
- */
-export const TLS_MODULE_RESERVED_KEYS: readonly string[] = [
-  "client",
-  "enabled",
-  "kind",
-  "location",
-  "metadata_labels",
-  "name",
-  "namespace",
-  "server",
-];
-
-/**
- * Keys Emissary reads inside a TLS Module `config.<name>` block (`server` and origination blocks). Unlike a
- * TLSContext, nothing else is read: no `sni`, `ca_secret`, `hosts`, versions or ciphers. `enabled` is read only on
- * `server`.
- */
-export const TLS_MODULE_CONTEXT_FIELDS: readonly string[] = [
-  "alpn_protocols",
-  "cert_chain_file",
-  "enabled",
-  "private_key_file",
-  "redirect_cleartext_from",
-  "secret",
-];
-
-/** Keys Emissary reads inside the TLS Module's `config.client` block (`secret` is used as the server's `ca_secret`). */
-export const TLS_MODULE_CLIENT_FIELDS: readonly string[] = ["cacert_chain_file", "cert_required", "enabled", "secret"];
 
 /**
  * Emissary's defaults of scalar spec fields, by kind: what a field means when it is left out. An unknown key whose value

@@ -4,6 +4,10 @@ import type { LocatedDocument, YamlPath } from "../source/yaml-document.js";
 /** How a resource reached Emissary: a Kubernetes object, or a document inside a `getambassador.io/config` annotation. */
 export type ResourceStyle = "crd" | "annotation";
 
+/** The Emissary kinds whose fields the model reads and checks (the one definition of AmbassadorKind). */
+export const AMBASSADOR_KINDS = ["Mapping", "TCPMapping", "TLSContext", "Host", "Module"] as const;
+export type AmbassadorKind = (typeof AMBASSADOR_KINDS)[number];
+
 /** The schema Emissary reads a resource with, after rewriting `ambassador/vN` to `getambassador.io/vN`. */
 export type AmbassadorVersion = "v3alpha1" | "v2" | "v1";
 
@@ -25,6 +29,16 @@ export interface ResourceBase {
   /** Where `spec` sits in the document: `["spec"]` for CRDs, `[]` for annotation documents. */
   specPath: YamlPath;
   doc: LocatedDocument;
+  /**
+   * The installations (`ambassador_id`, or its synonym `ambassadorId`) an Emissary resource is written for, as a list;
+   * undefined when none is written, which Emissary reads as `default`.
+   */
+  ambassadorId?: readonly string[];
+  /**
+   * For resources Emissary generates from another object (an Ingress): where each spec field's value was written in
+   * that object's document, since the spec itself is not.
+   */
+  fieldPaths?: Readonly<Record<string, YamlPath>>;
 }
 
 export interface MappingResource extends ResourceBase {
@@ -40,6 +54,10 @@ export interface MappingResource extends ResourceBase {
   hostname: string | undefined;
   /** TCPMapping listener port. */
   port: number | undefined;
+  /** `host_redirect: true` (without `shadow`): Emissary answers with a redirect and builds no cluster for it. */
+  hostRedirect: boolean;
+  /** Set for Mappings Emissary generates from a Kubernetes Ingress: the Ingress they come from (`namespace/name`). */
+  fromIngress?: string;
 }
 
 /** Where a TLS context comes from: a TLSContext resource, a block of the TLS Module, or a Host's implicit context. */
@@ -71,6 +89,12 @@ export interface TlsContextDefinition {
   implicitSecretFrom?: string;
 }
 
+export interface TlsContextResource extends ResourceBase {
+  kind: "TLSContext";
+  /** The context it defines, before Emissary's name registration. */
+  definition: TlsContextDefinition;
+}
+
 export interface HostResource extends ResourceBase {
   kind: "Host";
   hostname: string | undefined;
@@ -78,6 +102,31 @@ export interface HostResource extends ResourceBase {
   tlsContextName: string | undefined;
   inlineTls: Readonly<Record<string, unknown>> | undefined;
   mappingSelector: Readonly<Record<string, string>> | undefined;
+}
+
+/** How a Listener selects the Hosts it serves (`hostBinding`). */
+export interface HostBinding {
+  /** `namespace.from`, upper-cased: ALL, SELF or SELECTOR (which Emissary does not support and treats as SELF). */
+  from: string | undefined;
+  /** `selector.matchLabels`: the labels a Host must carry. */
+  matchLabels: Readonly<Record<string, string>> | undefined;
+}
+
+export interface ListenerResource extends ResourceBase {
+  kind: "Listener";
+  port: number | undefined;
+  /** `hostBinding`, undefined when it is missing or binds nothing readable (Emissary then refuses the Listener). */
+  hostBinding: HostBinding | undefined;
+  /** Whether the protocol stack carries HTTP (only those Listeners serve Hosts). */
+  http: boolean;
+}
+
+/** One port of a core Service. */
+export interface ServicePort {
+  name: string | undefined;
+  port: number;
+  /** Path of the port's entry in the Service's document. */
+  path: YamlPath;
 }
 
 export interface ModuleResource extends ResourceBase {
@@ -97,6 +146,8 @@ export interface CarrierResource extends ResourceBase {
   configResources: ResourceBase[];
   /** A Service's `spec.selector`: the labels of the pods it sends traffic to. */
   selector: Readonly<Record<string, string>> | undefined;
+  /** A Service's `spec.ports`. */
+  ports: readonly ServicePort[];
 }
 
 /** A Secret a workload's pods mount as a volume (`secret.secretName`, or a projected volume's `secret.name`). */
@@ -111,6 +162,26 @@ export interface WorkloadResource extends ResourceBase {
   /** Labels of the pods it runs (the pod template's, or a Pod's own). */
   podLabels: Readonly<Record<string, string>>;
   mountedSecrets: MountedSecret[];
+  /** The pod template's containers, with what the installation's inference reads from them. */
+  containers: readonly ContainerInfo[];
+}
+
+/** An environment variable of a container: a literal value, or a `fieldRef` to the pod's namespace. */
+export interface ContainerEnv {
+  name: string;
+  value: string | undefined;
+  /** `valueFrom.fieldRef.fieldPath`, when set. */
+  fieldPath: string | undefined;
+  path: YamlPath;
+}
+
+export interface ContainerInfo {
+  name: string | undefined;
+  image: string | undefined;
+  command: readonly string[];
+  env: readonly ContainerEnv[];
+  /** Path of the container in the workload's document. */
+  path: YamlPath;
 }
 
 export interface SecretValue {
@@ -172,6 +243,8 @@ export function secretKey(namespace: string, name: string): string {
 
 /** Location of a field of a resource's spec (`path` relative to the spec). */
 export function specFieldLocation(resource: ResourceBase, path: YamlPath): Location {
+  const generated = typeof path[0] === "string" ? resource.fieldPaths?.[path[0]] : undefined;
+  if (generated) return { file: resource.file, ...resource.doc.locate(generated) };
   return { file: resource.file, ...resource.doc.locate([...resource.specPath, ...path]) };
 }
 

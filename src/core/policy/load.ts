@@ -4,7 +4,7 @@ import { parseYamlText } from "../source/load.js";
 import { identityMapper, type LocatedDocument } from "../source/yaml-document.js";
 import { closest } from "../util/suggest.js";
 import { isObject } from "../model/values.js";
-import { defaultPolicy, POLICY_PATH, type Policy, type PolicyEnvironment, type RouteSelector } from "./policy.js";
+import { defaultPolicy, POLICY_PATH, type EmissaryKey, type Policy, type PolicyEnvironment, type RouteSelector } from "./policy.js";
 import { POLICY_SCHEMA } from "./schema.js";
 import { RULES_BY_ID } from "../rules/index.js";
 
@@ -144,12 +144,28 @@ function merge(policy: Policy, value: Record<string, unknown>): void {
     if (Array.isArray(value.paths.exclude)) policy.paths.exclude = value.paths.exclude.map(String);
   }
   if (isObject(value.emissary)) {
-    if (typeof value.emissary.namespace === "string") policy.emissary.namespace = value.emissary.namespace;
+    // Which keys the file sets: the others are inferred from the repository (model/installation.ts).
+    const declared: EmissaryKey[] = [];
+    if (typeof value.emissary.namespace === "string") {
+      policy.emissary.namespace = value.emissary.namespace;
+      declared.push("namespace");
+    }
+    if (typeof value.emissary.ambassadorId === "string") {
+      policy.emissary.ambassadorId = value.emissary.ambassadorId;
+      declared.push("ambassadorId");
+    }
     const integrations = value.emissary.integrations;
     if (isObject(integrations)) {
-      if (typeof integrations.istio === "boolean") policy.emissary.integrations.istio = integrations.istio;
-      if (typeof integrations.consul === "boolean") policy.emissary.integrations.consul = integrations.consul;
+      if (typeof integrations.istio === "boolean") {
+        policy.emissary.integrations.istio = integrations.istio;
+        declared.push("istio");
+      }
+      if (typeof integrations.consul === "boolean") {
+        policy.emissary.integrations.consul = integrations.consul;
+        declared.push("consul");
+      }
     }
+    policy.emissary.declared = declared;
   }
   if (typeof value.defaultNamespace === "string") policy.defaultNamespace = value.defaultNamespace;
   if (Array.isArray(value.externalSecrets)) policy.externalSecrets = value.externalSecrets.map(String);

@@ -15,7 +15,17 @@ export interface Policy {
   failOn: "error" | "warning";
   scope: "introduced" | "all";
   paths: { include: string[]; exclude: string[] };
-  emissary: { namespace: string; integrations: { istio: boolean; consul: boolean } };
+  emissary: {
+    namespace: string;
+    integrations: { istio: boolean; consul: boolean };
+    /** The installation's `ambassador_id` (Emissary's AMBASSADOR_ID); inferred from the repository when not set. */
+    ambassadorId?: string;
+    /**
+     * The keys the policy file sets. The others are inferred from the repository; a policy built in code without this
+     * list counts every value that differs from the default as set.
+     */
+    declared?: EmissaryKey[];
+  };
   defaultNamespace: string;
   /** `namespace/name` of Secrets created outside Git. */
   externalSecrets: string[];
@@ -48,6 +58,20 @@ export interface PolicyEnvironment {
   paths?: string[];
   /** Where the policy file declares it (1-based line), for `mtls-gate environments`. */
   line?: number;
+}
+
+export type EmissaryKey = "namespace" | "ambassadorId" | "istio" | "consul";
+
+/** What the policy itself says about the installation: undefined for what it leaves to inference. */
+export function declaredEmissary(policy: Policy): { namespace?: string; ambassadorId?: string; istio?: boolean; consul?: boolean } {
+  const { emissary } = policy;
+  const set = (key: EmissaryKey, differs: boolean) => (emissary.declared ? emissary.declared.includes(key) : differs);
+  return {
+    ...(set("namespace", emissary.namespace !== "default") ? { namespace: emissary.namespace } : {}),
+    ...(emissary.ambassadorId !== undefined && set("ambassadorId", true) ? { ambassadorId: emissary.ambassadorId } : {}),
+    ...(set("istio", emissary.integrations.istio) ? { istio: emissary.integrations.istio } : {}),
+    ...(set("consul", emissary.integrations.consul) ? { consul: emissary.integrations.consul } : {}),
+  };
 }
 
 export const NEW_SUPPRESSION_POLICIES = ["require-accept", "allow"] as const;

@@ -26,6 +26,7 @@ export const POLICY_SCHEMA = {
       additionalProperties: false,
       properties: {
         namespace: { type: "string", minLength: 1 },
+        ambassadorId: { type: "string", minLength: 1 },
         integrations: {
           type: "object",
           additionalProperties: false,

@@ -1,7 +1,8 @@
 import type { Model } from "../model/build.js";
 import { groupBy } from "../util/group.js";
-import type { HostResource, ResourceBase, TlsContextDefinition } from "../model/resources.js";
-import { asBoolean, asName, asObject, asStringList, isObject, type PlainObject } from "../model/values.js";
+import type { HostResource, TlsContextDefinition } from "../model/resources.js";
+import { asBoolean, asObject, isObject } from "../model/values.js";
+import { readContextFields } from "../model/tls-context.js";
 import { isResolved, parseSecretReference, SecretIndex, type SecretLookup, type SecretRole } from "./secrets.js";
 
 /** Why Emissary refuses a context. Each makes the context unusable: Mappings then see it as "not defined". */
@@ -45,36 +46,6 @@ export interface ContextRegistry {
 
 const CERT_FIELDS = new Set(["secret", "cert_chain_file", "private_key_file"]);
 const TLS_MODULE_FIELDS = new Set(["secret", "cert_chain_file", "private_key_file", "alpn_protocols", "redirect_cleartext_from"]);
-
-export function readContextFields(
-  name: string,
-  namespace: string,
-  origin: TlsContextDefinition["origin"],
-  resource: ResourceBase,
-  fields: PlainObject,
-  fieldsPath: (string | number)[],
-): TlsContextDefinition {
-  return {
-    name,
-    namespace,
-    origin,
-    resource,
-    fieldsPath,
-    hosts: asStringList(fields.hosts),
-    secret: asName(fields.secret),
-    certChainFile: asName(fields.cert_chain_file),
-    privateKeyFile: asName(fields.private_key_file),
-    caSecret: asName(fields.ca_secret),
-    cacertChainFile: asName(fields.cacert_chain_file),
-    crlSecret: asName(fields.crl_secret),
-    sni: asName(fields.sni),
-    alpnProtocols: asName(fields.alpn_protocols),
-    minTlsVersion: asName(fields.min_tls_version),
-    maxTlsVersion: asName(fields.max_tls_version),
-    cipherSuites: asStringList(fields.cipher_suites),
-    secretNamespacing: asBoolean(fields.secret_namespacing),
-  };
-}
 
 /** The TLS Module's blocks: `server` terminates, every other block is an origination context named after its key. */
 function tlsModuleContexts(model: Model): TlsContextDefinition[] {
@@ -173,12 +144,8 @@ function resolveDefinition(definition: TlsContextDefinition, secrets: SecretInde
 export function resolveContexts(model: Model, secrets: SecretIndex): ContextRegistry {
   const namespacingDefault = secretNamespacingDefault(model);
   const definitions: TlsContextDefinition[] = [...tlsModuleContexts(model)];
-  for (const resource of model.tlsContexts) {
-    const definition = readContextFields(resource.name, resource.namespace, "TLSContext", resource, resource.spec, [...resource.specPath]);
-    // crl_secret exists only in v3alpha1; older schemas drop it like any unknown key.
-    if (!resource.apiVersion.endsWith("/v3alpha1")) definition.crlSecret = undefined;
-    definitions.push(definition);
-  }
+  // Typed by the model (model/tls-context.ts); a copy, since registration must not change the model.
+  for (const resource of model.tlsContexts) definitions.push({ ...resource.definition });
   definitions.push(...hostContexts(model.hosts, new Set(definitions.map((d) => d.name))));
 
   const groups = groupBy(definitions, (definition) => definition.name);

@@ -1,4 +1,4 @@
-import type { HostResource } from "../model/resources.js";
+import type { HostResource, ListenerResource } from "../model/resources.js";
 import type { ContextRegistry, ResolvedContext } from "./contexts.js";
 import { isResolved, type SecretIndex, type SecretLookup } from "./secrets.js";
 
@@ -19,10 +19,36 @@ export interface ResolvedHost {
   hostnameNotInContext: boolean;
   /** `tls`/`tlsContext` written without `tlsSecret`: silently ignored. */
   tlsIgnored: boolean;
+  /** False when Listeners exist and none binds the Host: it serves nothing (then `active` is false too). */
+  bound: boolean;
 }
 
-export function resolveHosts(hosts: readonly HostResource[], registry: ContextRegistry, secrets: SecretIndex): ResolvedHost[] {
-  return hosts.map((host) => resolveHost(host, registry, secrets));
+/**
+ * Whether a Listener takes a Host (irlistener.py, matches_host): `namespace.from: ALL` any namespace, otherwise the
+ * Listener's own (SELECTOR is not supported and stays SELF); and every `selector.matchLabels` label on the Host.
+ */
+export function listenerBinds(listener: ListenerResource, host: { namespace: string; labels: Readonly<Record<string, string>> }): boolean {
+  const binding = listener.hostBinding;
+  if (!binding) return false;
+  if (binding.from !== "ALL" && host.namespace !== listener.namespace) return false;
+  return Object.entries(binding.matchLabels ?? {}).every(([key, value]) => host.labels[key] === value);
+}
+
+export function resolveHosts(
+  hosts: readonly HostResource[],
+  registry: ContextRegistry,
+  secrets: SecretIndex,
+  listeners: readonly ListenerResource[] = [],
+): ResolvedHost[] {
+  const resolved = hosts.map((host) => resolveHost(host, registry, secrets));
+  // Without Listeners the binding question does not arise (Emissary 1.x, or Listeners in files not analysed).
+  const serving = listeners.filter((listener) => listener.http && listener.hostBinding);
+  if (listeners.length === 0) return resolved;
+  for (const result of resolved) {
+    result.bound = serving.some((listener) => listenerBinds(listener, result.host));
+    if (!result.bound) result.active = false;
+  }
+  return resolved;
 }
 
 function resolveHost(host: HostResource, registry: ContextRegistry, secrets: SecretIndex): ResolvedHost {
@@ -34,6 +60,7 @@ function resolveHost(host: HostResource, registry: ContextRegistry, secrets: Sec
     context: undefined,
     hostnameNotInContext: false,
     tlsIgnored: false,
+    bound: true,
   };
   if (!host.tlsSecret) {
     result.state = "no-tls";

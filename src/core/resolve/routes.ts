@@ -42,6 +42,7 @@ export interface Route {
   unknownScheme: boolean;
 }
 
+const ROOT_CERT_KEY = "root-cert.pem";
 const SERVICE_RESOLVERS = new Set(["kubernetes-service"]);
 const ENDPOINT_RESOLVERS = new Set(["kubernetes-endpoint", "endpoint"]);
 /** Emissary's built-in Consul resolvers. */
@@ -138,8 +139,16 @@ function modeOf(originatesTls: boolean, context: ResolvedContext | undefined): R
   return presentsCertificate ? "mtls" : "tls";
 }
 
+/**
+ * A CA verifies the upstream: `ca_secret`, `cacert_chain_file`, or a `secret` carrying Istio's `root-cert.pem`, which
+ * Emissary makes the context's trusted CA (irtlscontext.py, resolve_secrets: the SavedSecret's root_cert_path).
+ */
 function isVerifying(context: ResolvedContext): boolean {
-  return context.definition.caSecret !== undefined || context.definition.cacertChainFile !== undefined;
+  if (context.definition.caSecret !== undefined || context.definition.cacertChainFile !== undefined) return true;
+  const secret = context.secret;
+  if (!secret) return false;
+  if (secret.secret && !secret.secret.encrypted) return secret.secret.values.has(ROOT_CERT_KEY);
+  return (secret.provider?.keys ?? []).includes(ROOT_CERT_KEY);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Model } from "../model/build.js";
-import type { Policy } from "../policy/policy.js";
+import type { MappingResource } from "../model/resources.js";
 import { resolveContexts, type ContextRegistry } from "./contexts.js";
 import { resolveHosts, type ResolvedHost } from "./hosts.js";
 import { resolveRoutes, type Route } from "./routes.js";
@@ -11,20 +11,24 @@ export interface Simulation {
   contexts: ContextRegistry;
   routes: Route[];
   hosts: ResolvedHost[];
+  /** Mappings that answer with a redirect (`host_redirect: true`): Emissary opens no upstream for them. */
+  redirects: MappingResource[];
 }
 
 function ambassadorModuleFlag(model: Model, key: string): boolean {
   return model.modules.some((module) => module.name === "ambassador" && module.config[key] === true);
 }
 
-export function simulate(model: Model, policy: Policy): Simulation {
+export function simulate(model: Model): Simulation {
   const secrets = new SecretIndex(model);
   const contexts = resolveContexts(model, secrets);
-  const routes = resolveRoutes(model.mappings, contexts, {
-    emissaryNamespace: policy.emissary.namespace,
+  // A redirect Mapping builds no cluster (irhttpmappinggroup.py): it is no upstream route.
+  const redirects = model.mappings.filter((mapping) => mapping.hostRedirect);
+  const routes = resolveRoutes(model.mappings.filter((mapping) => !mapping.hostRedirect), contexts, {
+    emissaryNamespace: model.installation.namespace.value,
     useEmissaryNamespaceForServices: ambassadorModuleFlag(model, "use_ambassador_namespace_for_service_resolution"),
     resolvers: model.resolvers,
   });
-  const hosts = resolveHosts(model.hosts, contexts, secrets);
-  return { secrets, contexts, routes, hosts };
+  const hosts = resolveHosts(model.hosts, contexts, secrets, model.listeners);
+  return { secrets, contexts, routes, hosts, redirects };
 }

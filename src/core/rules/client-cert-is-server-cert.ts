@@ -1,7 +1,6 @@
 import { matchHostname } from "../certs/index.js";
 import type { Model } from "../model/build.js";
 import { documentLocation, type CarrierResource, type WorkloadResource } from "../model/resources.js";
-import type { Policy } from "../policy/policy.js";
 import type { ResolvedHost } from "../resolve/hosts.js";
 import { resolverKind, type Route } from "../resolve/routes.js";
 import { checkableHostname, inspectReferencedSecrets, leafOf, originationClientSecrets } from "../secret-certs.js";
@@ -41,9 +40,8 @@ function upstreamOwningSecret(
   name: string,
   index: OwnerIndex,
   model: Model,
-  policy: Policy,
 ): { route: Route; service: CarrierResource; workload: WorkloadResource } | undefined {
-  const options = { emissaryNamespace: policy.emissary.namespace, resolvers: model.resolvers };
+  const options = { emissaryNamespace: model.installation.namespace.value, resolvers: model.resolvers };
   for (const route of index.routesBySecret.get(name) ?? []) {
     const lookup = route.effectiveContext?.secret;
     if (!lookup) continue;
@@ -77,7 +75,7 @@ export const rule = defineRule({
         `${head(data)} holds a certificate for both serverAuth and clientAuth whose subjectAltName covers Host ${text(data, "host")}'s hostname ${text(data, "hostname")}. ${RISK}`,
     },
   },
-  check({ simulation, model, policy, now }, report) {
+  check({ simulation, model, now }, report) {
     const inspection = inspectReferencedSecrets(simulation, now);
     // The first Host serving each Secret, by `namespace/name`.
     const hostBySecret = new Map<string, ResolvedHost>();
@@ -106,7 +104,7 @@ export const rule = defineRule({
         continue;
       }
       owners ??= ownerIndex(simulation.routes, model);
-      const owner = upstreamOwningSecret(name, owners, model, policy);
+      const owner = upstreamOwningSecret(name, owners, model);
       if (owner) {
         const { route, service, workload } = owner;
         report({

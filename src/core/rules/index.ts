@@ -1,5 +1,9 @@
 /** Every rule, sorted by id. A rule file is named after its id; the meta-tests check this list against the folder. */
 import type { Rule } from "./rule.js";
+import { rule as ambassadorIdMismatch } from "./ambassador-id-mismatch.js";
+import { rule as hostNotBound } from "./host-not-bound.js";
+import { rule as listenerBindsNothing } from "./listener-binds-nothing.js";
+import { rule as plaintextToTlsPort } from "./plaintext-to-tls-port.js";
 import { rule as caCertAsLeaf } from "./ca-cert-as-leaf.js";
 import { rule as caNotACa } from "./ca-not-a-ca.js";
 import { rule as caSecretInCaCrt } from "./ca-secret-in-ca-crt.js";
@@ -68,6 +72,7 @@ import { rule as weakTlsProtocol } from "./weak-tls-protocol.js";
 import { rule as yamlSyntax } from "./yaml-syntax.js";
 
 const ALL = [
+  ambassadorIdMismatch,
   caCertAsLeaf,
   caNotACa,
   caSecretInCaCrt,
@@ -88,6 +93,7 @@ const ALL = [
   fileSkipped,
   fileTooLarge,
   hostContextMismatch,
+  hostNotBound,
   hostTlsIgnored,
   hostTlsSecretNotFound,
   internalError,
@@ -98,6 +104,7 @@ const ALL = [
   kustomizeSecretNameHashed,
   kustomizePatchNoTarget,
   legacyTerminationIgnored,
+  listenerBindsNothing,
   mappingHttpSchemeWithTls,
   mappingRejected,
   mappingSharedClusterTlsConflict,
@@ -105,6 +112,7 @@ const ALL = [
   mtlsDowngrade,
   mtlsRequired,
   notKubernetesObject,
+  plaintextToTlsPort,
   policyInvalid,
   renderFailed,
   renderRefused,

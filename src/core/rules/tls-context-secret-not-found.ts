@@ -4,7 +4,7 @@ import { secretReferences } from "./lookups.js";
 import { defineRule, text } from "./rule.js";
 
 /** Secrets that mesh integrations create at runtime: never in Git, and known to the policy only when enabled. */
-const INTEGRATION_SECRETS: Readonly<Record<string, { integration: string; key: string }>> = {
+export const INTEGRATION_SECRETS: Readonly<Record<string, { integration: string; key: string }>> = {
   "istio-certs": { integration: "Istio", key: "emissary.integrations.istio: true" },
   "ambassador-consul-connect": { integration: "Consul Connect", key: "emissary.integrations.consul: true" },
 };
@@ -28,10 +28,10 @@ export const rule = defineRule({
       },
     },
   },
-  check({ simulation, policy, coverage }, report) {
+  check({ simulation, model, coverage }, report) {
     // The Secret may be in a file that was not analysed (an encrypted one, say): then a notice, said of the analysed files.
     const absence = absenceQualifier(coverage);
-    const enabled = { "Istio": policy.emissary.integrations.istio, "Consul Connect": policy.emissary.integrations.consul };
+    const enabled = { "Istio": model.installation.istio.value, "Consul Connect": model.installation.consul.value };
     for (const reference of secretReferences(simulation)) {
       const { lookup, context } = reference;
       if (reference.field !== "secret" || lookup.status !== "missing" || !context) continue;

@@ -1,5 +1,5 @@
-import { API_VERSION_SCHEMA, FIELD_DEFAULTS, KNOWN_SPEC_FIELDS, type AmbassadorKind } from "../model/known-fields.js";
-import { specFieldLocation, type ResourceBase } from "../model/resources.js";
+import { API_VERSION_SCHEMA, FIELD_DEFAULTS, KNOWN_SPEC_FIELDS } from "../model/known-fields.js";
+import { specFieldLocation, type AmbassadorKind, type ResourceBase } from "../model/resources.js";
 import { closest } from "../util/suggest.js";
 import { defineRule, text, type MessageTemplate } from "./rule.js";
 
