@@ -30,9 +30,9 @@ import { rule as internalError } from "./internal-error.js";
 import { rule as invalidSuppression } from "./invalid-suppression.js";
 import { rule as istioSecretNamespacing } from "./istio-secret-namespacing.js";
 import { rule as keyCertMismatch } from "./key-cert-mismatch.js";
+import { rule as kustomizePatchNoTarget } from "./kustomize-patch-no-target.js";
 import { rule as kustomizeRenamedReference } from "./kustomize-renamed-reference.js";
 import { rule as kustomizeSecretNameHashed } from "./kustomize-secret-name-hashed.js";
-import { rule as kustomizePatchNoTarget } from "./kustomize-patch-no-target.js";
 import { rule as legacyTerminationIgnored } from "./legacy-termination-ignored.js";
 import { rule as mappingHttpSchemeWithTls } from "./mapping-http-scheme-with-tls.js";
 import { rule as mappingRejected } from "./mapping-rejected.js";
@@ -100,9 +100,9 @@ const ALL = [
   invalidSuppression,
   istioSecretNamespacing,
   keyCertMismatch,
+  kustomizePatchNoTarget,
   kustomizeRenamedReference,
   kustomizeSecretNameHashed,
-  kustomizePatchNoTarget,
   legacyTerminationIgnored,
   listenerBindsNothing,
   mappingHttpSchemeWithTls,
