@@ -24,7 +24,7 @@ import { findPolicyFile, type PolicyFile } from "./policy-file.js";
 import { packageInfo, repositoryRuleDocs } from "../package-info.js";
 
 const packageVersion = (): string => packageInfo().version;
-import { analyzeDiffRendered, analyzeTreeRendered, environmentsOf, needsRendering } from "../render/analyze.js";
+import { analyzeDiffRendered, analyzeTreeRendered, discoveryPolicy, environmentsOf, needsRendering } from "../render/analyze.js";
 import { DEFAULT_RENDER_OPTIONS } from "../render/render.js";
 import { readRepoTree, repoTreeFromSources, type RepoTree } from "../render/repo.js";
 import { locateTools } from "../render/tools.js";
@@ -136,7 +136,7 @@ async function run(paths: readonly string[], options: AnalyzeOptions, format: Fo
   // analysed as given. The whole tree (templates, _helpers.tpl) is read only when there is something to render.
   const renderable = options.render !== false && single !== undefined && head.some((f) => isKustomizationPath(f.path) || f.path === "Chart.yaml" || f.path.endsWith("/Chart.yaml"));
   const headTree: RepoTree | undefined = !renderable ? undefined : options.head !== undefined ? repoTreeFromSources(head) : readRepoTree(root);
-  const rendering = headTree !== undefined && needsRendering(environmentsOf(headTree));
+  const rendering = headTree !== undefined && needsRendering(environmentsOf(headTree, discoveryPolicy(analysisOptions)));
   const renderOptions = { ...DEFAULT_RENDER_OPTIONS, tools: locateTools(env) };
   if (rendering) progress("rendering…");
   if (options.base !== undefined) {

@@ -8,14 +8,22 @@ import {
 } from "../core/analyze.js";
 import type { RenderedInput } from "../core/render/rendered.js";
 import type { SourceFile } from "../core/types.js";
-import { discoverEnvironments, type Environment } from "./discover-local.js";
+import { discoverEnvironments, type Environment } from "../core/environments/discover.js";
+import { loadPolicy } from "../core/policy/load.js";
+import type { Policy } from "../core/policy/policy.js";
 import { mergeAnalyses } from "./merge.js";
 import { renderEnvironments, type RenderOptions } from "./render.js";
 import type { RepoTree } from "./repo.js";
 
-export function environmentsOf(tree: RepoTree): Environment[] {
+/** The environments of a tree under a policy (its `render.*` keys): the core's discovery. */
+export function environmentsOf(tree: RepoTree, policy: Policy = loadPolicy(undefined).policy): Environment[] {
   const files: SourceFile[] = [...tree.files].map(([path, bytes]) => ({ path, text: bytes.toString("utf8") }));
-  return discoverEnvironments(files).environments;
+  return discoverEnvironments(files, policy).environments;
+}
+
+/** The policy discovery follows: the caller's trusted one, else the policy file it read, else the defaults. */
+export function discoveryPolicy(options: AnalysisOptions): Policy {
+  return options.policy ?? loadPolicy(options.policyFile?.text).policy;
 }
 
 /** Whether anything in the tree is rendered (else the plain analysis is the whole answer). */
@@ -29,7 +37,7 @@ export async function analyzeTreeRendered(
   options: AnalysisOptions,
   render: RenderOptions,
 ): Promise<TreeAnalysis> {
-  const inputs = await renderEnvironments(tree, environmentsOf(tree), render);
+  const inputs = await renderEnvironments(tree, environmentsOf(tree, discoveryPolicy(options)), render);
   return mergeAnalyses(inputs.map((input) => analyzeTree(files, { ...options, render: input })));
 }
 
@@ -39,8 +47,8 @@ export async function analyzeDiffRendered(
   options: AnalysisOptions,
   render: RenderOptions,
 ): Promise<DiffAnalysis> {
-  const headInputs = await renderEnvironments(head.tree, environmentsOf(head.tree), render);
-  const baseInputs = await renderEnvironments(base.tree, environmentsOf(base.tree), render);
+  const headInputs = await renderEnvironments(head.tree, environmentsOf(head.tree, discoveryPolicy(options)), render);
+  const baseInputs = await renderEnvironments(base.tree, environmentsOf(base.tree, discoveryPolicy(options)), render);
   const analyses = headInputs.map((input) => {
     // An environment the base does not have is compared with the base's plain files alone (everything in it is new).
     const baseInput: RenderedInput = baseInputs.find((b) => b.environment === input.environment) ?? {

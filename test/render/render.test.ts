@@ -121,9 +121,9 @@ test("helm: a finding on the template line names every environment; a plain valu
   const secret = report.findings.find((f) => f.ruleId === "tls-context-secret-not-found");
   assert.ok(secret, JSON.stringify(report.findings));
   assert.deepEqual([secret.file, secret.line, secret.column], ["charts/edge/templates/tlscontext.yaml", 8, 3]);
-  assert.deepEqual(secret.environments, ["charts/edge", "charts/edge@prod"]);
+  assert.deepEqual(secret.environments, ["charts/edge", "charts/edge:prod"]);
   const typo = report.findings.find(
-    (f) => f.ruleId === "mapping-tls-context-not-found" && f.environments?.includes("charts/edge@prod"),
+    (f) => f.ruleId === "mapping-tls-context-not-found" && f.environments?.includes("charts/edge:prod"),
   );
   assert.ok(typo);
   assert.deepEqual([typo.file, typo.line], ["charts/edge/values-prod.yaml", 1]);
@@ -131,7 +131,7 @@ test("helm: a finding on the template line names every environment; a plain valu
     report.routes.map((r) => [r.environment, r.file, r.line]),
     [
       ["charts/edge", "charts/edge/templates/mapping.yaml", 8],
-      ["charts/edge@prod", "charts/edge/templates/mapping.yaml", 8],
+      ["charts/edge:prod", "charts/edge/templates/mapping.yaml", 8],
     ],
   );
 });
@@ -245,10 +245,12 @@ test("text output: routes by environment, and the environments a finding is in; 
     isTty: false,
     env: toolEnv(),
   });
-  assert.match(stdout, /^ENVIRONMENT +MAPPING +PREFIX/m);
-  assert.match(stdout, /^charts\/edge@prod +default\/billing +\/billing\//m);
-  assert.match(stdout, /^ +in charts\/edge, charts\/edge@prod$/m);
+  // One route table per environment, under its name; each finding says the environments it is in.
+  const table = (name: string) => stdout.split(`Environment ${name}\n`)[1]?.split("\n\n")[0] ?? "";
+  assert.match(table("charts/edge:prod"), /^MAPPING +PREFIX/);
+  assert.match(table("charts/edge:prod"), /^default\/billing +\/billing\//m);
+  assert.match(stdout, /\[tls-context-secret-not-found\] \(in charts\/edge, charts\/edge:prod\)$/m);
   // Not a template nor a values file: analysed as written, in each environment.
-  assert.match(stdout, /^charts\/edge +default\/example +\/example\//m);
-  assert.match(stdout, /^charts\/edge@prod +default\/example +\/example\//m);
+  assert.match(table("charts/edge"), /^default\/example +\/example\//m);
+  assert.match(table("charts/edge:prod"), /^default\/example +\/example\//m);
 });

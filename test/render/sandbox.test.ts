@@ -113,7 +113,7 @@ test("the output limit and the cap on renders per check each end as a finding", 
   assert.equal(capped[0]?.environment, "charts/edge");
   assert.deepEqual(
     capped[0]?.diagnostics.map((d) => [d.messageId, d.identity.environment, d.display.value]),
-    [["too-many-renders", "charts/edge@prod", 1]],
+    [["too-many-renders", "charts/edge:prod", 1]],
   );
 });
 

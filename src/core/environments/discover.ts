@@ -124,7 +124,7 @@ export function discoverEnvironments(
   const charts = chartRoots(tree);
   const rendered = new Set<string>();
   for (const k of kustomizations) for (const file of graph.ownedFiles(k)) rendered.add(file);
-  for (const path of tree.paths) if (charts.some((chart) => within(path, chart.root))) rendered.add(path);
+  for (const path of tree.paths) if (charts.some((chart) => chartOwns(chart.root, path))) rendered.add(path);
   const renderedFiles = [...rendered].filter((path) => tree.has(path)).sort();
 
   const environments: Environment[] = [];
@@ -207,6 +207,20 @@ function label(root: string): string {
 
 function within(path: string, dir: string): boolean {
   return dir === "" || path.startsWith(`${dir}/`);
+}
+
+/**
+ * What `helm template` reads of a chart: Chart.yaml, its values files, templates/, crds/, ci/ and the subcharts in
+ * charts/. Other YAML under a chart's directory (examples, docs) is no part of its output: it stays plain, analysed as
+ * written, rather than dropped.
+ */
+function chartOwns(root: string, path: string): boolean {
+  if (!within(path, root)) return false;
+  const rest = root === "" ? path : path.slice(root.length + 1);
+  return (
+    /^(Chart\.(ya?ml|lock)|values[^/]*\.ya?ml|values\.schema\.json|\.helmignore)$/.test(rest) ||
+    /^(templates|crds|ci|charts)\//.test(rest)
+  );
 }
 
 function sortByName(environments: Environment[]): Environment[] {
