@@ -116,7 +116,9 @@ describe("the sweeper and the analysis limit", () => {
 
   it("never completes a run this process is still working on, however old", async () => {
     const pull = brokenPull(h, 10);
-    h.fake.delayNext({ method: "GET", path: /\/git\/trees\// }, 800);
+    // Long enough to sweep while the run is open, short enough that the analysis still ends within this suite's 1.5 s
+    // limit on a loaded machine (800 ms left too little: the run then timed out instead of giving its verdict).
+    h.fake.delayNext({ method: "GET", path: /\/git\/trees\// }, 300);
     const delivered = h.probot.receive({
       id: "sweep-active",
       name: "pull_request",
