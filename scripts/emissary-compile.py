@@ -171,6 +171,20 @@ def convert_v2(obj):
     return obj
 
 
+def with_string_data(secret):
+    """The API server stores stringData base64-encoded in data (stringData wins on the same key)."""
+    import base64
+
+    if not secret.get("stringData"):
+        return secret
+    out = copy.deepcopy(secret)
+    data = out.setdefault("data", {}) or {}
+    for key, value in out.pop("stringData").items():
+        data[key] = base64.b64encode(str(value).encode()).decode()
+    out["data"] = data
+    return out
+
+
 def build_snapshot(docs, namespace):
     import yaml
 
@@ -194,7 +208,7 @@ def build_snapshot(docs, namespace):
         elif api == "v1" and kind == "Service":
             k8s.setdefault("service", []).append(doc)
         elif api == "v1" and kind == "Secret":
-            k8s.setdefault("secret", []).append(doc)
+            k8s.setdefault("secret", []).append(with_string_data(doc))
         elif api == "v1" and kind == "Endpoints":
             k8s.setdefault("Endpoints", []).append(doc)
         elif kind == "Ingress" and api in ("extensions/v1beta1", "networking.k8s.io/v1beta1", "networking.k8s.io/v1"):
@@ -230,7 +244,7 @@ def add_provider_secrets(snapshot, docs):
                 })
 
 
-def add_default_listeners(snapshot, namespace):
+def add_default_listeners(snapshot, namespace, ambassador_id):
     k8s = snapshot["Kubernetes"]
     if k8s.get("Listener"):
         return
@@ -239,7 +253,7 @@ def add_default_listeners(snapshot, namespace):
             "apiVersion": "getambassador.io/v3alpha1",
             "kind": "Listener",
             "metadata": {"name": f"default-{port}", "namespace": namespace},
-            "spec": {"port": port, "protocol": "HTTPS", "securityModel": "XFP", "hostBinding": {"namespace": {"from": "ALL"}}},
+            "spec": {"ambassador_id": [ambassador_id], "port": port, "protocol": "HTTPS", "securityModel": "XFP", "hostBinding": {"namespace": {"from": "ALL"}}},
         }
         for port in (8080, 8443)
     ]
@@ -276,7 +290,7 @@ def main():
     if args.provider_secrets:
         add_provider_secrets(snapshot, docs)
     if args.default_listeners:
-        add_default_listeners(snapshot, args.namespace)
+        add_default_listeners(snapshot, args.namespace, args.ambassador_id)
 
     aconf = Config()
     fetcher = ResourceFetcher(logger, aconf)

@@ -27,6 +27,7 @@ import { compareApplyOrder, deduplicate } from "./apply-order.js";
 
 import { RESOLVER_KINDS } from "./readers/emissary.js";
 import { externalProviders, kustomizeGeneratedSecrets } from "./readers/providers.js";
+import { chartValuesReleases } from "./readers/chart-values.js";
 
 export { compareApplyOrder };
 
@@ -125,6 +126,8 @@ export function buildModel(files: readonly ModelInput[], options: ModelOptions):
       readerFor(apiVersion, kind)?.({ file: file.path, doc, value, apiVersion, kind, namespace, name, sink, nextOrder, fileLines });
     }
   }
+  // A chart's plain values configuring Emissary's chart speak for it after the HelmReleases (nothing renders them here).
+  sink.releases.push(...chartValuesReleases(sorted, options.defaultNamespace));
   const { collected, carriers, workloads, secrets, providers } = sink;
   const installation = inferInstallation(workloads, options.emissary, sink.releases);
   const ambassadorId = installation.ambassadorId.value;

@@ -1,6 +1,7 @@
 import type { Location } from "../types.js";
 import type { YamlPath } from "../source/yaml-document.js";
 import { documentLocation, type ContainerInfo, type WorkloadResource } from "./resources.js";
+import { CHART_VALUES_KIND } from "./readers/chart-values.js";
 
 /**
  * The Emissary installation the repository configures: its namespace, its `ambassador_id` and the mesh integrations it
@@ -81,7 +82,8 @@ export function inferInstallation(
   // rendered from this repository yields the Deployment itself).
   if (emissary.length === 0)
     for (const workload of releases) for (const container of workload.containers) emissary.push({ workload, container });
-  const describe = (workload: WorkloadResource) => `${workload.kind} ${workload.namespace}/${workload.name}`;
+  const describe = (workload: WorkloadResource) =>
+    workload.kind === CHART_VALUES_KIND ? `the values of chart ${workload.name}` : `${workload.kind} ${workload.namespace}/${workload.name}`;
   const idOf = (entry: { container: ContainerInfo }) => envOf(entry.container, "AMBASSADOR_ID")?.value || "default";
   const knownIds = [...new Set(emissary.map(idOf))];
   // With several installations, the policy's id (else the first Deployment's) picks the one simulated.
@@ -109,6 +111,8 @@ export function inferInstallation(
         from: `AMBASSADOR_NAMESPACE (the pod's namespace) on ${describe(first.workload)}`,
       };
     }
+    // A chart's plain values without namespace.name run Emissary in the release's namespace, which they do not say.
+    if (first.workload.kind === CHART_VALUES_KIND) return { value: "default", source: "default" };
     // Emissary's entrypoint falls back to `default` without AMBASSADOR_NAMESPACE.
     return {
       value: "default",
