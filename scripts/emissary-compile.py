@@ -23,7 +23,7 @@ to `ResourceFetcher.parse_watt`, as Emissary's `diagd` does. What the Go side do
   - Top-level getambassador.io resources of a version the CRDs do not serve (v0, or anything but v1, v2, v3alpha1) are
     left out: the API server would refuse them.
 NOT emulated: the conversion webhook's v2 -> v3alpha1 field conversion (pkg/api/getambassador.io/v2/
-handwritten.conversion.go) beyond one rule that matters for routes: a v2 Mapping without `host` gets `hostname: "*"`.
+handwritten.conversion.go) beyond one rule that matters for routes: a v1 or v2 Mapping without `host` gets `hostname: "*"`.
 Other v2 fields reach the compiler as written (the compiler still reads v2).
 
 Listeners: Emissary builds no listener without Listener resources. With --default-listeners (and no Listener in the
@@ -163,8 +163,9 @@ def unfold_annotation(parent, raw):
 
 
 def convert_v2(obj):
-    """The one v2 -> v3alpha1 conversion rule that decides routes: a v2 Mapping without host serves hostname "*"."""
-    if obj.get("kind") == "Mapping" and obj.get("apiVersion") == "getambassador.io/v2":
+    """The one v2 -> v3alpha1 conversion rule that decides routes: a v2 Mapping without host serves hostname "*".
+    A v1 Mapping has v2's spec (pkg/api/getambassador.io/v1/crd_mapping.go) and converts through it."""
+    if obj.get("kind") == "Mapping" and obj.get("apiVersion") in ("getambassador.io/v1", "getambassador.io/v2"):
         spec = obj.setdefault("spec", {})
         if not spec.get("host") and not spec.get("host_regex") and not spec.get("hostname"):
             spec["hostname"] = "*"

@@ -286,3 +286,57 @@ spec: {prefix: /legacy/, service: legacy}
     [["unsupported-api-version", "Mapping/apps/legacy"]],
   );
 });
+
+// Compiler: the annotation's ambassador/v0 Mapping is refused ('unsupported GroupVersionKind "getambassador.io/v0,
+// Kind=Mapping", ignoring' on the Service); ambassador/v1 and getambassador.io/v2 Mappings get hostname "*" by
+// conversion and a route: legacy.apps:80 without TLS, and legacy.apps:443 with TLS, no client certificate, no CA.
+test("ambassador/vN in an annotation: v0 is refused and named, v1 and v2 are read (tls: true is TLS, unverified)", () => {
+  const analysis = analyzeFiles({
+    "svc.yaml": `apiVersion: v1
+kind: Service
+metadata:
+  name: legacy
+  namespace: apps
+  annotations:
+    getambassador.io/config: |
+      ---
+      apiVersion: ambassador/v0
+      kind: Mapping
+      name: v0-mapping
+      prefix: /v0/
+      service: legacy
+      ---
+      apiVersion: ambassador/v1
+      kind: Mapping
+      name: v1-mapping
+      prefix: /v1/
+      service: legacy
+      ---
+      apiVersion: getambassador.io/v2
+      kind: Mapping
+      name: v2-mapping
+      prefix: /v2/
+      service: https://legacy
+      tls: true
+spec: {ports: [{port: 80}]}
+`,
+  });
+  assert.deepEqual(
+    analysis.routes.map((r) => [
+      r.mapping,
+      `${r.upstream.host}:${r.upstream.port}`,
+      r.originatesTls,
+      r.secret,
+      r.caSecret,
+      r.rejected,
+    ]),
+    [
+      ["apps/v1-mapping", "legacy.apps:80", false, null, null, null],
+      ["apps/v2-mapping", "legacy.apps:443", true, null, null, null],
+    ],
+  );
+  assert.deepEqual(
+    analysis.findings.filter((f) => f.ruleId === "unsupported-api-version").map((f) => [f.file, f.line, f.resource]),
+    [["svc.yaml", 9, "Mapping/apps/v0-mapping"]],
+  );
+});
