@@ -97,7 +97,8 @@ def stub_missing_modules():
         sys.modules["durationpy"] = mod
 
 
-def read_documents(paths):
+def read_documents(paths, skipped):
+    """The Kubernetes objects of the files; a file YAML cannot parse is left out whole (kubectl would refuse it)."""
     import yaml
 
     docs = []
@@ -107,9 +108,12 @@ def read_documents(paths):
             if f"{os.sep}.github{os.sep}" in name:
                 continue
             with open(name) as f:
-                for doc in yaml.safe_load_all(f):
-                    if isinstance(doc, dict) and doc.get("kind") and doc.get("apiVersion"):
-                        docs.append(doc)
+                try:
+                    parsed = list(yaml.safe_load_all(f))
+                except yaml.YAMLError as e:
+                    skipped.append(f"{name}: {str(e).splitlines()[0]}")
+                    continue
+            docs.extend(d for d in parsed if isinstance(d, dict) and d.get("kind") and d.get("apiVersion"))
     return docs
 
 
@@ -221,8 +225,13 @@ def build_snapshot(docs, namespace):
         if kind in ("Service", "Ingress"):
             text = (meta.get("annotations") or {}).get("getambassador.io/config")
             if text:
-                parsed = [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
                 key = f"{kind}/{meta['name']}.{meta['namespace']}"
+                try:
+                    parsed = [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
+                except yaml.YAMLError as e:
+                    # PopulateAnnotations: the whole annotation is dropped with an error on its parent.
+                    dropped.append(f"annotation of {key}: could not parse YAML: {str(e).splitlines()[0]}")
+                    continue
                 k8s["annotations"][key] = [unfold_annotation(doc, d) for d in parsed]
     return {"Kubernetes": k8s}, dropped
 
@@ -286,8 +295,10 @@ def main():
     logger.propagate = False
     logger.setLevel(logging.INFO)
 
-    docs = read_documents(args.paths)
+    skipped = []
+    docs = read_documents(args.paths, skipped)
     snapshot, dropped = build_snapshot(docs, args.namespace)
+    dropped += skipped
     if args.provider_secrets:
         add_provider_secrets(snapshot, docs)
     if args.default_listeners:
