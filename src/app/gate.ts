@@ -171,6 +171,8 @@ export class Gate {
     });
     const redis = options.watch?.redis ?? null;
     this.watch = new Watch({
+      // Schedule periods are counted on the gate's clock, as certificate expiry is.
+      now: () => now().getTime(),
       ...options.watch,
       settings: this.settings,
       auth,

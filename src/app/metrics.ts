@@ -37,8 +37,7 @@ export class AppMetrics {
   readonly #observed = new WeakSet<object>();
   readonly #checks: Counter<"conclusion">;
   readonly #duration: Histogram;
-  readonly #rateLimit: Gauge<"resource">;
-  #rateLimitSeen = new Map<string, number>();
+  readonly #rateLimitSeen = new Map<string, number>();
 
   constructor(queueDepth: () => Promise<number | null>) {
     const registers = [this.registry];
@@ -112,7 +111,7 @@ export class AppMetrics {
       },
     });
     const seen = () => this.#rateLimitSeen;
-    this.#rateLimit = new Gauge({
+    new Gauge({
       name: "mtls_gate_github_rate_limit_remaining",
       help: "Requests GitHub's rate limit had left at its latest answer to this process, by rate-limit resource",
       labelNames: ["resource"],

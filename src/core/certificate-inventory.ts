@@ -58,7 +58,10 @@ export function certificateInventory(
   }
   return result.sort(
     (a, b) =>
-      a.notAfter.localeCompare(b.notAfter) || a.secret.localeCompare(b.secret) || a.key.localeCompare(b.key) || a.index - b.index,
+      a.notAfter.localeCompare(b.notAfter) ||
+      a.secret.localeCompare(b.secret) ||
+      a.key.localeCompare(b.key) ||
+      a.index - b.index,
   );
 }
 

@@ -67,8 +67,12 @@ export function certificatesNeedingAttention(
 }
 
 /** Whether anything on the default branch needs attention: the issue is open then, closed otherwise. */
-export function needsAttention(input: Pick<DashboardInput, "certificates" | "blocking" | "warningDays" | "now">): boolean {
-  return input.blocking.length > 0 || certificatesNeedingAttention(input.certificates, input.warningDays, input.now) > 0;
+export function needsAttention(
+  input: Pick<DashboardInput, "certificates" | "blocking" | "warningDays" | "now">,
+): boolean {
+  return (
+    input.blocking.length > 0 || certificatesNeedingAttention(input.certificates, input.warningDays, input.now) > 0
+  );
 }
 
 /** Whether a body (as a person edited it) has the re-scan box ticked. */

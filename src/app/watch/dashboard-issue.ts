@@ -71,7 +71,8 @@ export async function findDashboard(
       page,
     });
     const found = data.find((issue) => isDashboard(issue, identity, key, repo));
-    if (found) return { number: found.number, state: found.state === "closed" ? "closed" : "open", body: found.body ?? "" };
+    if (found)
+      return { number: found.number, state: found.state === "closed" ? "closed" : "open", body: found.body ?? "" };
     if (data.length < 100) return null;
   }
   return null;

@@ -11,14 +11,19 @@ import { needsAttention, renderDashboard } from "../../report/dashboard.js";
 import { analysisSignal, guardClient, withinAnalysisLimit } from "../analysis-limit.js";
 import { completeCheckRun, openCheckRun } from "../check-run-publisher.js";
 import { externalIdFor, type CheckTarget } from "../check-target.js";
-import { describeError } from "../describe-error.js";
 import type { GitHubClient, RepoRef } from "../github-client.js";
 import type { AppMetrics } from "../metrics.js";
 import type { Evaluation } from "../stages/evaluate.js";
 import { readInputs } from "../stages/read-inputs.js";
 import { runStages, type StageSettings } from "../stages/run-stages.js";
-import { loadTrustedConfig, readTrustedConfig } from "../trusted-config.js";
-import { bodyDigest, dashboardMarker, syncDashboard, type AppIdentity, type DashboardChange } from "./dashboard-issue.js";
+import { readTrustedConfig } from "../trusted-config.js";
+import {
+  bodyDigest,
+  dashboardMarker,
+  syncDashboard,
+  type AppIdentity,
+  type DashboardChange,
+} from "./dashboard-issue.js";
 import type { ScanRecord, ScanState, ScanSummary } from "./scan-state.js";
 
 export interface ScanRequest {
@@ -66,8 +71,7 @@ export async function runScan(deps: ScanDeps, request: ScanRequest): Promise<Sca
     branch ??= data.default_branch;
     htmlUrl ??= data.html_url;
   }
-  const sha =
-    request.headSha ?? (await github.rest.git.getRef({ ...repo, ref: `heads/${branch}` })).data.object.sha;
+  const sha = request.headSha ?? (await github.rest.git.getRef({ ...repo, ref: `heads/${branch}` })).data.object.sha;
   // The configuration is read once: its digest decides reuse, and the analysis is judged by the same text.
   let raw: unknown;
   let readError: unknown = null;
@@ -76,7 +80,11 @@ export async function runScan(deps: ScanDeps, request: ScanRequest): Promise<Sca
   } catch (error) {
     readError = error;
   }
-  const policyKey = readError ? null : createHash("sha256").update(JSON.stringify(raw ?? null)).digest("base64url");
+  const policyKey = readError
+    ? null
+    : createHash("sha256")
+        .update(JSON.stringify(raw ?? null))
+        .digest("base64url");
   const last = await deps.state.get(repository);
   if (!request.force && last && policyKey !== null && last.sha === sha && last.policyKey === policyKey) {
     deps.metrics.recordScan(metricsOf(repository, last.summary));
@@ -114,7 +122,11 @@ export async function runScan(deps: ScanDeps, request: ScanRequest): Promise<Sca
           });
           if (read.kind === "read") {
             const p = read.inputs.policy;
-            policy = { schedule: p.watch.schedule, warningDays: p.certificates.expiryWarningDays, dashboard: p.dashboard.enabled };
+            policy = {
+              schedule: p.watch.schedule,
+              warningDays: p.certificates.expiryWarningDays,
+              dashboard: p.dashboard.enabled,
+            };
             hasManifests = read.inputs.head.files.length > 0;
           }
           return read;
@@ -123,7 +135,12 @@ export async function runScan(deps: ScanDeps, request: ScanRequest): Promise<Sca
           evaluation = await deps.settings.evaluateInThread(
             {
               inputs,
-              settings: { now: now.toISOString(), limits: deps.settings.limits, validatePolicyFile: true, inventory: true },
+              settings: {
+                now: now.toISOString(),
+                limits: deps.settings.limits,
+                validatePolicyFile: true,
+                inventory: true,
+              },
             },
             analysisSignal(),
           );
@@ -146,7 +163,8 @@ export async function runScan(deps: ScanDeps, request: ScanRequest): Promise<Sca
       },
     );
   });
-  if (limit.outcome === "timed-out") throw new Error(`the scan of ${repository} did not finish within the analysis limit`);
+  if (limit.outcome === "timed-out")
+    throw new Error(`the scan of ${repository} did not finish within the analysis limit`);
 
   const done = evaluation as Evaluation | null;
   const summary: ScanSummary = {
@@ -181,7 +199,10 @@ export async function runScan(deps: ScanDeps, request: ScanRequest): Promise<Sca
   const dashboard = await refreshDashboard(deps, github, repo, record, done === null);
   record = dashboard.record;
   await deps.state.set(repository, record);
-  deps.log.info({ repository, sha, checkRunId, dashboard: dashboard.change }, "mtls-gate scan of the default branch completed");
+  deps.log.info(
+    { repository, sha, checkRunId, dashboard: dashboard.change },
+    "mtls-gate scan of the default branch completed",
+  );
   return { repository, sha, reused: false, checkRunId, dashboard: dashboard.change };
 }
 
@@ -213,7 +234,8 @@ async function refreshDashboard(
   const attention = needsAttention(input);
   const digest = bodyDigest(body);
   const state = attention ? "open" : "closed";
-  if (record.dashboard?.bodyDigest === digest && record.dashboard.state === state) return { record, change: "unchanged" };
+  if (record.dashboard?.bodyDigest === digest && record.dashboard.state === state)
+    return { record, change: "unchanged" };
   const known = record.dashboard?.number ? { number: record.dashboard.number } : null;
   const synced = await syncDashboard(github, repo, { body, attention }, await deps.identity(), deps.markerKey, known);
   // No issue and nothing to say: remembered too, so an idle repository's next scan looks for no issue.
@@ -228,8 +250,4 @@ function metricsOf(repository: string, summary: ScanSummary) {
   for (const route of summary.routes) routesByMode[route.mode]++;
   for (const mode of MODES) routesByMode[mode] ??= 0;
   return { repository, certificates: summary.certificates, routesByMode, blockingFindings: summary.blocking.length };
-}
-
-export function describeScanError(error: unknown): string {
-  return describeError(error);
 }

@@ -160,7 +160,7 @@ export class Watch {
     // Every replica upserts the same scheduler: one tick job per interval, whichever replica's worker takes it.
     await this.#queue.upsertJobScheduler(
       "watch-tick",
-      { every: tickMs, immediately: true },
+      { every: tickMs },
       { name: "tick", opts: { removeOnComplete: true, removeOnFail: { count: 100 } } },
     );
     this.#worker = new Worker(redis.queueName, async () => this.tick(), { connection: connection(), concurrency: 1 });
