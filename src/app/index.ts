@@ -37,10 +37,11 @@ const mtlsGate: ApplicationFunction = (app, options) => {
   // Limits set wrong refuse the start: a deployment never runs with limits it did not ask for.
   const { limits, problems } = loadLimitsFromEnv(process.env);
   if (problems.length > 0) throw new Error(problems.join("; "));
-  const gate = registerGate(app, { ...gateOptionsFor(deploymentSettings(process.env), app, markerSecretFrom(process.env)), limits });
+  const deployment = deploymentSettings(process.env);
+  const gate = registerGate(app, { ...gateOptionsFor(deployment, app, markerSecretFrom(process.env)), limits });
   // Absent when the function is loaded without a server (Probot's createNodeMiddleware has it too).
   options?.addHandler?.(readyHandler(gate));
-  options?.addHandler?.(metricsHandler(gate.metrics, process.env.MTLS_GATE_METRICS_TOKEN || null));
+  options?.addHandler?.(metricsHandler(gate.metrics, deployment.metricsToken));
   gate.startSweeper();
   void gate.watch.start().catch((error: unknown) => app.log.error({ err: String(error) }, "mtls-gate scans could not start"));
   // A stopping replica lets its running jobs finish or hands them back to the queue.
