@@ -196,7 +196,8 @@ export async function runScan(deps: ScanDeps, request: ScanRequest): Promise<Sca
     dashboard: last?.dashboard ?? null,
     scannedAt: now.toISOString(),
   };
-  const dashboard = await refreshDashboard(deps, github, repo, record, done === null);
+  // A re-scan someone asked for by ticking the box reads the issue back, so the box is unticked even if nothing changed.
+  const dashboard = await refreshDashboard(deps, github, repo, record, done === null, request.force === true);
   record = dashboard.record;
   await deps.state.set(repository, record);
   deps.log.info(
@@ -213,6 +214,7 @@ async function refreshDashboard(
   repo: RepoRef,
   record: ScanRecord,
   failed = false,
+  readBack = false,
 ): Promise<{ record: ScanRecord; change: DashboardChange }> {
   // A failed analysis says nothing about the certificates: the issue stays as it was.
   if (failed || !record.dashboardEnabled) return { record, change: "none" };
@@ -234,7 +236,7 @@ async function refreshDashboard(
   const attention = needsAttention(input);
   const digest = bodyDigest(body);
   const state = attention ? "open" : "closed";
-  if (record.dashboard?.bodyDigest === digest && record.dashboard.state === state)
+  if (!readBack && record.dashboard?.bodyDigest === digest && record.dashboard.state === state)
     return { record, change: "unchanged" };
   const known = record.dashboard?.number ? { number: record.dashboard.number } : null;
   const synced = await syncDashboard(github, repo, { body, attention }, await deps.identity(), deps.markerKey, known);
