@@ -151,7 +151,10 @@ export function gateOptionsFor(
   return {
     ...signing,
     // Scan claims and results in Redis, ticks as a BullMQ job scheduler: each repository once per period across replicas.
-    watch: { tickMs: settings.watchTickMs, redis: { url: redisUrl, queueName: `${settings.queueName}-watch` } },
+    watch: {
+      tickMs: settings.watchTickMs,
+      redis: { url: redisUrl, queueName: `${settings.queueName}-watch`, tick: settings.role !== "web" },
+    },
     queue: (gate: Gate) =>
       new RedisCheckQueue(
         {

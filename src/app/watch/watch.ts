@@ -32,8 +32,11 @@ export interface WatchOptions extends ScanDeps {
   /** Test-only: shorter periods. */
   periodsMs?: Partial<Record<Exclude<WatchSchedule, "off">, number>>;
   now?: () => number;
-  /** With Redis: the tick runs as a BullMQ job scheduler on this queue. */
-  redis?: { url: string; queueName: string } | null;
+  /**
+   * With Redis: the tick runs as a BullMQ job scheduler on this queue; `tick: false` (web-only processes) registers the
+   * scheduler but leaves its jobs to the workers, so analyses stay off the processes that answer webhooks.
+   */
+  redis?: { url: string; queueName: string; tick?: boolean } | null;
 }
 
 export class Watch {
@@ -163,6 +166,7 @@ export class Watch {
       { every: tickMs },
       { name: "tick", opts: { removeOnComplete: true, removeOnFail: { count: 100 } } },
     );
+    if (redis.tick === false) return;
     this.#worker = new Worker(redis.queueName, async () => this.tick(), { connection: connection(), concurrency: 1 });
     this.#worker.on("error", failed);
   }
