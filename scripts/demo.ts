@@ -8,9 +8,10 @@ import { pino } from "pino";
 import { Probot, Server } from "probot";
 import { registerGate } from "../src/app/index.js";
 import type { Gate } from "../src/app/gate.js";
-import { startFakeGitHub, type StoredCheckRun } from "../test/helpers/fake-github.js";
+import { metricsHandler } from "../src/app/metrics.js";
+import { startFakeGitHub, type FakeGitHub, type FakeRepo, type StoredCheckRun } from "../test/helpers/fake-github.js";
 import { exampleRepository } from "../test/app/fixtures.js";
-import { issueCommentEvent, pullRequestEvent } from "../test/app/harness.js";
+import { examplePayload, issueCommentEvent, pullRequestEvent, repositoryPayload } from "../test/app/harness.js";
 import { sendWebhook } from "../test/app/processes.js";
 
 const WEBHOOK_SECRET = "demo-secret";
@@ -25,8 +26,16 @@ function commentArgument(argv: readonly string[]): string | null {
   return value;
 }
 
+/**
+ * `npm run demo -- --watch`: also push to the default branch, with the app's clock set 10 days before the example's
+ * client certificates expire, and print the dashboard issue the scan opens and an excerpt of `GET /metrics`.
+ */
+const WATCH_CLOCK = new Date("2040-07-22T12:00:00Z");
+const METRICS_TOKEN = "demo-metrics-token";
+
 async function main(): Promise<void> {
   const commentText = commentArgument(process.argv.slice(2));
+  const watch = process.argv.includes("--watch");
   const fake = await startFakeGitHub();
   const repo = fake.createRepo("acme/platform", { defaultBranch: "main" });
   const files = exampleRepository();
@@ -46,8 +55,9 @@ async function main(): Promise<void> {
     port: 0,
     log,
   });
-  await server.load((app) => {
-    gate = registerGate(app);
+  await server.load((app, options) => {
+    gate = registerGate(app, watch ? { now: () => WATCH_CLOCK } : {});
+    if (watch) options?.addHandler?.(metricsHandler(gate.metrics, METRICS_TOKEN));
   });
   const http = await server.start();
   const port = (http.address() as AddressInfo).port;
@@ -73,9 +83,32 @@ async function main(): Promise<void> {
     const rerun = repo.checkRuns.filter((r) => r.head_sha === head).at(-1);
     if (rerun && rerun !== run) console.log(`\nThe check ran again: ${rerun.status} / ${rerun.conclusion ?? "-"} (${rerun.output.title ?? ""})`);
   }
+  if (watch) await showWatch(send, port, fake, repo, head);
   console.log(`\nGitHub API requests made by the app: ${fake.apiCalls().length}`);
   await server.stop();
   await fake.close();
+}
+
+async function showWatch(
+  send: (event: string, delivery: string, payload: object) => Promise<number>,
+  port: number,
+  fake: FakeGitHub,
+  repo: FakeRepo,
+  head: string,
+): Promise<void> {
+  // The pull request merges: the default branch moves to its head and GitHub sends the push.
+  const before = repo.branchSha("main");
+  repo.setBranch("main", head);
+  const payload = { ...examplePayload("push", ""), ref: "refs/heads/main", before, after: head, created: false, deleted: false, forced: false, base_ref: null, commits: [], head_commit: null, repository: repositoryPayload(repo, fake.url), installation: { id: 1 } };
+  const status = await send("push", "demo-delivery-3", payload);
+  console.log(`\nPOST /api/github/webhooks (push to main, clock set to ${WATCH_CLOCK.toISOString()}) -> ${status}`);
+  const scan = repo.checkRuns.filter((r) => r.head_sha === head).at(-1);
+  if (scan) console.log(`Scan of main: check run ${scan.status} / ${scan.conclusion ?? "-"} (${scan.output.title ?? ""})`);
+  for (const issue of repo.issues) console.log(`\nIssue #${issue.number} "${issue.title}" (${issue.state}) by ${issue.user.login}:\n\n${issue.body}`);
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  const text = await response.text();
+  console.log(`\nGET /metrics -> ${response.status} (excerpt)\n`);
+  console.log(text.split("\n").filter((line) => /^mtls_gate_(certificate|routes|blocking|checks_total|queue|github)/.test(line)).join("\n"));
 }
 
 function renderRun(run: StoredCheckRun): string {

@@ -29,6 +29,8 @@ export interface CheckRunnerOptions {
   runs: RunTracker;
   analysisTimeoutMs: number;
   log: Logger;
+  /** Told of every run this process completes (the metrics). */
+  onCompleted?: (conclusion: string, seconds: number) => void;
 }
 
 export function checkRunner(options: CheckRunnerOptions): CheckProcessor {
@@ -36,6 +38,7 @@ export function checkRunner(options: CheckRunnerOptions): CheckProcessor {
   const now = settings.now;
   return async (data, update) => {
     const { target } = data;
+    const started = performance.now();
     const github = await options.auth(data.installationId);
     guardClient(github);
     const log = options.log.child({ repo: `${target.repo.owner}/${target.repo.repo}`, headSha: target.headSha });
@@ -68,6 +71,7 @@ export function checkRunner(options: CheckRunnerOptions): CheckProcessor {
           { ...stages, publish: publishToCheckRun({ github, target, checkRunId, appId, now, log }) },
         );
         log.info({ checkRunId, conclusion: report.conclusion, ...stats }, "mtls-gate check completed");
+        options.onCompleted?.(report.conclusion, (performance.now() - started) / 1000);
       });
       if (outcome.outcome === "timed-out") {
         log.error(
@@ -82,6 +86,7 @@ export function checkRunner(options: CheckRunnerOptions): CheckProcessor {
           activity: outcome.activity,
         });
         await publishPlain(fresh, target, checkRunId, now)(report);
+        options.onCompleted?.(report.conclusion, (performance.now() - started) / 1000);
       }
       await runs.forget(checkRunId, log);
     });

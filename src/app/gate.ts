@@ -13,6 +13,9 @@ import type { GitHubClient } from "./github-client.js";
 import type { ReaderSettings } from "./stages/read-inputs.js";
 import { KeyedSingleFlight } from "./keyed-single-flight.js";
 import { ruleDocsUrl } from "./links.js";
+import { AppMetrics } from "./metrics.js";
+import { MemoryScanState, RedisScanState } from "./watch/scan-state.js";
+import { Watch, type WatchOptions } from "./watch/watch.js";
 import {
   jobKey,
   pullKey,
@@ -61,6 +64,8 @@ export interface GateOptions {
   sweepIntervalMs?: number;
   /** How long a run may stay in progress before the sweeper completes it (default 10 min, never below the analysis limit). */
   staleRunMs?: number;
+  /** Scans of default branches: the tick interval, test periods, and Redis (shared claims and results, BullMQ ticks). */
+  watch?: Pick<WatchOptions, "tickMs" | "periodsMs" | "now" | "redis">;
   /** Waits between attempts to complete a given-up run (default 1 s, 5 s, 30 s, 2 min); then the sweeper takes over. */
   giveUpRetryDelaysMs?: readonly number[];
 }
@@ -92,6 +97,10 @@ export class Gate {
   /** The HMAC key of acceptance markers. */
   readonly markerKey: Buffer;
   readonly runs: RunTracker;
+  /** This instance's Prometheus registry (`GET /metrics`). */
+  readonly metrics: AppMetrics;
+  /** Scans of default branches (pushes, schedule, the dashboard's re-scan box), their metrics and dashboard issues. */
+  readonly watch: Watch;
   readonly analysisTimeoutMs: number;
   /** The threads `evaluate` runs in, off the event loop that answers webhooks and renews queue locks. */
   readonly analysisPool: AnalysisPool;
@@ -136,7 +145,10 @@ export class Gate {
     this.sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
     this.#giveUpDelays = options.giveUpRetryDelaysMs ?? DEFAULT_GIVE_UP_RETRY_DELAYS_MS;
     this.runs = new RunTracker(() => this.queue.runs);
-    const auth = (installationId: number) => app.auth(installationId) as Promise<GitHubClient>;
+    this.metrics = new AppMetrics(() => this.queue.depth());
+    // Every installation client reports GitHub's rate limit to the metrics.
+    const auth = async (installationId: number) =>
+      this.metrics.observeClient((await app.auth(installationId)) as GitHubClient);
     const appId = async () => (await this.appInfo()).id;
     this.processCheck = checkRunner({
       stages: this.settings,
@@ -146,6 +158,7 @@ export class Gate {
       runs: this.runs,
       analysisTimeoutMs: this.analysisTimeoutMs,
       log: app.log,
+      onCompleted: (conclusion, seconds) => this.metrics.recordCheck(conclusion, seconds),
     });
     this.#sweeper = new Sweeper({
       runs: this.runs,
@@ -154,6 +167,24 @@ export class Gate {
       staleRunMs: this.staleRunMs,
       intervalMs: this.sweepIntervalMs,
       now,
+      log: app.log,
+    });
+    const redis = options.watch?.redis ?? null;
+    this.watch = new Watch({
+      // Schedule periods are counted on the gate's clock, as certificate expiry is.
+      now: () => now().getTime(),
+      ...options.watch,
+      settings: this.settings,
+      auth,
+      appClient: async () => (await app.auth()) as GitHubClient,
+      identity: async () => {
+        const info = await this.appInfo();
+        return { appId: info.id, login: info.slug ? `${info.slug}[bot]` : null };
+      },
+      markerKey: this.markerKey,
+      state: redis ? new RedisScanState(redis.url, `mtls-gate:${redis.queueName}`) : new MemoryScanState(),
+      metrics: this.metrics,
+      analysisTimeoutMs: this.analysisTimeoutMs,
       log: app.log,
     });
     this.queue =
@@ -277,6 +308,11 @@ export class Gate {
   async close(): Promise<void> {
     this.stopSweeper();
     try {
+      await this.watch.stop();
+    } catch (error) {
+      this.app.log.error({ err: describeError(error) }, "stopping the scans failed");
+    }
+    try {
       await this.queue.close();
     } finally {
       await this.analysisPool.close();
@@ -286,6 +322,7 @@ export class Gate {
   /** Every check and command job of this process (and, with Redis, of the queue) has finished. */
   async idle(): Promise<void> {
     await this.jobs.idle();
+    await this.watch.idle();
     await this.queue.idle();
     await this.jobs.idle();
   }

@@ -9,6 +9,11 @@ export class KeyedSingleFlight {
     return this.#running.has(key);
   }
 
+  /** How many jobs are running. */
+  get size(): number {
+    return this.#running.size;
+  }
+
   /** Starts `work` unless a job with this key is running; returns whether it started. */
   start(key: string, work: () => Promise<void>, onError: (error: unknown) => void): boolean {
     if (this.#running.has(key)) return false;

@@ -5,6 +5,7 @@ import { DEFAULT_ANALYSIS_TIMEOUT_MS } from "./analysis-limit.js";
 import { defaultAnalysisThreads } from "./analysis-pool.js";
 import { DEFAULT_STALE_RUN_MS, DEFAULT_SWEEP_INTERVAL_MS, type Gate, type GateOptions } from "./gate.js";
 import { RedisCheckQueue, type Role } from "./queue/redis-queue.js";
+import { DEFAULT_TICK_MS } from "./watch/watch.js";
 
 export interface DeploymentSettings {
   role: Role;
@@ -24,6 +25,10 @@ export interface DeploymentSettings {
   analysisThreads: number;
   /** Test-only (`MTLS_GATE_TEST_SLOW_ANALYSIS_MS`): every analysis first keeps its thread busy this long. */
   testSlowAnalysisMs: number | null;
+  /** How often scans of default branches look for repositories due (`MTLS_GATE_WATCH_TICK_MS`, default 5 min). */
+  watchTickMs: number;
+  /** The bearer token `GET /metrics` requires (`MTLS_GATE_METRICS_TOKEN`); null: none. */
+  metricsToken: string | null;
 }
 
 /**
@@ -49,6 +54,8 @@ export function deploymentSettings(env: Readonly<Record<string, string | undefin
     testSlowAnalysisMs: env.MTLS_GATE_TEST_SLOW_ANALYSIS_MS
       ? positiveInteger(env, "MTLS_GATE_TEST_SLOW_ANALYSIS_MS", 0)
       : null,
+    watchTickMs: positiveInteger(env, "MTLS_GATE_WATCH_TICK_MS", DEFAULT_TICK_MS),
+    metricsToken: env.MTLS_GATE_METRICS_TOKEN || null,
     ...runLimits(env),
   };
 }
@@ -127,6 +134,7 @@ export function gateOptionsFor(
     ...(settings.testSlowAnalysisMs !== null ? { testSlowAnalysisMs: settings.testSlowAnalysisMs } : {}),
     sweepIntervalMs: settings.sweepIntervalMs,
     staleRunMs: settings.staleRunMs,
+    watch: { tickMs: settings.watchTickMs },
   };
   if (markerSecret === null)
     app.log.warn(
@@ -142,6 +150,11 @@ export function gateOptionsFor(
   const redisUrl = settings.redisUrl;
   return {
     ...signing,
+    // Scan claims and results in Redis, ticks as a BullMQ job scheduler: each repository once per period across replicas.
+    watch: {
+      tickMs: settings.watchTickMs,
+      redis: { url: redisUrl, queueName: `${settings.queueName}-watch`, tick: settings.role !== "web" },
+    },
     queue: (gate: Gate) =>
       new RedisCheckQueue(
         {

@@ -188,6 +188,7 @@ describe("a queue that cannot take a job", () => {
       if (!available) throw new QueueUnavailableError("the check queue is unavailable (test)");
     },
     readiness: async () => (available ? { redis: "up", workers: "up" } : { redis: "down", workers: "up" }),
+    depth: async () => 0,
     idle: async () => undefined,
     close: async () => undefined,
   };

@@ -74,7 +74,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const gate = registerGate(probot, {
     ...options.gate,
     markerSecret: privateKey,
-    now: () => NOW,
+    now: options.gate?.now ?? (() => NOW),
     cache: options.cache ?? new BlobCache(),
     reader: options.tarballThreshold !== undefined ? { tarballThreshold: options.tarballThreshold } : {},
   });
@@ -102,7 +102,8 @@ type Payload = Record<string, unknown>;
 /** A real payload of GitHub's documented shape (from @octokit/webhooks-examples), pointed at the fake's repository. */
 export function examplePayload(event: string, action: string): Payload {
   const group = examples.find((e) => e.name === event);
-  const example = group?.examples.find((p) => p.action === action);
+  // Events without actions (push) have examples without one: asked for with "".
+  const example = group?.examples.find((p) => p.action === action || (action === "" && p.action === undefined));
   if (!example) throw new Error(`no example payload for ${event}.${action}`);
   return structuredClone(example);
 }

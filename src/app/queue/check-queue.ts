@@ -30,6 +30,8 @@ export interface CheckQueue {
   ensureAvailable(): Promise<void>;
   /** Whether Redis (if any) answers and this process's workers (if any) can take jobs: `GET /ready`. */
   readiness(): Promise<QueueReadiness>;
+  /** Jobs waiting or running (the whole deployment's, with Redis): the `mtls_gate_queue_depth` metric. */
+  depth(): Promise<number>;
   /** Resolves when no job is waiting or running in this process (tests, demo, graceful shutdown). */
   idle(): Promise<void>;
   close(): Promise<void>;

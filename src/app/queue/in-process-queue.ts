@@ -51,6 +51,10 @@ export class InProcessCheckQueue implements CheckQueue {
     return { redis: "none", workers: this.#closing ? "down" : "up" };
   }
 
+  async depth(): Promise<number> {
+    return this.#jobs.size;
+  }
+
   idle(): Promise<void> {
     return this.#jobs.idle();
   }

@@ -168,6 +168,13 @@ export class RedisCheckQueue implements CheckQueue {
     return { redis, workers };
   }
 
+  async depth(): Promise<number> {
+    const counts = await this.#produce("counting jobs", () =>
+      this.#queue.getJobCounts("wait", "active", "delayed", "prioritized", "waiting-children"),
+    );
+    return Object.values(counts).reduce((sum, n) => sum + n, 0);
+  }
+
   /** Waits until no job is waiting, delayed or running anywhere: every replica's work is done. */
   async idle(): Promise<void> {
     for (;;) {

@@ -4,6 +4,7 @@
  * (analysis-worker.ts) and webhook acknowledgements and queue lock renewals carry on while a large tree is analysed.
  */
 import { analyzeDiff, analyzeTree, type TreeAnalysis } from "../../core/analyze.js";
+import { certificateInventory, type InventoryCertificate } from "../../core/certificate-inventory.js";
 import { explain, type ExplainResult } from "../../core/explain.js";
 import type { LoadLimits } from "../../core/limits.js";
 import type { Policy } from "../../core/policy/policy.js";
@@ -44,6 +45,8 @@ export interface EvaluateSettings {
   /** Findings on the trusted policy file itself (the app: true). */
   validatePolicyFile: boolean;
   explain?: ExplainRequest;
+  /** The certificates the head's routes and Hosts use (scans of the default branch: metrics, dashboard). */
+  inventory?: boolean;
 }
 
 /** What the check run and the comment commands read of an analysis: plain, structured-cloneable data. */
@@ -62,6 +65,8 @@ export interface Evaluation {
   failingRoutes: string[];
   /** The explanations asked for (`settings.explain`), in order. */
   explanations: ExplainResult[];
+  /** Asked for by `settings.inventory`: the certificates in Git the head's routes and Hosts use. */
+  certificates?: InventoryCertificate[];
 }
 
 /** One job for an analysis thread: exactly what `evaluate` takes. */
@@ -97,7 +102,9 @@ export function evaluate(inputs: CheckInputs, settings: EvaluateSettings): Evalu
     : "queries" in request
       ? request.queries
       : failingRoutes.slice(0, request.failingRoutes);
-  return { analysis, verdict, failingRoutes, explanations: queries.map((query) => explain(full, query)) };
+  const explanations = queries.map((query) => explain(full, query));
+  if (!settings.inventory) return { analysis, verdict, failingRoutes, explanations };
+  return { analysis, verdict, failingRoutes, explanations, certificates: certificateInventory(full, options.now) };
 }
 
 /** The verdict of an analysis under the trusted policy, with the acceptances in force. */

@@ -4,7 +4,7 @@ import { parseYamlText } from "../source/load.js";
 import { identityMapper, type LocatedDocument } from "../source/yaml-document.js";
 import { closest } from "../util/suggest.js";
 import { isObject } from "../model/values.js";
-import { defaultPolicy, POLICY_PATH, type EmissaryKey, type Policy, type PolicyEnvironment, type RouteSelector } from "./policy.js";
+import { defaultPolicy, POLICY_PATH, WATCH_SCHEDULES, type EmissaryKey, type Policy, type PolicyEnvironment, type RouteSelector, type WatchSchedule } from "./policy.js";
 import { POLICY_SCHEMA } from "./schema.js";
 import { RULES_BY_ID } from "../rules/index.js";
 
@@ -137,6 +137,10 @@ function merge(policy: Policy, value: Record<string, unknown>): void {
     policy.coverage.failOnSkipped = value.coverage.failOnSkipped;
   }
   if (isObject(value.render) && typeof value.render.enabled === "boolean") policy.render.enabled = value.render.enabled;
+  if (isObject(value.watch) && (WATCH_SCHEDULES as readonly unknown[]).includes(value.watch.schedule))
+    policy.watch.schedule = value.watch.schedule as WatchSchedule;
+  if (isObject(value.dashboard) && typeof value.dashboard.enabled === "boolean")
+    policy.dashboard.enabled = value.dashboard.enabled;
   if (value.failOn === "error" || value.failOn === "warning") policy.failOn = value.failOn;
   if (value.scope === "introduced" || value.scope === "all") policy.scope = value.scope;
   if (isObject(value.paths)) {

@@ -46,7 +46,14 @@ export interface Policy {
    * `environments`: explicit environments; when given, they replace discovery (see src/core/environments/).
    */
   render: { enabled: boolean; environments: PolicyEnvironment[] };
+  /** The GitHub App's scans of the default branch: how often (besides every push to it); `off`: on pushes only. */
+  watch: { schedule: WatchSchedule };
+  /** The GitHub App's dashboard issue (`mtls-gate dashboard`): whether it is kept. */
+  dashboard: { enabled: boolean };
 }
+
+export const WATCH_SCHEDULES = ["hourly", "daily", "weekly", "off"] as const;
+export type WatchSchedule = (typeof WATCH_SCHEDULES)[number];
 
 /** One environment the policy names: a kustomization directory or a chart with values, and the plain files with it. */
 export interface PolicyEnvironment {
@@ -98,6 +105,8 @@ export function defaultPolicy(): Policy {
     suppressions: { newInPullRequest: "require-accept" },
     coverage: { failOnSkipped: false },
     render: { enabled: true, environments: [] },
+    watch: { schedule: "daily" },
+    dashboard: { enabled: true },
   };
 }
 

@@ -98,6 +98,16 @@ export const POLICY_SCHEMA = {
         },
       },
     },
+    watch: {
+      type: "object",
+      additionalProperties: false,
+      properties: { schedule: { enum: ["hourly", "daily", "weekly", "off"] } },
+    },
+    dashboard: {
+      type: "object",
+      additionalProperties: false,
+      properties: { enabled: { type: "boolean" } },
+    },
     _extends: { type: "string" },
   },
 } as const;

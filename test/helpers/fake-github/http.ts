@@ -12,6 +12,9 @@ export interface FakeState extends RepoServices {
   allRepos(): FakeRepoImpl[];
   /** The manifest a pending app-manifest code stands for, removed: a code converts once. */
   takeManifestCode(code: string): Record<string, unknown> | undefined;
+  /** The installation an access token was created for (the fake's own tokens only). */
+  installationOfToken(token: string): number | undefined;
+  rememberToken(token: string, installationId: number): void;
   /** Records an app created from a manifest (see FakeGitHub.conversions). */
   recordConversion(conversion: ManifestConversion): void;
 }

@@ -1,6 +1,6 @@
 /** A repository of the fake: git objects, branches, pull requests, check runs, comments, collaborators. */
 import { ObjectStore, toBytes, validatePath, type FlatTree } from "./git.js";
-import type { FakeRepo, Permission, StoredCheckRun, StoredComment } from "./types.js";
+import type { FakeRepo, Permission, StoredCheckRun, StoredComment, StoredIssue } from "./types.js";
 
 export interface PullState {
   number: number;
@@ -21,7 +21,7 @@ export interface CommentMeta {
 }
 
 export interface RepoServices {
-  nextId(kind: "repo" | "pull" | "comment" | "reaction" | "checkRun" | "checkSuite"): number;
+  nextId(kind: "repo" | "pull" | "comment" | "reaction" | "checkRun" | "checkSuite" | "issue"): number;
   now(): string;
 }
 
@@ -34,6 +34,7 @@ export class FakeRepoImpl implements FakeRepo {
   readonly pulls = new Map<number, PullState>();
   readonly checkRuns: StoredCheckRun[] = [];
   readonly comments: StoredComment[] = [];
+  readonly issues: StoredIssue[] = [];
   readonly commentMeta = new WeakMap<StoredComment, CommentMeta>();
   readonly permissions = new Map<string, Permission>();
   readonly createdAt: string;
@@ -131,6 +132,27 @@ export class FakeRepoImpl implements FakeRepo {
     if (!pr) throw new Error(`fake-github: ${this.fullName} has no pull request #${number}`);
     this.store.commit(headSha);
     pr.headSha = headSha;
+  }
+
+  addIssue(title: string, body: string, user: { login: string; type: "User" | "Bot" }): StoredIssue {
+    const now = this.services.now();
+    // Issues and pull requests share one sequence of numbers.
+    const number = Math.max(0, ...this.pulls.keys(), ...this.issues.map((i) => i.number)) + 1;
+    const issue: StoredIssue = {
+      id: this.services.nextId("issue"),
+      number,
+      title,
+      body,
+      state: "open",
+      stateReason: null,
+      user,
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+      edits: 0,
+    };
+    this.issues.push(issue);
+    return issue;
   }
 
   addComment(issueNumber: number, body: string, user: { login: string; type: "User" | "Bot" }): StoredComment {

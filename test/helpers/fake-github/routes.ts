@@ -1,6 +1,7 @@
 /** The route table: every endpoint the fake answers, by method and OpenAPI path template. */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { checkRunRoutes } from "./check-runs.js";
+import { issueRoutes } from "./issues.js";
 import { countLineChanges, type Commit } from "./git.js";
 import {
   intParam,
@@ -73,10 +74,14 @@ function isoSeconds(ms: number): string {
 }
 
 function createAccessToken(ctx: Ctx): Reply {
-  const repos = installationRepos(ctx, intParam(ctx, "installation_id"));
+  const installationId = intParam(ctx, "installation_id");
+  const repos = installationRepos(ctx, installationId);
   const body = (typeof ctx.body === "object" && ctx.body !== null ? ctx.body : {}) as { permissions?: unknown };
+  const token = `ghs_${randomBytes(18).toString("hex")}`;
+  // `GET /installation/repositories` answers by the token's installation.
+  ctx.fake.rememberToken(token, installationId);
   return json(201, {
-    token: `ghs_${randomBytes(18).toString("hex")}`,
+    token,
     expires_at: isoSeconds(Date.now() + 60 * 60 * 1000),
     permissions: body.permissions ?? APP_PERMISSIONS,
     repository_selection: "selected",
@@ -358,7 +363,7 @@ function getPull(ctx: Ctx): Reply {
 // Issue comments and reactions
 
 function issueExists(repo: FakeRepoImpl, number: number): boolean {
-  return repo.pulls.has(number) || repo.comments.some((c) => c.issue_number === number);
+  return repo.pulls.has(number) || repo.issues.some((i) => i.number === number) || repo.comments.some((c) => c.issue_number === number);
 }
 
 function commentBody(ctx: Ctx): string {
@@ -522,6 +527,7 @@ export const ROUTES: Route[] = [
   route("GET", "/repos/{owner}/{repo}/pulls", listPulls),
   route("GET", "/repos/{owner}/{repo}/pulls/{pull_number}", getPull),
   ...checkRunRoutes,
+  ...issueRoutes,
   route("GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments", listComments),
   route("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments", createComment),
   route("GET", "/repos/{owner}/{repo}/issues/comments/{comment_id}", getComment),

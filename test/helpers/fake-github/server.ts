@@ -35,6 +35,7 @@ const ID_BASES: Record<Parameters<FakeState["nextId"]>[0], number> = {
   // Check run ids are past 2^32 on github.com nowadays.
   checkRun: 20_000_000_000,
   checkSuite: 30_000_000_000,
+  issue: 40_000_000,
 };
 
 /** A copy of a RegExp without the g and y flags, whose `test` would otherwise depend on the previous call. */
@@ -55,6 +56,7 @@ class FakeGitHubImpl implements FakeGitHub, FakeState {
   private readonly manifestCodes = new Map<string, Record<string, unknown>>();
   readonly conversions: ManifestConversion[] = [];
   private readonly counters = new Map<string, number>();
+  private readonly tokens = new Map<string, number>();
   private rateUsed = 0;
   private readonly rateReset = Math.floor(Date.now() / 1000) + 3600;
   private port = 0;
@@ -101,6 +103,14 @@ class FakeGitHubImpl implements FakeGitHub, FakeState {
 
   allRepos(): FakeRepoImpl[] {
     return [...this.repos.values()];
+  }
+
+  installationOfToken(token: string): number | undefined {
+    return this.tokens.get(token);
+  }
+
+  rememberToken(token: string, installationId: number): void {
+    this.tokens.set(token, installationId);
   }
 
   takeManifestCode(code: string): Record<string, unknown> | undefined {

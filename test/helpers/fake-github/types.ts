@@ -99,6 +99,10 @@ export interface FakeRepo {
   /** Issue comments. */
   readonly comments: StoredComment[];
   setPermission(user: string, permission: Permission): void;
+  /** Issues (not pull requests), the app's and anyone's. */
+  readonly issues: StoredIssue[];
+  /** An issue someone opened (the app's own are created through the API). */
+  addIssue(title: string, body: string, user: { login: string; type: "User" | "Bot" }): StoredIssue;
   /** A comment someone wrote on an issue or pull request (as the webhook's `comment` will describe it). */
   addComment(issueNumber: number, body: string, user: { login: string; type: "User" | "Bot" }): StoredComment;
 }
@@ -121,6 +125,21 @@ export interface StoredCheckRun {
   completed_at: string | null;
   /** Successful PATCH requests. */
   updates: number;
+}
+
+export interface StoredIssue {
+  id: number;
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  stateReason: string | null;
+  user: { login: string; type: "User" | "Bot" };
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  /** Successful PATCH requests. */
+  edits: number;
 }
 
 export interface StoredComment {
