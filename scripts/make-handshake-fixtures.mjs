@@ -8,9 +8,11 @@
 //   short-lived:       2025-01-01 .. 2026-06-20 (expires within 30 days of the tests' 2026-06-01 clock)
 //
 // Usage: node scripts/make-handshake-fixtures.mjs [output-dir]   (default: test/fixtures/handshake)
+import { Buffer } from "node:buffer";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import process from "node:process";
 import { fileURLToPath } from "node:url";
 import forge from "node-forge";
 
@@ -302,4 +304,4 @@ for (const [tree, files] of Object.entries(trees)) {
     );
   }
 }
-console.log(`wrote ${Object.keys(certs).length} certificates and ${Object.keys(trees).length} trees to ${out}`);
+process.stdout.write(`wrote ${Object.keys(certs).length} certificates and ${Object.keys(trees).length} trees to ${out}\n`);
