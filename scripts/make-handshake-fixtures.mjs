@@ -237,6 +237,17 @@ spec:
 /** A second upstream the same intermediate issued for, mounted the cert-manager way (tls.crt, tls.key, ca.crt). */
 function orders() {
   return [
+    `apiVersion: v1
+kind: Service
+metadata:
+  name: orders
+  namespace: payments
+spec:
+  selector:
+    app: orders
+  ports:
+    - port: 443
+`,
     `apiVersion: apps/v1
 kind: StatefulSet
 metadata:
@@ -304,4 +315,6 @@ for (const [tree, files] of Object.entries(trees)) {
     );
   }
 }
-process.stdout.write(`wrote ${Object.keys(certs).length} certificates and ${Object.keys(trees).length} trees to ${out}\n`);
+process.stdout.write(
+  `wrote ${Object.keys(certs).length} certificates and ${Object.keys(trees).length} trees to ${out}\n`,
+);

@@ -44,6 +44,9 @@ export interface HandshakeSide {
   /** The CA bundle that verifies it (client side: the upstream's client CA). */
   trustedBy: SecretFile;
   result: VerifyResult;
+  /** The certificates read from each (for rules that compare dates). */
+  presentedCerts: readonly LoadedCert[];
+  trustedCerts: readonly LoadedCert[];
 }
 
 export type UpstreamTls =
@@ -321,6 +324,8 @@ export function upstreamTlsOf(route: Route, model: Model, now: Date): UpstreamTl
       leaf: leafSummary(serverCerts),
       trustedBy: trustedCa,
       result: verifyChain(serverCerts, caCerts, [], "serverAuth", now),
+      presentedCerts: serverCerts,
+      trustedCerts: caCerts,
     };
   }
   if (!clientCa) clientSkipped = "the upstream names no client CA (it may not ask for a client certificate)";
@@ -331,6 +336,8 @@ export function upstreamTlsOf(route: Route, model: Model, now: Date): UpstreamTl
       leaf: leafSummary(clientCerts),
       trustedBy: clientCa,
       result: verifyChain(clientCerts, upstreamCaCerts, [], "clientAuth", now),
+      presentedCerts: clientCerts,
+      trustedCerts: upstreamCaCerts,
     };
   }
   const name = route.effectiveContext?.definition.sni ?? route.upstreamHost;
@@ -357,4 +364,45 @@ export function resolveUpstreamTls(routes: readonly Route[], model: Model, now: 
     const upstream = upstreamTlsOf(route, model, now);
     if (upstream) route.upstreamTls = upstream;
   }
+}
+
+/** A Service whose pods serve a server certificate from Git, with that certificate's chain. */
+export interface ServedCertificate {
+  service: CarrierResource;
+  server: SecretFile;
+  certs: readonly LoadedCert[];
+}
+
+/** Every Service in the model whose pods mount one server key pair in Git: what each would present to Envoy. */
+export function servedCertificates(model: Model, now: Date): ServedCertificate[] {
+  const result: ServedCertificate[] = [];
+  for (const service of model.services.values()) {
+    const selector = Object.entries(service.selector ?? {});
+    if (selector.length === 0) continue;
+    const workloads = model.workloads.filter(
+      (w) => w.namespace === service.namespace && selector.every(([k, v]) => w.podLabels[k] === v),
+    );
+    const server = workloads.map((w) => sidesOf(w, model).server).find((s) => s !== undefined);
+    if (!server) continue;
+    const certs = loadCertificates(valueOf(server), now);
+    if (certs.length > 0) result.push({ service, server, certs });
+  }
+  return result;
+}
+
+/** The other Services whose served certificates the route's CA also verifies: any of them could answer as this upstream. */
+export function otherServicesTrusted(
+  route: Route,
+  served: readonly ServedCertificate[],
+  now: Date,
+): ServedCertificate[] {
+  const upstream = route.upstreamTls;
+  if (!upstream || upstream.state !== "known" || !upstream.serverCheck?.result.ok) return [];
+  const trusted = upstream.serverCheck.trustedCerts;
+  return served.filter(
+    (other) =>
+      other.service !== upstream.service &&
+      !sameFile(other.server, upstream.server) &&
+      verifyChain(other.certs, trusted, [], "serverAuth", now).ok,
+  );
 }
