@@ -157,7 +157,7 @@ export function verifyChain(
   if (!anchored) return fail("untrusted", `the path is longer than ${MAX_DEPTH} certificates`);
   steps.push({ ok: true, text: `${current.facts.subject} is a root in the CA bundle` });
 
-  // 2. Each issuer must be a CA, within its path length; untrusted ones must allow the purpose too.
+  // 2. Each issuer must be a CA, within its path length, and allow the purpose.
   for (let i = 1; i < path.length; i++) {
     const ca = path[i] as LoadedCert;
     const problem = caProblem(ca);
@@ -169,12 +169,10 @@ export function verifyChain(
         `${ca.facts.subject} allows ${ca.facts.basicConstraints.pathLength} CA(s) below it, the path has ${below}`,
       );
     }
+    // OpenSSL checks the purpose of every issuer, the trusted root included, when it carries extendedKeyUsage.
     const eku = ca.facts.extKeyUsage;
-    if (!trusted.some((t) => same(t, ca)) && eku !== null && !eku.includes(purpose)) {
-      return fail(
-        "wrong-purpose",
-        `the intermediate ${ca.facts.subject} is restricted to ${eku.join(", ")}, not ${purpose}`,
-      );
+    if (eku !== null && !eku.includes(purpose)) {
+      return fail("wrong-purpose", `the CA ${ca.facts.subject} is restricted to ${eku.join(", ") || "(no usage)"}, not ${purpose}`);
     }
   }
   steps.push({ ok: true, text: "every issuer is a CA (basicConstraints, keyUsage keyCertSign)" });
