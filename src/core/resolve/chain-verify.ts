@@ -3,9 +3,8 @@
  * leaf to a self-signed certificate of the trusted bundle, then check each link. Signatures and issuer matching are
  * node:crypto's (`X509Certificate.checkIssued`, `verify`); dates and extensions are the certificate facts' own parser.
  */
-import { Buffer } from "node:buffer";
 import { X509Certificate } from "node:crypto";
-import { inspectCertificateValue, type CertificateFacts } from "../certs/index.js";
+import { decodeSecretValue, inspectCertificateValue, type CertificateFacts } from "../certs/index.js";
 import type { SecretValue } from "../model/resources.js";
 
 /** What the peer checks the leaf for: Envoy verifies the upstream as an SSL client (`serverAuth`), the upstream Envoy's client certificate (`clientAuth`). */
@@ -51,10 +50,11 @@ const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/
 export function loadCertificates(value: SecretValue, now: Date): LoadedCert[] {
   const origin = value.encoding === "plain" ? "stringData" : "data";
   const facts = inspectCertificateValue(value.raw, origin, now).certificates;
-  const text =
-    value.encoding === "plain" || value.raw.startsWith("-----BEGIN")
-      ? value.raw
-      : Buffer.from(value.raw, "base64").toString("latin1");
+  if (facts.length === 0) return [];
+  // The same decoding and size cap as the certificate facts: a value over the cap was not inspected, so it loads nothing.
+  const decoded = decodeSecretValue(value.raw, origin);
+  if (!decoded.ok) return [];
+  const text = decoded.bytes.toString("latin1");
   const blocks = text.match(PEM_BLOCK) ?? [];
   const result: LoadedCert[] = [];
   blocks.slice(0, MAX_CERTS).forEach((block, index) => {
