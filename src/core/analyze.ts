@@ -186,8 +186,8 @@ function analyzeSelected(
   if (unchangedPaths) coverage.absenceDoubt = fileOutcomes.filter((o) => o.skipped !== undefined && unchangedPaths.has(o.path)).length;
   const model = buildModel(inputs, { defaultNamespace: policy.defaultNamespace, externalSecrets: policy.externalSecrets, emissary: declaredEmissary(policy) });
   diagnostics.push(...model.diagnostics);
-  const simulation = simulate(model);
   const now = options.now ?? new Date();
+  const simulation = simulate(model, now);
   const suppressions: Suppressions = {
     ...readSuppressions([...model.allAmbassadorResources, ...model.secrets.values()], new Set(RULES_BY_ID.keys()), now),
     ...(carriedSuppressions ? { carried: carriedSuppressions } : {}),

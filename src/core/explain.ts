@@ -9,7 +9,7 @@ import type { RouteView } from "./views.js";
 
 /** One link of a route's resolution chain, as `/mtls-gate explain` shows it. */
 export interface ExplainStep {
-  kind: "Mapping" | "Service" | "TLSContext" | "Secret" | "Certificate" | "CA";
+  kind: "Mapping" | "Service" | "TLSContext" | "Secret" | "Certificate" | "CA" | "Upstream" | "Handshake";
   /** What this step resolved to, in one line. */
   summary: string;
   details: string[];
@@ -111,7 +111,48 @@ function explainRoute(route: Route, view: RouteView, findings: readonly Finding[
     steps.push({ kind: "CA", summary: "none: the upstream's certificate is not verified", details: [], at: null });
   }
 
+  steps.push(...upstreamSteps(route, view));
+  const upstreamTls = route.upstreamTls;
+  if (upstreamTls?.state === "known") {
+    onChain.add(upstreamTls.server.secret.id);
+    if (upstreamTls.clientCa) onChain.add(upstreamTls.clientCa.secret.id);
+  }
+
   return { route: view, steps, findings: findings.filter((f) => f.resource !== null && onChain.has(f.resource)) };
+}
+
+/** The upstream's side of the handshake and each verification step with its outcome (issue 20). */
+function upstreamSteps(route: Route, view: RouteView): ExplainStep[] {
+  const upstream = route.upstreamTls;
+  const shown = view.upstreamTls;
+  if (!upstream || !shown) return [];
+  if (upstream.state === "unknown" || shown.state === "unknown") {
+    return [{ kind: "Upstream", summary: `unknown: ${upstream.state === "unknown" ? upstream.why : ""}`, details: ["the handshake is not simulated, and nothing is reported about it"], at: null }];
+  }
+  const server = shown.server;
+  const steps: ExplainStep[] = [
+    {
+      kind: "Upstream",
+      summary: `Service ${shown.service} -> ${shown.workload}, server certificate from Secret ${shown.serverCertificate.secret} (${shown.serverCertificate.key})`,
+      details: [
+        ...(server ? [`subject: ${server.subject}`, `issuer: ${server.issuer}`, server.daysLeft >= 0 ? `${server.daysLeft} days left (until ${server.notAfter})` : `expired ${-server.daysLeft} days ago`] : []),
+        `client CA: ${shown.clientCa ? `Secret ${shown.clientCa.secret} (${shown.clientCa.key})` : "none named"}`,
+        `name ${shown.name}: ${shown.nameCovered ? "covered" : "not covered"} by the server certificate (Emissary checks no names)`,
+      ],
+      at: upstream.server.at,
+    },
+  ];
+  const context = route.effectiveContext;
+  for (const [label, check, field] of [["server certificate (Envoy verifies the upstream)", shown.serverCheck, "ca_secret"], ["client certificate (the upstream verifies Emissary)", shown.clientCheck, "secret"]] as const) {
+    const location = context ? documentLocation(context.definition.resource, [...context.definition.fieldsPath, field === "ca_secret" && context.definition.caSecret === undefined ? "secret" : field]) : null;
+    steps.push({
+      kind: "Handshake",
+      summary: `${label}: ${check.outcome}${check.why ? ` (${check.why})` : ""}`,
+      details: check.steps.map((step) => `${step.ok ? "ok" : "FAILS"}: ${step.text}`),
+      at: check.outcome === "skipped" ? null : location,
+    });
+  }
+  return steps;
 }
 
 const ORIGIN_NAMES: Readonly<Record<ResolvedContext["definition"]["origin"], string>> = {

@@ -5,6 +5,59 @@ import { specFieldLocation, resourceLocation, type MappingResource } from "./mod
 import type { Inferred, Installation } from "./model/installation.js";
 import { inspectCertificateValue } from "./certs/index.js";
 import { CERT_KEYS } from "./resolve/secrets.js";
+import type { HandshakeSide, LeafSummary, SecretFile, UpstreamTls } from "./resolve/upstream-tls.js";
+
+/** A Secret key the handshake reads, and where it is written. */
+export interface SecretFileView {
+  /** `namespace/name` of the Secret. */
+  secret: string;
+  key: string;
+  file: string;
+  line: number;
+}
+
+/** Public facts of a leaf certificate in the handshake. */
+export interface LeafView {
+  subject: string;
+  issuer: string;
+  sans: string[];
+  notAfter: string;
+  daysLeft: number;
+}
+
+/** One direction of the handshake: `skipped` when it cannot be simulated (why says so). */
+export interface HandshakeCheckView {
+  outcome: "ok" | "fails" | "skipped";
+  why: string | null;
+  /** The certificate presented and the bundle that verifies it. */
+  presented: SecretFileView | null;
+  trustedBy: SecretFileView | null;
+  leaf: LeafView | null;
+  /** Subjects from the leaf to the trust anchor, as far as the path was built. */
+  path: string[];
+  /** Each verification step and its outcome. */
+  steps: { ok: boolean; text: string }[];
+}
+
+/** The upstream's TLS side of a route (the JSON contract's `routes[].upstreamTls`): `unknown` says why. */
+export type UpstreamTlsView =
+  | { state: "unknown"; why: string }
+  | {
+      state: "known";
+      /** `namespace/name` of the Service and `Kind/namespace/name` of the workload serving it. */
+      service: string;
+      workload: string;
+      serverCertificate: SecretFileView;
+      server: LeafView | null;
+      clientCa: SecretFileView | null;
+      /** Envoy verifying the upstream's certificate with the route's CA. */
+      serverCheck: HandshakeCheckView;
+      /** The upstream verifying Emissary's client certificate with its client CA. */
+      clientCheck: HandshakeCheckView;
+      /** The name a client checking names would verify (sni, else the upstream host); Emissary checks none. */
+      name: string;
+      nameCovered: boolean;
+    };
 
 /** Public facts of the client certificate a route presents (the leaf of its Secret's tls.crt). */
 export interface ClientCertificateView {
@@ -52,6 +105,8 @@ export interface RouteView {
   sharedClusterWith: string | null;
   /** For mtls routes whose client Secret is in Git and parses: its leaf certificate; null otherwise. */
   clientCertificate: ClientCertificateView | null;
+  /** For routes that originate TLS: the upstream's side of the handshake, simulated; null for other routes. */
+  upstreamTls?: UpstreamTlsView | null;
   /** With a base: whether the route is new or changed. */
   change?: "added" | "changed" | "unchanged" | "removed";
   baseMode?: RouteMode | null;
@@ -191,9 +246,59 @@ export function routeViews(routes: readonly Route[], now: Date): RouteView[] {
         rejected: route.rejected ?? null,
         sharedClusterWith: route.clusterLeader ? `${route.clusterLeader.namespace}/${route.clusterLeader.name}` : null,
         clientCertificate: clientCertificateOf(route, now),
+        upstreamTls: route.upstreamTls ? upstreamTlsView(route.upstreamTls) : null,
       };
     })
     .sort((a, b) => (a.mapping < b.mapping ? -1 : a.mapping > b.mapping ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+}
+
+function secretFileView(file: SecretFile): SecretFileView {
+  return { secret: `${file.secret.namespace}/${file.secret.name}`, key: file.key, file: file.at.file, line: file.at.line };
+}
+
+function leafView(leaf: LeafSummary | null): LeafView | null {
+  return leaf && { subject: leaf.subject, issuer: leaf.issuer, sans: leaf.sans, notAfter: leaf.notAfter.toISOString(), daysLeft: leaf.daysLeft };
+}
+
+function checkView(side: HandshakeSide | null, skipped: string | null): HandshakeCheckView {
+  if (!side) return { outcome: "skipped", why: skipped, presented: null, trustedBy: null, leaf: null, path: [], steps: [] };
+  const result = side.result;
+  return {
+    outcome: result.ok ? "ok" : "fails",
+    why: result.why ?? null,
+    presented: secretFileView(side.presented),
+    trustedBy: secretFileView(side.trustedBy),
+    leaf: leafView(side.leaf),
+    path: result.path,
+    steps: result.steps.map((step) => ({ ...step })),
+  };
+}
+
+export function upstreamTlsView(upstream: UpstreamTls): UpstreamTlsView {
+  if (upstream.state === "unknown") return { state: "unknown", why: upstream.why };
+  return {
+    state: "known",
+    service: `${upstream.service.namespace}/${upstream.service.name}`,
+    workload: upstream.workload.id,
+    serverCertificate: secretFileView(upstream.server),
+    server: leafView(upstream.serverLeaf),
+    clientCa: upstream.clientCa ? secretFileView(upstream.clientCa) : null,
+    serverCheck: checkView(upstream.serverCheck, upstream.serverSkipped),
+    clientCheck: checkView(upstream.clientCheck, upstream.clientSkipped),
+    name: upstream.name,
+    nameCovered: upstream.nameCovered,
+  };
+}
+
+/** The handshake in one word for tables: `ok`, `fails` (with why) or `unknown` (with why); null for routes without TLS. */
+export function handshakeSummary(view: RouteView): { status: "ok" | "fails" | "unknown"; why: string | null } | null {
+  const upstream = view.upstreamTls;
+  if (!upstream) return null;
+  if (upstream.state === "unknown") return { status: "unknown", why: upstream.why };
+  const failed = [upstream.serverCheck, upstream.clientCheck].find((check) => check.outcome === "fails");
+  if (failed) return { status: "fails", why: `${failed === upstream.serverCheck ? "server" : "client"} certificate: ${failed.why ?? "does not verify"}` };
+  if (upstream.serverCheck.outcome === "skipped" && upstream.clientCheck.outcome === "skipped") return { status: "unknown", why: upstream.serverCheck.why };
+  return { status: "ok", why: null };
 }
 
 export function hostViews(hosts: readonly ResolvedHost[]): HostView[] {

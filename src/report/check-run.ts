@@ -1,7 +1,7 @@
 import { coverageSummary, foundNoManifests, skippedCount, skippedLine, type Coverage } from "../core/coverage.js";
 import { SEVERITY_RANK, weaker, type Finding, type RouteMode, type Severity } from "../core/types.js";
 import { CONSEQUENCE_RULES } from "../core/verdict.js";
-import type { RouteView } from "../core/views.js";
+import { handshakeSummary, type RouteView } from "../core/views.js";
 import {
   codeSpan,
   escapeInline,
@@ -438,7 +438,9 @@ function titleOf(
   }).filter((s) => s !== "");
   // What happens to traffic first: routes this change leaves with less protection than the base gave them.
   const lost = input.routes.filter((r) => r.change === "changed" && r.baseMode != null && weaker(r.mode, r.baseMode));
-  const consequence = lost.length > 0 ? `${lostTitle(lost)} · ` : "";
+  // Then routes whose simulated handshake this change breaks (issue 20): named by prefix, as people know them.
+  const broken = input.routes.filter((r) => r.change !== "unchanged" && handshakeSummary(r)?.status === "fails");
+  const consequence = [lost.length > 0 ? lostTitle(lost) : "", broken.length > 0 ? handshakeTitle(broken) : ""].filter((t) => t !== "").map((t) => `${t} · `).join("");
   const segments = [`${consequence}${counts.length > 0 ? counts.join(", ") : hasBase ? "No new problems" : "No problems found"}`];
   if (input.failing.length > 0) {
     const old = hasBase ? input.failing.filter((f) => f.introduced === false).length : 0;
@@ -452,6 +454,21 @@ function titleOf(
   else if (input.coverage && skippedCount(input.coverage) > 0) segments.push(`${plural(skippedCount(input.coverage), "file")} skipped${input.coverageBlocking ? " (blocking)" : ""}`);
   else if (input.coverageBlocking) segments.push("skipped files block");
   return truncateChars(segments.join(" · "), MAX_TITLE_CHARS).replace(/\.+$/, "");
+}
+
+/** "1 route's handshake fails: /payments/ to payments.payments:8443 (+1 more)". */
+function handshakeTitle(broken: readonly RouteView[]): string {
+  const first = broken[0];
+  if (!first) return "";
+  const what = broken.length === 1 ? "1 route's handshake fails" : `${broken.length} routes' handshakes fail`;
+  return `${what}: ${titleText(first.prefix ?? first.mapping)} to ${titleText(`${first.upstream.host}:${first.upstream.port}`)}${broken.length > 1 ? ` (+${broken.length - 1} more)` : ""}`;
+}
+
+/** The routes table's handshake cell: ok, fails (with why) or unknown (with why); "—" for routes without TLS. */
+function handshakeCell(route: RouteView): string {
+  const summary = route.change === "removed" ? null : handshakeSummary(route);
+  if (!summary) return "—";
+  return summary.status === "ok" ? "ok" : `${summary.status === "fails" ? "❌ fails" : "unknown"}: ${escapeInline(summary.why ?? "", MAX_NAME_CHARS)}`;
 }
 
 const MODE_NAME: Readonly<Record<RouteMode, string>> = { mtls: "mTLS", tls: "TLS", plaintext: "plaintext" };
@@ -691,17 +708,21 @@ function routesSection(input: CheckRunReportInput): Part {
     r.change !== "removed" && (isDowngrade(r) || r.rejected !== null) ? 0 : (CHANGE_ORDER[r.change ?? "added"] ?? 2);
   routes.sort((a, b) => rank(a) - rank(b) || compareStrings(a.mapping, b.mapping) || compareStrings(a.kind, b.kind));
   const title = [`### Changed routes (${routes.length})`, routeCounts(input.routes)];
+  const showHandshake = routes.some((r) => r.upstreamTls);
   if (routes.length === 0)
     return fixed([...title, "No route changes: every route keeps its upstream and TLS settings."].join("\n"));
   return {
     kind: "cut",
     priority: 2,
     title,
-    head: ["", "| Mapping | Prefix | Upstream | Change | Mode (base → head) |", "| --- | --- | --- | --- | --- |"],
+    // The handshake column only when some listed route originates TLS (the simulation's upstreamTls).
+    head: showHandshake
+      ? ["", "| Mapping | Prefix | Upstream | Change | Mode (base → head) | Handshake |", "| --- | --- | --- | --- | --- | --- |"]
+      : ["", "| Mapping | Prefix | Upstream | Change | Mode (base → head) |", "| --- | --- | --- | --- | --- |"],
     rows: routes.map((r) => {
       const prefix = r.prefix !== null ? escapeInline(r.prefix, MAX_NAME_CHARS) : "—";
       const upstream = escapeInline(`${r.upstream.scheme}://${r.upstream.host}:${r.upstream.port}`, MAX_NAME_CHARS);
-      return `| ${routeName(r)} | ${prefix} | ${upstream} | ${r.change ?? "added"} | ${modeCell(r)} |`;
+      return `| ${routeName(r)} | ${prefix} | ${upstream} | ${r.change ?? "added"} | ${modeCell(r)} |${showHandshake ? ` ${handshakeCell(r)} |` : ""}`;
     }),
     more: (n) => `… and ${plural(n, "more route")} (run \`mtls-gate routes\` for the whole table)`,
   };

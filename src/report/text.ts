@@ -1,6 +1,6 @@
 import { coverageSummary, foundNoManifests, skippedLine } from "../core/coverage.js";
 import type { Finding, RouteMode } from "../core/types.js";
-import type { InferredView, InstallationView, RouteView } from "../core/views.js";
+import { handshakeSummary, type InferredView, type InstallationView, type RouteView } from "../core/views.js";
 import type { ReportInput } from "./json.js";
 
 export interface TextOptions {
@@ -8,6 +8,8 @@ export interface TextOptions {
   color: boolean;
   /** Each rule's documentation page: listed for the rules printed, just above the verdict line. */
   ruleDocsUrl?: (ruleId: string) => string;
+  /** Under the route table, each route's upstream TLS side and verification steps (`routes`); `analyze` leaves them out. */
+  upstreamDetails?: boolean;
 }
 
 const COLORS = { red: "\u001b[31m", yellow: "\u001b[33m", cyan: "\u001b[36m", green: "\u001b[32m", dim: "\u001b[2m", bold: "\u001b[1m", reset: "\u001b[0m" };
@@ -91,7 +93,8 @@ export function renderRoutes(routes: readonly RouteView[], options: TextOptions)
 function renderRouteTable(routes: readonly RouteView[], options: TextOptions): string {
   if (routes.length === 0) return "No routes.\n";
   const showChange = routes.some((r) => r.change !== undefined);
-  const header = ["MAPPING", "PREFIX", "UPSTREAM", "MODE", "VERIFIED", "TLS CONTEXT", "CLIENT CERT", "DAYS LEFT", ...(showChange ? ["CHANGE"] : [])];
+  const showHandshake = routes.some((r) => r.upstreamTls);
+  const header = ["MAPPING", "PREFIX", "UPSTREAM", "MODE", "VERIFIED", "TLS CONTEXT", "CLIENT CERT", "DAYS LEFT", ...(showHandshake ? ["HANDSHAKE"] : []), ...(showChange ? ["CHANGE"] : [])];
   const rows = routes.map((route) => {
     const mode = route.rejected ? "rejected" : route.mode;
     const changeText = route.change === "changed" && route.baseMode && route.baseMode !== route.mode ? `${route.baseMode} -> ${route.mode}` : (route.change ?? "");
@@ -104,10 +107,37 @@ function renderRouteTable(routes: readonly RouteView[], options: TextOptions): s
       route.tlsContext ?? (route.requestedTlsContext ? `(${route.requestedTlsContext}: not used)` : "-"),
       route.secret ?? "-",
       route.mode === "mtls" && route.clientCertificate ? String(route.clientCertificate.daysLeft) : "-",
+      ...(showHandshake ? [handshakeCell(route, options)] : []),
       ...(showChange ? [changeText] : []),
     ];
   });
-  return `${table([header, ...rows]).join("\n")}\n`;
+  const upstreams = options.upstreamDetails === false ? [] : routes.flatMap((route) => upstreamLines(route));
+  return `${table([header, ...rows]).join("\n")}\n${upstreams.length > 0 ? `\nUpstream TLS (the handshake, simulated):\n${upstreams.join("\n")}\n` : ""}`;
+}
+
+function handshakeCell(route: RouteView, options: TextOptions): string {
+  const summary = handshakeSummary(route);
+  if (!summary) return "-";
+  return paint(options, summary.status === "ok" ? "green" : summary.status === "fails" ? "red" : "yellow", summary.status);
+}
+
+/** The upstream's side of one route and each verification step: what `routes` prints under the table. */
+export function upstreamLines(route: RouteView): string[] {
+  const upstream = route.upstreamTls;
+  if (!upstream) return [];
+  const head = `  ${route.mapping}${route.prefix ? ` (${route.prefix})` : ""}:`;
+  if (upstream.state === "unknown") return [`${head} unknown: ${upstream.why}`];
+  const lines = [`${head} Service ${upstream.service} -> ${upstream.workload}`];
+  const server = upstream.server;
+  const where = (f: { secret: string; key: string; file: string; line: number }) => `Secret ${f.secret} ${f.key} (${f.file}:${f.line})`;
+  lines.push(`    server certificate: ${where(upstream.serverCertificate)}${server ? `: ${server.subject}, issuer ${server.issuer}, ${server.daysLeft >= 0 ? `${server.daysLeft} days left` : `expired ${-server.daysLeft} days ago`}` : ""}`);
+  lines.push(`    client CA: ${upstream.clientCa ? where(upstream.clientCa) : "none named"}`);
+  for (const [label, check] of [["server side (Envoy verifies the upstream)", upstream.serverCheck], ["client side (the upstream verifies Emissary)", upstream.clientCheck]] as const) {
+    lines.push(`    ${label}: ${check.outcome}${check.outcome === "skipped" && check.why ? ` (${check.why})` : ""}`);
+    for (const step of check.steps) lines.push(`      ${step.ok ? "ok  " : "FAIL"} ${step.text}`);
+  }
+  lines.push(`    name ${upstream.name}: ${upstream.nameCovered ? "covered by the server certificate" : "not covered by the server certificate"} (Emissary checks no names)`);
+  return lines;
 }
 
 /** With a base: the change's own findings first, then the pre-existing ones, each group under its heading. */
@@ -190,10 +220,10 @@ export function renderText(input: ReportInput, options: TextOptions): string {
     renderFindingGroups(input, options),
     "",
     paint(options, "bold", "Routes"),
-    renderRoutes(input.routes, options),
+    renderRoutes(input.routes, { ...options, upstreamDetails: false }),
   ];
   if (input.removedRoutes && input.removedRoutes.length > 0) {
-    parts.push(paint(options, "bold", "Removed routes"), renderRoutes(input.removedRoutes, options));
+    parts.push(paint(options, "bold", "Removed routes"), renderRoutes(input.removedRoutes, { ...options, upstreamDetails: false }));
   }
   const docs = renderRuleDocs(input.findings, options);
   if (docs) parts.push(docs);

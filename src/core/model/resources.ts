@@ -155,6 +155,17 @@ export interface MountedSecret {
   secretName: string;
   /** Path of the name field in the workload's document. */
   path: YamlPath;
+  /** The pod volume it is part of (containers mount volumes by this name). */
+  volume?: string;
+  /** `items`: which keys are projected, at which relative path; undefined projects every key under its own name. */
+  items?: readonly { key: string; path: string }[];
+}
+
+/** A container's `volumeMounts` entry: where a pod volume appears in the container's file system. */
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  subPath: string | undefined;
 }
 
 /** A Pod or a controller of pods (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Argo Rollout). */
@@ -180,6 +191,8 @@ export interface ContainerInfo {
   image: string | undefined;
   command: readonly string[];
   env: readonly ContainerEnv[];
+  /** Where the pod's volumes appear in this container (absent for containers the model made, such as a HelmRelease's). */
+  volumeMounts?: readonly VolumeMount[];
   /** Path of the container in the workload's document. */
   path: YamlPath;
 }

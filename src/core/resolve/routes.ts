@@ -2,6 +2,7 @@ import type { MappingResource } from "../model/resources.js";
 import type { RouteMode } from "../types.js";
 import type { ContextRegistry, ResolvedContext } from "./contexts.js";
 import { parseService, type ParsedService } from "./service.js";
+import type { UpstreamTls } from "./upstream-tls.js";
 
 /** How a Mapping's `tls:` was honoured. */
 export type ContextOutcome =
@@ -40,6 +41,8 @@ export interface Route {
   /** `http://` with a usable context: TLS anyway. */
   httpSchemeWithTls: boolean;
   unknownScheme: boolean;
+  /** For routes that originate TLS: the upstream's side of the handshake, simulated (upstream-tls.ts). */
+  upstreamTls?: UpstreamTls;
 }
 
 const ROOT_CERT_KEY = "root-cert.pem";

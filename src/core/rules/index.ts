@@ -23,6 +23,9 @@ import { rule as clientCertIsServerCert } from "./client-cert-is-server-cert.js"
 import { rule as duplicateResource } from "./duplicate-resource.js";
 import { rule as fileSkipped } from "./file-skipped.js";
 import { rule as fileTooLarge } from "./file-too-large.js";
+import { rule as handshakeClientUntrusted } from "./handshake-client-untrusted.js";
+import { rule as handshakeExpirySkew } from "./handshake-expiry-skew.js";
+import { rule as handshakeServerUntrusted } from "./handshake-server-untrusted.js";
 import { rule as hostContextMismatch } from "./host-context-mismatch.js";
 import { rule as hostTlsIgnored } from "./host-tls-ignored.js";
 import { rule as hostTlsSecretNotFound } from "./host-tls-secret-not-found.js";
@@ -65,6 +68,7 @@ import { rule as tlsContextSecretNotFound } from "./tls-context-secret-not-found
 import { rule as tlsContextUnused } from "./tls-context-unused.js";
 import { rule as unknownField } from "./unknown-field.js";
 import { rule as unsupportedApiVersion } from "./unsupported-api-version.js";
+import { rule as upstreamIdentityUnchecked } from "./upstream-identity-unchecked.js";
 import { rule as upstreamUnverified } from "./upstream-unverified.js";
 import { rule as weakKey } from "./weak-key.js";
 import { rule as weakSignature } from "./weak-signature.js";
@@ -92,6 +96,9 @@ const ALL = [
   duplicateResource,
   fileSkipped,
   fileTooLarge,
+  handshakeClientUntrusted,
+  handshakeExpirySkew,
+  handshakeServerUntrusted,
   hostContextMismatch,
   hostNotBound,
   hostTlsIgnored,
@@ -137,6 +144,7 @@ const ALL = [
   tlsContextUnused,
   unknownField,
   unsupportedApiVersion,
+  upstreamIdentityUnchecked,
   upstreamUnverified,
   weakKey,
   weakSignature,

@@ -123,3 +123,42 @@ spec: {template: {metadata: {labels: {app: x}}}}
     ],
   );
 });
+
+test("core reader: a workload's volume names, projected items and its containers' volumeMounts (for the handshake's file paths)", () => {
+  const model = modelOf({
+    "deploy.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+        - name: api
+          args: [--tls-cert-file=/tls/tls.crt]
+          volumeMounts:
+            - {name: tls, mountPath: /tls}
+            - {name: ca, mountPath: /ca/client.pem, subPath: client.pem}
+            - {name: nameless}
+      volumes:
+        - name: tls
+          secret: {secretName: api-tls}
+        - name: ca
+          projected:
+            sources:
+              - secret: {name: client-ca, items: [{key: ca.crt, path: client.pem}]}
+`,
+  });
+  const workload = model.workloads[0];
+  assert.deepEqual(
+    workload?.mountedSecrets.map((m) => [m.secretName, m.volume, m.items]),
+    [
+      ["api-tls", "tls", undefined],
+      ["client-ca", "ca", [{ key: "ca.crt", path: "client.pem" }]],
+    ],
+  );
+  assert.deepEqual(workload?.containers[0]?.volumeMounts, [
+    { name: "tls", mountPath: "/tls", subPath: undefined },
+    { name: "ca", mountPath: "/ca/client.pem", subPath: "client.pem" },
+  ]);
+});

@@ -10,6 +10,7 @@ import {
   type SecretResource,
   type SecretValue,
   type ServicePort,
+  type VolumeMount,
   type WorkloadResource,
 } from "../resources.js";
 import {
@@ -127,15 +128,27 @@ export function readWorkload(object: TopLevelObject): WorkloadResource | undefin
   const mountedSecrets: MountedSecret[] = [];
   const volumes = Array.isArray(podSpec.volumes) ? podSpec.volumes : [];
   volumes.forEach((volume, index) => {
-    const secretName = asName(asObject(asObject(volume).secret).secretName);
-    if (secretName) mountedSecrets.push({ secretName, path: [...volumesPath, index, "secret", "secretName"] });
+    const volumeName = asName(asObject(volume).name);
+    const named = volumeName === undefined ? {} : { volume: volumeName };
+    const secretSource = asObject(asObject(volume).secret);
+    const secretName = asName(secretSource.secretName);
+    if (secretName)
+      mountedSecrets.push({
+        secretName,
+        path: [...volumesPath, index, "secret", "secretName"],
+        ...named,
+        ...itemsOf(secretSource.items),
+      });
     const sources = asObject(asObject(volume).projected).sources;
     (Array.isArray(sources) ? sources : []).forEach((source, sourceIndex) => {
-      const projected = asName(asObject(asObject(source).secret).name);
+      const projectedSource = asObject(asObject(source).secret);
+      const projected = asName(projectedSource.name);
       if (projected)
         mountedSecrets.push({
           secretName: projected,
           path: [...volumesPath, index, "projected", "sources", sourceIndex, "secret", "name"],
+          ...named,
+          ...itemsOf(projectedSource.items),
         });
     });
   });
@@ -163,7 +176,14 @@ export function readWorkload(object: TopLevelObject): WorkloadResource | undefin
         env.push({ name, value: asString(asObject(variable).value), fieldPath, path: [...path, "env", envIndex] });
     });
     const command = [...(asStringList(container.command) ?? []), ...(asStringList(container.args) ?? [])];
-    containers.push({ name: asName(container.name), image: asName(container.image), command, env, path });
+    const volumeMounts: VolumeMount[] = [];
+    for (const entry of Array.isArray(container.volumeMounts) ? container.volumeMounts : []) {
+      const mount = asObject(entry);
+      const mountName = asName(mount.name);
+      const mountPath = asString(mount.mountPath);
+      if (mountName && mountPath) volumeMounts.push({ name: mountName, mountPath, subPath: asString(mount.subPath) });
+    }
+    containers.push({ name: asName(container.name), image: asName(container.image), command, env, volumeMounts, path });
   });
   return {
     ...base,
@@ -171,6 +191,18 @@ export function readWorkload(object: TopLevelObject): WorkloadResource | undefin
     mountedSecrets,
     containers,
   };
+}
+
+/** A volume source's `items` (key -> relative path), when written: then only those keys are in the volume. */
+function itemsOf(items: unknown): { items?: { key: string; path: string }[] } {
+  if (!Array.isArray(items)) return {};
+  const result: { key: string; path: string }[] = [];
+  for (const item of items) {
+    const key = asString(asObject(item).key);
+    const path = asString(asObject(item).path);
+    if (key !== undefined && path !== undefined) result.push({ key, path });
+  }
+  return { items: result };
 }
 
 function topLevel(context: ReadContext): TopLevelObject {

@@ -1,0 +1,408 @@
+/**
+ * The upstream's side of a route's TLS handshake (issue 20): the Service the Mapping dials, the workloads it selects, the
+ * Secrets they mount as their server key pair and client CA; then both directions verified as Envoy and the upstream
+ * would. Emissary gives Envoy only `trusted_ca` (and `crl`) in the upstream validation context, without
+ * subject-alternative-name matching (envoy/v3/v3tls.py), so the server side is chain and purpose only: names are
+ * reported as an identity check that does not happen, never as a failure.
+ */
+import type { Model } from "../model/build.js";
+import {
+  documentLocation,
+  secretKey,
+  type CarrierResource,
+  type ContainerInfo,
+  type MountedSecret,
+  type SecretResource,
+  type SecretValue,
+  type WorkloadResource,
+} from "../model/resources.js";
+import type { Location } from "../types.js";
+import { loadCertificates, verifyChain, type LoadedCert, type VerifyResult } from "./chain-verify.js";
+import type { Route } from "./routes.js";
+import type { SecretLookup } from "./secrets.js";
+
+/** One key of one Secret, where it is written. */
+export interface SecretFile {
+  secret: SecretResource;
+  key: string;
+  at: Location;
+}
+
+/** Facts about a leaf certificate that outputs show (public only). */
+export interface LeafSummary {
+  subject: string;
+  issuer: string;
+  sans: string[];
+  notAfter: Date;
+  daysLeft: number;
+}
+
+export interface HandshakeSide {
+  /** The certificate presented (server: the upstream's, client: Emissary's). */
+  presented: SecretFile;
+  leaf: LeafSummary | null;
+  /** The CA bundle that verifies it (client side: the upstream's client CA). */
+  trustedBy: SecretFile;
+  result: VerifyResult;
+  /** The certificates read from each (for rules that compare dates). */
+  presentedCerts: readonly LoadedCert[];
+  trustedCerts: readonly LoadedCert[];
+}
+
+export type UpstreamTls =
+  | { state: "unknown"; why: string }
+  | {
+      state: "known";
+      service: CarrierResource;
+      workload: WorkloadResource;
+      /** The upstream's server certificate. */
+      server: SecretFile;
+      serverLeaf: LeafSummary | null;
+      /** The CA the upstream trusts for client certificates, when it names one. */
+      clientCa: SecretFile | null;
+      /** Server certificate -> the route's CA; null with why when Envoy checks no chain (no CA) or the CA is not in Git. */
+      serverCheck: HandshakeSide | null;
+      serverSkipped: string | null;
+      /** Emissary's client certificate -> the upstream's client CA; null with why when not simulated. */
+      clientCheck: HandshakeSide | null;
+      clientSkipped: string | null;
+      /** The name a careful client would check (the context's sni, else the upstream host), and whether the server certificate covers it. */
+      name: string;
+      nameCovered: boolean;
+      /** The certificates of both Secrets, for the rules that compare them (rotation skew). */
+      serverCerts: readonly LoadedCert[];
+    };
+
+const CERT_KEYS = ["tls.crt", "cert.pem", "cert-chain.pem"];
+const KEY_KEYS = ["tls.key", "key.pem"];
+const CA_KEYS = ["ca.crt", "root-cert.pem", "ca.pem"];
+/** Container arguments and environment variables that name the server certificate or the client CA file. */
+const CERT_ARGS = /^--?(tls[-_]cert[-_]file|cert[-_]file|tls[-_]cert|certfile|ssl[-_]cert)$/i;
+const CA_ARGS =
+  /^--?(client[-_]ca[-_]file|tls[-_]client[-_]ca[-_]file|client[-_]ca|ca[-_]file|tls[-_]ca[-_]file|cafile|ssl[-_]ca)$/i;
+const CERT_ENV = /^(TLS_CERT_FILE|SSL_CERT_FILE|TLS_CERT|CERT_FILE|SERVER_CERT_FILE|TLS_CRT)$/i;
+const CA_ENV = /^(CLIENT_CA_FILE|TLS_CLIENT_CA_FILE|CA_FILE|TLS_CA_FILE|SSL_CA_FILE|CLIENT_CA)$/i;
+
+function unknown(why: string): UpstreamTls {
+  return { state: "unknown", why };
+}
+
+function secretFile(secret: SecretResource, key: string): SecretFile | undefined {
+  const value = secret.values.get(key);
+  if (!value) return undefined;
+  return { secret, key, at: documentLocation(secret, value.path) };
+}
+
+function leafSummary(certs: readonly LoadedCert[]): LeafSummary | null {
+  const leaf = certs[0]?.facts;
+  if (!leaf) return null;
+  return {
+    subject: leaf.subject,
+    issuer: leaf.issuer,
+    sans: [...leaf.sanDnsNames, ...leaf.sanIpAddresses],
+    notAfter: leaf.notAfter,
+    daysLeft: leaf.daysLeft,
+  };
+}
+
+/** The Kubernetes Service a route's upstream host names: `name`, `name.namespace`, or `name.namespace.svc[.cluster domain]`. */
+export function serviceOf(route: Route, model: Model): CarrierResource | string {
+  const labels = route.upstreamHost.split(".");
+  const name = labels[0] ?? "";
+  if (labels.length > 2 && labels[2] !== "svc") return `${route.upstreamHost} is not a Kubernetes Service name`;
+  const namespace = labels[1] ?? route.mapping.namespace;
+  return model.services.get(secretKey(namespace, name)) ?? `Service ${namespace}/${name} is not in the analysed files`;
+}
+
+/** Files a container's arguments or environment name, by role. */
+function namedPaths(container: ContainerInfo): { cert: string[]; ca: string[] } {
+  const cert: string[] = [];
+  const ca: string[] = [];
+  container.command.forEach((arg, index) => {
+    const eq = arg.indexOf("=");
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = eq > 0 ? arg.slice(eq + 1) : container.command[index + 1];
+    if (value === undefined || !value.startsWith("/")) return;
+    if (CERT_ARGS.test(flag)) cert.push(value);
+    if (CA_ARGS.test(flag)) ca.push(value);
+  });
+  for (const variable of container.env) {
+    if (variable.value === undefined || !variable.value.startsWith("/")) continue;
+    if (CERT_ENV.test(variable.name)) cert.push(variable.value);
+    if (CA_ENV.test(variable.name)) ca.push(variable.value);
+  }
+  return { cert, ca };
+}
+
+/** The Secret key a file path inside a container comes from, through its volume mounts and the volume's items. */
+function fileAt(
+  path: string,
+  container: ContainerInfo,
+  mounts: readonly MountedSecret[],
+  secrets: ReadonlyMap<string, SecretResource>,
+  namespace: string,
+): SecretFile | undefined {
+  for (const mount of container.volumeMounts ?? []) {
+    const base = mount.mountPath.replace(/\/+$/, "");
+    if (mount.subPath !== undefined) {
+      if (path !== base) continue;
+    } else if (!path.startsWith(`${base}/`)) continue;
+    const relative = mount.subPath ?? path.slice(base.length + 1);
+    for (const volume of mounts.filter((m) => m.volume === mount.name)) {
+      const secret = secrets.get(secretKey(namespace, volume.secretName));
+      if (!secret || secret.encrypted) continue;
+      const key = volume.items ? volume.items.find((item) => item.path === relative)?.key : relative;
+      const file = key === undefined ? undefined : secretFile(secret, key);
+      if (file) return file;
+    }
+  }
+  return undefined;
+}
+
+interface Sides {
+  server?: SecretFile;
+  clientCa?: SecretFile;
+  why?: string;
+}
+
+/** A workload's server key pair and client CA: from the files its containers name, else from the usual key names. */
+function sidesOf(workload: WorkloadResource, model: Model): Sides {
+  const mounted = workload.mountedSecrets;
+  let server: SecretFile | undefined;
+  let clientCa: SecretFile | undefined;
+  for (const container of workload.containers) {
+    const named = namedPaths(container);
+    server ??= named.cert
+      .map((p) => fileAt(p, container, mounted, model.secrets, workload.namespace))
+      .find((f) => f !== undefined);
+    clientCa ??= named.ca
+      .map((p) => fileAt(p, container, mounted, model.secrets, workload.namespace))
+      .find((f) => f !== undefined);
+  }
+  const secrets = [...new Set(mounted.map((m) => m.secretName))].map((name) => ({
+    name,
+    secret: model.secrets.get(secretKey(workload.namespace, name)),
+  }));
+  if (!server) {
+    const pairs = secrets.flatMap(({ secret }) => {
+      if (!secret || secret.encrypted || !KEY_KEYS.some((k) => secret.values.has(k))) return [];
+      const key = CERT_KEYS.find((k) => secret.values.has(k));
+      const file = key === undefined ? undefined : secretFile(secret, key);
+      return file ? [file] : [];
+    });
+    if (pairs.length > 1)
+      return {
+        why: `${workload.kind} ${workload.namespace}/${workload.name} mounts ${pairs.length} key pairs (${pairs.map((p) => p.secret.name).join(", ")}) and names none in its arguments`,
+      };
+    server = pairs[0];
+  }
+  if (!server) {
+    const outside = secrets.filter(
+      ({ secret, name }) => (!secret || secret.encrypted) && model.providers.has(secretKey(workload.namespace, name)),
+    );
+    if (outside.length > 0)
+      return { why: `the key pair Secret ${workload.namespace}/${outside[0]?.name ?? ""} is created outside Git` };
+    return {
+      why: `${workload.kind} ${workload.namespace}/${workload.name} mounts no Secret with a server certificate and key in the analysed files`,
+    };
+  }
+  if (!clientCa) {
+    // The usual names: ca.crt beside the key pair (cert-manager) or in a Secret of its own.
+    const serverSecret = server.secret;
+    const ordered = [
+      serverSecret,
+      ...secrets.flatMap(({ secret }) => (secret && secret !== serverSecret && !secret.encrypted ? [secret] : [])),
+    ];
+    for (const secret of ordered) {
+      const key = CA_KEYS.find((k) => secret.values.has(k));
+      if (key !== undefined) {
+        clientCa = secretFile(secret, key);
+        break;
+      }
+    }
+  }
+  return { ...(server ? { server } : {}), ...(clientCa ? { clientCa } : {}) };
+}
+
+function sameFile(a: SecretFile | undefined, b: SecretFile | undefined): boolean {
+  return a?.secret === b?.secret && a?.key === b?.key;
+}
+
+/** The route's trusted CA bundle in Git, or why there is none to simulate with. */
+function trustedCaOf(route: Route): SecretFile | string {
+  const context = route.effectiveContext;
+  if (!context) return "the route has no TLSContext: Envoy verifies no server certificate";
+  const definition = context.definition;
+  if (definition.cacertChainFile !== undefined && definition.caSecret === undefined)
+    return `the CA is the file ${definition.cacertChainFile} in Emissary's pod, not in Git`;
+  const lookup: SecretLookup | undefined = context.caSecret ?? (route.upstreamVerified ? context.secret : undefined);
+  if (!lookup) return "the route has no ca_secret: Envoy verifies no server certificate";
+  if (!lookup.secret || lookup.secret.encrypted)
+    return `the CA Secret ${lookup.namespace}/${lookup.name} is not readable in Git`;
+  const key = context.caSecret
+    ? ["tls.crt", "root-cert.pem"].find((k) => lookup.secret?.values.has(k))
+    : "root-cert.pem";
+  const file = key === undefined ? undefined : secretFile(lookup.secret, key);
+  return file ?? `the CA Secret ${lookup.namespace}/${lookup.name} holds no tls.crt`;
+}
+
+function clientCertOf(route: Route): SecretFile | string {
+  const lookup = route.effectiveContext?.secret;
+  if (!lookup) return "Emissary presents no client certificate from a Secret";
+  if (!lookup.secret || lookup.secret.encrypted)
+    return `the client Secret ${lookup.namespace}/${lookup.name} is not readable in Git`;
+  const key = ["tls.crt", "cert-chain.pem"].find((k) => lookup.secret?.values.has(k));
+  const file = key === undefined ? undefined : secretFile(lookup.secret, key);
+  return file ?? `the client Secret ${lookup.namespace}/${lookup.name} holds no certificate`;
+}
+
+function valueOf(file: SecretFile): SecretValue {
+  return file.secret.values.get(file.key) as SecretValue;
+}
+
+function nameCovered(leaf: LoadedCert | undefined, name: string): boolean {
+  if (!leaf) return false;
+  try {
+    return /^[\d.]+$|:/.test(name)
+      ? leaf.x509.checkIP(name) !== undefined
+      : leaf.x509.checkHost(name, { subject: "never" }) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** The upstream's TLS side of one route that originates TLS, both directions simulated; null for other routes. */
+export function upstreamTlsOf(route: Route, model: Model, now: Date): UpstreamTls | null {
+  if (route.rejected || !route.originatesTls || route.mapping.kind !== "Mapping") return null;
+  const service = serviceOf(route, model);
+  if (typeof service === "string") return unknown(service);
+  if (!service.selector || Object.keys(service.selector).length === 0)
+    return unknown(`Service ${service.namespace}/${service.name} has no selector`);
+  const selector = Object.entries(service.selector);
+  const workloads = model.workloads.filter(
+    (w) =>
+      w.namespace === service.namespace &&
+      w.kind !== "Job" &&
+      w.kind !== "CronJob" &&
+      selector.every(([k, v]) => w.podLabels[k] === v),
+  );
+  if (workloads.length === 0)
+    return unknown(`no workload in the analysed files runs the pods of Service ${service.namespace}/${service.name}`);
+  const found = workloads.map((workload) => ({ workload, sides: sidesOf(workload, model) }));
+  const withServer = found.filter((f) => f.sides.server);
+  if (withServer.length === 0) return unknown(found[0]?.sides.why ?? "no server certificate found");
+  const first = withServer[0] as { workload: WorkloadResource; sides: Sides };
+  // Workloads that serve one Service with different key pairs make the answer depend on the pod reached.
+  if (withServer.some((f) => !sameFile(f.sides.server, first.sides.server))) {
+    return unknown(
+      `the pods of Service ${service.namespace}/${service.name} mount different server certificates (${withServer.map((f) => `${f.workload.kind} ${f.workload.name}`).join(", ")})`,
+    );
+  }
+  const server = first.sides.server as SecretFile;
+  const clientCa = first.sides.clientCa ?? null;
+  const serverCerts = loadCertificates(valueOf(server), now);
+  if (serverCerts.length === 0)
+    return unknown(
+      `the server certificate in Secret ${server.secret.namespace}/${server.secret.name} (${server.key}) cannot be read`,
+    );
+
+  let serverCheck: HandshakeSide | null = null;
+  let serverSkipped: string | null = null;
+  let clientCheck: HandshakeSide | null = null;
+  let clientSkipped: string | null = null;
+  const trustedCa = trustedCaOf(route);
+  const clientCert = clientCertOf(route);
+  const clientCerts = typeof clientCert === "string" ? [] : loadCertificates(valueOf(clientCert), now);
+  const caCerts = typeof trustedCa === "string" ? [] : loadCertificates(valueOf(trustedCa), now);
+  const upstreamCaCerts = clientCa ? loadCertificates(valueOf(clientCa), now) : [];
+
+  if (typeof trustedCa === "string") serverSkipped = trustedCa;
+  else {
+    // Envoy builds the path from what the upstream sends; an intermediate in the route's own bundle counts as trusted.
+    serverCheck = {
+      presented: server,
+      leaf: leafSummary(serverCerts),
+      trustedBy: trustedCa,
+      result: verifyChain(serverCerts, caCerts, [], "serverAuth", now),
+      presentedCerts: serverCerts,
+      trustedCerts: caCerts,
+    };
+  }
+  if (!clientCa) clientSkipped = "the upstream names no client CA (it may not ask for a client certificate)";
+  else if (typeof clientCert === "string") clientSkipped = clientCert;
+  else {
+    clientCheck = {
+      presented: clientCert,
+      leaf: leafSummary(clientCerts),
+      trustedBy: clientCa,
+      result: verifyChain(clientCerts, upstreamCaCerts, [], "clientAuth", now),
+      presentedCerts: clientCerts,
+      trustedCerts: upstreamCaCerts,
+    };
+  }
+  const name = route.effectiveContext?.definition.sni ?? route.upstreamHost;
+  return {
+    state: "known",
+    service,
+    workload: first.workload,
+    server,
+    serverLeaf: leafSummary(serverCerts),
+    clientCa,
+    serverCheck,
+    serverSkipped,
+    clientCheck,
+    clientSkipped,
+    name,
+    nameCovered: nameCovered(serverCerts[0], name),
+    serverCerts,
+  };
+}
+
+/** Every route's upstream TLS side, set on the route (`upstreamTls`). */
+export function resolveUpstreamTls(routes: readonly Route[], model: Model, now: Date): void {
+  for (const route of routes) {
+    const upstream = upstreamTlsOf(route, model, now);
+    if (upstream) route.upstreamTls = upstream;
+  }
+}
+
+/** A Service whose pods serve a server certificate from Git, with that certificate's chain. */
+export interface ServedCertificate {
+  service: CarrierResource;
+  server: SecretFile;
+  certs: readonly LoadedCert[];
+}
+
+/** Every Service in the model whose pods mount one server key pair in Git: what each would present to Envoy. */
+export function servedCertificates(model: Model, now: Date): ServedCertificate[] {
+  const result: ServedCertificate[] = [];
+  for (const service of model.services.values()) {
+    const selector = Object.entries(service.selector ?? {});
+    if (selector.length === 0) continue;
+    const workloads = model.workloads.filter(
+      (w) => w.namespace === service.namespace && selector.every(([k, v]) => w.podLabels[k] === v),
+    );
+    const server = workloads.map((w) => sidesOf(w, model).server).find((s) => s !== undefined);
+    if (!server) continue;
+    const certs = loadCertificates(valueOf(server), now);
+    if (certs.length > 0) result.push({ service, server, certs });
+  }
+  return result;
+}
+
+/** The other Services whose served certificates the route's CA also verifies: any of them could answer as this upstream. */
+export function otherServicesTrusted(
+  route: Route,
+  served: readonly ServedCertificate[],
+  now: Date,
+): ServedCertificate[] {
+  const upstream = route.upstreamTls;
+  if (!upstream || upstream.state !== "known" || !upstream.serverCheck?.result.ok) return [];
+  const trusted = upstream.serverCheck.trustedCerts;
+  return served.filter(
+    (other) =>
+      other.service !== upstream.service &&
+      !sameFile(other.server, upstream.server) &&
+      verifyChain(other.certs, trusted, [], "serverAuth", now).ok,
+  );
+}

@@ -1,0 +1,44 @@
+import { contextField } from "./locations.js";
+import { defineRule, text } from "./rule.js";
+
+export const rule = defineRule({
+  meta: {
+    id: "handshake-client-untrusted",
+    severity: "error",
+    description:
+      "The upstream's client CA does not verify the client certificate the route presents: the upstream refuses the handshake.",
+    messages: {
+      untrusted: (data) =>
+        `Route ${text(data, "prefix")} (Mapping ${text(data, "mapping")}) will fail its TLS handshake: ${text(data, "workload")} trusts the client CA in Secret ${text(data, "clientCaSecret")} (${text(data, "clientCaFile")}:${text(data, "clientCaLine")}), which does not verify the client certificate in ${text(data, "clientSecret")}: ${text(data, "why")}. Give the upstream the CA that issued Emissary's client certificate (during a rotation, both CAs), or reissue the client certificate from the CA the upstream trusts.`,
+    },
+  },
+  check({ simulation }, report) {
+    for (const route of simulation.routes) {
+      const upstream = route.upstreamTls;
+      const context = route.effectiveContext;
+      if (!upstream || upstream.state !== "known" || !context) continue;
+      const check = upstream.clientCheck;
+      if (!check || check.result.ok) continue;
+      const mapping = route.mapping;
+      report({
+        at: contextField(context, "secret"),
+        resource: context.definition.resource,
+        messageId: "untrusted",
+        identity: {
+          mapping: `${mapping.namespace}/${mapping.name}`,
+          upstream: `${route.upstreamHost}:${route.upstreamPort}`,
+          failure: check.result.failure ?? "untrusted",
+        },
+        display: {
+          prefix: mapping.prefix ?? mapping.name,
+          workload: `${upstream.workload.kind} ${upstream.workload.namespace}/${upstream.workload.name}`,
+          clientCaSecret: `${check.trustedBy.secret.namespace}/${check.trustedBy.secret.name}`,
+          clientCaFile: check.trustedBy.at.file,
+          clientCaLine: check.trustedBy.at.line,
+          clientSecret: `${check.presented.secret.namespace}/${check.presented.secret.name}`,
+          why: check.result.why ?? "it does not verify",
+        },
+      });
+    }
+  },
+});

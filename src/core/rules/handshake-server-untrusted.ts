@@ -1,0 +1,45 @@
+import { contextField } from "./locations.js";
+import { defineRule, text } from "./rule.js";
+
+export const rule = defineRule({
+  meta: {
+    id: "handshake-server-untrusted",
+    severity: "error",
+    description:
+      "The route's CA (ca_secret) does not verify the server certificate its upstream serves: the TLS handshake fails.",
+    messages: {
+      untrusted: (data) =>
+        `Route ${text(data, "prefix")} (Mapping ${text(data, "mapping")}) will fail its TLS handshake: the CA in ${text(data, "caSecret")} does not verify the server certificate ${text(data, "service")} serves from Secret ${text(data, "serverSecret")} (${text(data, "serverFile")}:${text(data, "serverLine")}): ${text(data, "why")}. Put the CA that issued the upstream's certificate in ${text(data, "caSecret")} (during a rotation, both CAs), or reissue the upstream's certificate from the CA the route trusts.`,
+    },
+  },
+  check({ simulation }, report) {
+    for (const route of simulation.routes) {
+      const upstream = route.upstreamTls;
+      const context = route.effectiveContext;
+      if (!upstream || upstream.state !== "known" || !context) continue;
+      const check = upstream.serverCheck;
+      if (!check || check.result.ok) continue;
+      const mapping = route.mapping;
+      report({
+        at: contextField(context, context.definition.caSecret !== undefined ? "ca_secret" : "secret"),
+        resource: context.definition.resource,
+        messageId: "untrusted",
+        // The route, its upstream and how the check fails; subjects, files and lines describe it.
+        identity: {
+          mapping: `${mapping.namespace}/${mapping.name}`,
+          upstream: `${route.upstreamHost}:${route.upstreamPort}`,
+          failure: check.result.failure ?? "untrusted",
+        },
+        display: {
+          prefix: mapping.prefix ?? mapping.name,
+          caSecret: `${check.trustedBy.secret.namespace}/${check.trustedBy.secret.name}`,
+          service: `Service ${upstream.service.namespace}/${upstream.service.name}`,
+          serverSecret: `${upstream.server.secret.namespace}/${upstream.server.secret.name}`,
+          serverFile: upstream.server.at.file,
+          serverLine: upstream.server.at.line,
+          why: check.result.why ?? "it does not verify",
+        },
+      });
+    }
+  },
+});

@@ -1,0 +1,152 @@
+/** The handshake simulation (issue 20) through the core's public entry points: the route view, the diff, explain, text. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { analyzeDiff, analyzeTree, failingFindings } from "../../src/core/analyze.js";
+import { explain } from "../../src/core/explain.js";
+import { loadPolicy } from "../../src/core/policy/load.js";
+import type { SourceFile } from "../../src/core/types.js";
+import { renderRoutes } from "../../src/report/text.js";
+import { EDGE, editedBase, handshakeTree, LINES, PAYMENTS, withSecretKey } from "../helpers/handshake-fixtures.js";
+import { FIXED_NOW } from "../helpers/rule-tester.js";
+
+const sources = (tree: Record<string, string>): SourceFile[] =>
+  Object.entries(tree).map(([path, text]) => ({ path, text }));
+const options = { policy: loadPolicy(undefined).policy, now: FIXED_NOW };
+
+test("route view: the upstream's side found through Service, Deployment and the files its arguments name", () => {
+  const route = analyzeTree(sources(handshakeTree("base")), options).routes[0];
+  const upstream = route?.upstreamTls;
+  assert.equal(upstream?.state, "known");
+  if (upstream?.state !== "known") return;
+  assert.equal(upstream.service, "payments/payments");
+  assert.equal(upstream.workload, "Deployment/payments/payments");
+  assert.deepEqual(upstream.serverCertificate, {
+    secret: "payments/payments-tls",
+    key: "tls.crt",
+    file: PAYMENTS,
+    line: LINES.serverCrt,
+  });
+  assert.deepEqual(upstream.clientCa, {
+    secret: "payments/payments-client-ca",
+    key: "ca.crt",
+    file: PAYMENTS,
+    line: LINES.clientCaCrt,
+  });
+  assert.equal(upstream.server?.subject, "O=mtls-gate handshake fixtures, CN=payments.payments");
+  assert.deepEqual(
+    [upstream.serverCheck.outcome, upstream.clientCheck.outcome, upstream.nameCovered],
+    ["ok", "ok", true],
+  );
+  assert.deepEqual(upstream.serverCheck.path, [
+    "O=mtls-gate handshake fixtures, CN=payments.payments",
+    "O=mtls-gate handshake fixtures, CN=Handshake Intermediate CA",
+    "O=mtls-gate handshake fixtures, CN=Handshake Root CA",
+  ]);
+  assert.ok(upstream.serverCheck.steps.every((step) => step.ok));
+});
+
+test("route view: unknown, with why, when the upstream's side is not in the files", () => {
+  const why = (tree: Record<string, string>) => {
+    const upstream = analyzeTree(sources(tree), options).routes[0]?.upstreamTls;
+    return upstream?.state === "unknown" ? upstream.why : upstream?.state;
+  };
+  const base = handshakeTree("base");
+  assert.equal(why({ [EDGE]: base[EDGE] ?? "" }), "Service payments/payments is not in the analysed files");
+  assert.equal(
+    why({ ...base, [EDGE]: (base[EDGE] ?? "").replace("payments.payments:8443", "api.partner.example:443") }),
+    "api.partner.example is not a Kubernetes Service name",
+  );
+  assert.equal(
+    why(
+      editedBase({
+        [PAYMENTS]: (t) => t.replace("  selector:\n    app.kubernetes.io/name: payments\n  ports:", "  ports:"),
+      }),
+    ),
+    "Service payments/payments has no selector",
+  );
+  assert.equal(
+    why(
+      editedBase({
+        [PAYMENTS]: (t) =>
+          t.replace("    app.kubernetes.io/name: payments\n  ports:", "    app.kubernetes.io/name: billing\n  ports:"),
+      }),
+    ),
+    "no workload in the analysed files runs the pods of Service payments/payments",
+  );
+  // Without the argument naming it, two mounted key pairs leave the server certificate ambiguous.
+  const twoPairs = editedBase({
+    [PAYMENTS]: (t) => t.replace(/ +- --tls-cert-file=.*\n/, "").replace("  ca.crt:", "  tls.key: AAAA\n  tls.crt:"),
+  });
+  assert.match(why(twoPairs) ?? "", /mounts 2 key pairs \(payments-tls, payments-client-ca\)/);
+  // The TLS route's upstream is plaintext-only Services: no field at all.
+  assert.equal(
+    analyzeTree(
+      sources({
+        [EDGE]: (base[EDGE] ?? "").replace("service: https://", "service: ").replace("  tls: payments-upstream\n", ""),
+      }),
+      options,
+    ).routes[0]?.upstreamTls,
+    null,
+  );
+});
+
+test("diff: a route whose handshake verified in the base and fails in the head is introduced, though only the upstream's Secret changed", () => {
+  const diff = analyzeDiff(sources(handshakeTree("base")), sources(handshakeTree("rotated-server")), options);
+  const finding = diff.findings.find((f) => f.ruleId === "handshake-server-untrusted");
+  assert.ok(finding);
+  assert.deepEqual([finding.file, finding.line, finding.introduced], [EDGE, LINES.caSecret, true]);
+  assert.ok(failingFindings(diff.findings, diff.policy, true).includes(finding), "it blocks");
+  const route = diff.routes[0];
+  assert.equal(route?.change, "changed");
+  assert.equal(route?.upstreamTls?.state === "known" && route.upstreamTls.serverCheck.outcome, "fails");
+  // The same failure in both trees is pre-existing.
+  const again = analyzeDiff(
+    sources(handshakeTree("rotated-server")),
+    sources(handshakeTree("rotated-server")),
+    options,
+  );
+  assert.equal(again.findings.find((f) => f.ruleId === "handshake-server-untrusted")?.introduced, false);
+});
+
+test("explain and routes: the upstream's Secret, subject, days left and each verification step with its outcome", () => {
+  const analysis = analyzeTree(sources(handshakeTree("rotated-server")), options);
+  const result = explain(analysis, "/payments/");
+  assert.equal(result.kind, "found");
+  if (result.kind !== "found") return;
+  const upstream = result.explanation.steps.find((s) => s.kind === "Upstream");
+  assert.match(
+    upstream?.summary ?? "",
+    /Service payments\/payments -> Deployment\/payments\/payments, server certificate from Secret payments\/payments-tls \(tls\.crt\)/,
+  );
+  assert.ok(upstream?.details.includes("issuer: O=mtls-gate handshake fixtures, CN=Handshake Rotated CA"));
+  assert.deepEqual(upstream?.at && [upstream.at.file, upstream.at.line], [PAYMENTS, LINES.serverCrt]);
+  const handshake = result.explanation.steps.filter((s) => s.kind === "Handshake");
+  assert.match(
+    handshake[0]?.summary ?? "",
+    /^server certificate \(Envoy verifies the upstream\): fails \(no certificate in the CA bundle/,
+  );
+  assert.deepEqual(handshake[0]?.at && [handshake[0].at.file, handshake[0].at.line], [EDGE, LINES.caSecret]);
+  assert.match(handshake[1]?.summary ?? "", /^client certificate \(the upstream verifies Emissary\): ok/);
+  assert.ok(result.explanation.findings.some((f) => f.ruleId === "handshake-server-untrusted"));
+
+  const text = renderRoutes(analysis.routes, { color: false });
+  assert.match(text, /HANDSHAKE/);
+  assert.match(text, /edge\/payments .* fails/);
+  assert.match(text, /server side \(Envoy verifies the upstream\): fails\n {6}FAIL no certificate in the CA bundle/);
+  assert.match(
+    text,
+    /client side \(the upstream verifies Emissary\): ok\n {6}ok {3}O=mtls-gate handshake fixtures, CN=edge\.emissary is signed by/,
+  );
+  const expired = analyzeTree(
+    sources(
+      editedBase({
+        [PAYMENTS]: (t) => withSecretKey(t, "payments-tls", "tls.crt", ["payments-server-expired", "intermediate-ca"]),
+      }),
+    ),
+    options,
+  );
+  assert.match(
+    renderRoutes(expired.routes, { color: false }),
+    /FAIL O=mtls-gate handshake fixtures, CN=payments\.payments expired on 2021-01-01/,
+  );
+});

@@ -1,0 +1,42 @@
+/** The GitOps trees and PKI of test/fixtures/handshake (made by scripts/make-handshake-fixtures.mjs), and edits of them. */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const HANDSHAKE_DIR = fileURLToPath(new URL("../../../test/fixtures/handshake/", import.meta.url));
+
+/** A fixture tree as path -> text (paths relative to the tree, as an analysis of that directory names them). */
+export function handshakeTree(
+  name: "base" | "rotated-server" | "rotated-client-ca" | "shared-ca",
+): Record<string, string> {
+  const dir = join(HANDSHAKE_DIR, name);
+  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((path) => path.endsWith(".yaml")).sort();
+  return Object.fromEntries(files.map((path) => [path.split("\\").join("/"), readFileSync(join(dir, path), "utf8")]));
+}
+
+/** The PEM of a certificate of the fixture PKI (e.g. "payments-server"). */
+export function pki(name: string): string {
+  return readFileSync(join(HANDSHAKE_DIR, "pki", `${name}.crt`), "utf8");
+}
+
+/** Replaces `key` of the Secret `secret` in `yaml` with the base64 of the given PKI certificates, concatenated (same line). */
+export function withSecretKey(yaml: string, secret: string, key: string, certificates: readonly string[]): string {
+  const start = yaml.indexOf(`  name: ${secret}\n`);
+  if (start < 0) throw new Error(`no Secret ${secret}`);
+  const keyAt = yaml.indexOf(`  ${key}: `, start);
+  const end = yaml.indexOf("\n", keyAt);
+  const value = Buffer.from(certificates.map(pki).join("")).toString("base64");
+  return `${yaml.slice(0, keyAt)}  ${key}: ${value}${yaml.slice(end)}`;
+}
+
+/** The base tree with the given files' texts transformed. */
+export function editedBase(edits: Record<string, (text: string) => string>): Record<string, string> {
+  const tree = handshakeTree("base");
+  for (const [path, edit] of Object.entries(edits)) tree[path] = edit(tree[path] ?? "");
+  return tree;
+}
+
+export const EDGE = "edge/payments.yaml";
+export const PAYMENTS = "payments/payments.yaml";
+/** Lines of the base tree's edge/payments.yaml and payments/payments.yaml the findings and messages name. */
+export const LINES = { secret: 27, caSecret: 28, serverCrt: 62, clientCaCrt: 72 } as const;
