@@ -255,3 +255,50 @@ test("text output: routes by environment, and the environments a finding is in; 
   assert.match(table("charts/edge"), /^default\/example +\/example\//m);
   assert.match(table("charts/edge:prod"), /^default\/example +\/example\//m);
 });
+
+test("--env limits the environments analysed, on analyze and routes; repeated, it keeps each named one", async () => {
+  const overlays = {
+    ...base,
+    "overlays/prod/kustomization.yaml": "namespace: prod\nresources:\n  - ../../base\n",
+    "overlays/stage/kustomization.yaml":
+      "namespace: stage\nresources:\n  - ../../base\npatches:\n  - path: tls-patch.yaml\n",
+    "overlays/stage/tls-patch.yaml":
+      "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata:\n  name: billing\nspec:\n  tls: billing-upstrem\n",
+  };
+  const all = await analyze(overlays);
+  assert.deepEqual(
+    all.report.findings.filter((f) => f.ruleId === "mapping-tls-context-not-found").map((f) => f.environments),
+    [["overlays/stage"]],
+  );
+  // Only prod: stage's typo is not analysed, and one environment carries no environment fields.
+  const prod = await analyze(overlays, ["--env", "overlays/prod"]);
+  assert.equal(prod.code, 0, JSON.stringify(prod.report.findings));
+  assert.deepEqual(
+    prod.report.routes.map((r) => [r.mapping, r.environment]),
+    [["prod/billing", undefined]],
+  );
+  assert.equal(
+    prod.report.findings.some((f) => f.ruleId === "mapping-tls-context-not-found"),
+    false,
+  );
+  const both = await analyze(overlays, ["--env", "overlays/stage", "--env", "overlays/prod"]);
+  assert.equal(both.code, 1);
+  assert.deepEqual(both.report.routes.map((r) => [r.mapping, r.environment]).sort(), [
+    ["prod/billing", "overlays/prod"],
+    ["stage/billing", "overlays/stage"],
+  ]);
+  const dir = writeTree(overlays);
+  dirs.push(dir);
+  let stdout = "";
+  const code = await main(["routes", dir, "-o", "json", "--env", "overlays/stage"], {
+    stdout: (t) => (stdout += t),
+    stderr: () => {},
+    isTty: false,
+    env: toolEnv(),
+  });
+  assert.equal(code, 0);
+  assert.deepEqual(
+    (JSON.parse(stdout) as JsonReport).routes.map((r) => [r.mapping, r.environment]),
+    [["stage/billing", undefined]],
+  );
+});
