@@ -54,8 +54,16 @@ export async function analyzeDiffRendered(
   render: RenderOptions,
   only?: readonly string[],
 ): Promise<DiffAnalysis> {
-  const headInputs = await renderEnvironments(head.tree, selected(environmentsOf(head.tree, discoveryPolicy(options)), only), render);
-  const baseInputs = await renderEnvironments(base.tree, selected(environmentsOf(base.tree, discoveryPolicy(options)), only), render);
+  const headInputs = await renderEnvironments(
+    head.tree,
+    selected(environmentsOf(head.tree, discoveryPolicy(options)), only),
+    render,
+  );
+  const baseInputs = await renderEnvironments(
+    base.tree,
+    selected(environmentsOf(base.tree, discoveryPolicy(options)), only),
+    render,
+  );
   const analyses = headInputs.map((input) => {
     // An environment the base does not have is compared with the base's plain files alone (everything in it is new).
     const baseInput: RenderedInput = baseInputs.find((b) => b.environment === input.environment) ?? {

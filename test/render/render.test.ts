@@ -302,3 +302,77 @@ test("--env limits the environments analysed, on analyze and routes; repeated, i
     [["stage/billing", undefined]],
   );
 });
+
+const withDependency = {
+  "charts/edge/Chart.yaml":
+    "apiVersion: v2\nname: edge\nversion: 1.0.0\ndependencies:\n  - name: common\n    version: 0.1.0\n    repository: file://../../libs/common\n",
+  "charts/edge/values.yaml": "common:\n  tlsContext: upstrem\n",
+  "libs/common/Chart.yaml": "apiVersion: v2\nname: common\nversion: 0.1.0\n",
+  "libs/common/values.yaml": "tlsContext: upstream\nsecretName: upstream\n",
+  "libs/common/templates/upstream.yaml": `apiVersion: getambassador.io/v3alpha1
+kind: TLSContext
+metadata:
+  name: upstream
+  namespace: {{ .Release.Namespace }}
+spec:
+  secret: {{ .Values.secretName }}-certs
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata:
+  name: billing
+  namespace: {{ .Release.Namespace }}
+spec:
+  prefix: /billing/
+  service: https://billing:443
+  tls: {{ .Values.tlsContext }}
+`,
+};
+
+test("helm: a file:// dependency inside the repository is rendered; its findings land on its own template and on the parent's values key", async () => {
+  const { report } = await analyze(withDependency, ["--env", "charts/edge"]);
+  assert.equal(
+    report.findings.some((f) => f.ruleId === "render-refused"),
+    false,
+    JSON.stringify(report.findings),
+  );
+  const secret = report.findings.find((f) => f.ruleId === "tls-context-secret-not-found");
+  assert.ok(secret, JSON.stringify(report.findings));
+  assert.deepEqual([secret.file, secret.line, secret.column], ["libs/common/templates/upstream.yaml", 7, 3]);
+  // The subchart's `{{ .Values.tlsContext }}` is set by the parent under the dependency's key.
+  const typo = report.findings.find((f) => f.ruleId === "mapping-tls-context-not-found");
+  assert.ok(typo, JSON.stringify(report.findings));
+  assert.deepEqual([typo.file, typo.line], ["charts/edge/values.yaml", 2]);
+  assert.deepEqual(
+    report.routes.map((r) => [r.mapping, r.file, r.line]),
+    [["default/billing", "libs/common/templates/upstream.yaml", 16]],
+  );
+});
+
+test("helm: a file:// dependency that leaves the repository, or is absolute, is refused with a finding on its line", async () => {
+  const { report } = await analyze({
+    "charts/up/Chart.yaml":
+      "apiVersion: v2\nname: up\nversion: 1.0.0\ndependencies:\n  - name: secrets\n    version: 0.1.0\n    repository: file://../../..\n",
+    "charts/up/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: up\n",
+    "charts/abs/Chart.yaml":
+      "apiVersion: v2\nname: abs\nversion: 1.0.0\ndependencies:\n  - name: etc\n    repository: file:///etc\n",
+    "charts/abs/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: abs\n",
+    "plain.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n",
+  });
+  assert.deepEqual(
+    report.findings.filter((f) => f.ruleId === "render-refused").map((f) => [f.file, f.line, f.message]),
+    [
+      [
+        "charts/abs/Chart.yaml",
+        6,
+        "Environment charts/abs reads file:///etc, which leaves the analysed directory (a path or a symbolic link): it was not rendered.",
+      ],
+      [
+        "charts/up/Chart.yaml",
+        7,
+        "Environment charts/up reads file://../../.., which leaves the analysed directory (a path or a symbolic link): it was not rendered.",
+      ],
+    ],
+  );
+  assert.ok(report.coverage?.skippedFiles.some((s) => s.path === "charts/up/templates/cm.yaml"));
+});
