@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import type { SourceFile } from "../core/types.js";
-import { decodeFile, isCandidate } from "../core/source/files.js";
+import { decodeFile } from "../core/source/files.js";
+import { isRead } from "./read-dir.js";
 
 export class GitError extends Error {}
 
@@ -60,7 +61,7 @@ export function readTreeAtRef(dir: string, ref: string, maxBytes: number): Sourc
     const fullPath = record.slice(tab + 1);
     if (type !== "blob" || !sha || !fullPath.startsWith(prefix)) continue;
     const path = fullPath.slice(prefix.length);
-    if (!isCandidate(path)) continue;
+    if (!isRead(path)) continue;
     // A symbolic link's blob is its target path: reported as skipped (symlink), never read as YAML.
     entries.push({ path, sha, size: Number(size), symlink: mode === "120000" });
   }

@@ -129,3 +129,19 @@ test("environments --env lists only the environments named", async (t) => {
     ["charts/edge:prod", "overlays/prod"],
   );
 });
+
+test("a kustomization named Kustomization (no extension) is read and discovered", async (t) => {
+  const root = tree({
+    "base/Kustomization": "resources:\n  - mapping.yaml\n",
+    "base/mapping.yaml": repository["base/mapping.yaml"],
+    "overlays/prod/Kustomization": "namespace: prod\nresources:\n  - ../../base\n",
+  });
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const { code, stdout } = await cli(["environments", root]);
+  assert.equal(code, 0);
+  assert.match(
+    stdout,
+    /^overlays\/prod +kustomize +overlays\/prod +- +namespace prod +0 +leaf kustomization .*\(overlays\/prod\/Kustomization:1\)$/m,
+  );
+  assert.doesNotMatch(stdout, /^base /m);
+});

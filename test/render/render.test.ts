@@ -1,5 +1,6 @@
 /** Rendering with the real kustomize and helm, through the CLI: findings land on the source lines a person edits. */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { after, test } from "node:test";
 import { main } from "../../src/cli/main.js";
@@ -375,4 +376,39 @@ test("helm: a file:// dependency that leaves the repository, or is absolute, is 
     ],
   );
   assert.ok(report.coverage?.skippedFiles.some((s) => s.path === "charts/up/templates/cm.yaml"));
+});
+
+test("kustomizations named Kustomization (no extension) are rendered, from the working tree and from git", async () => {
+  const files = {
+    ...base,
+    "base/Kustomization": base["base/kustomization.yaml"],
+    "overlays/prod/Kustomization": "namespace: prod\nresources:\n  - ../../base\npatches:\n  - path: tls-patch.yaml\n",
+    "overlays/prod/tls-patch.yaml":
+      "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata:\n  name: billing\nspec:\n  tls: billing-upstrem\n",
+  } as Record<string, string>;
+  delete files["base/kustomization.yaml"];
+  const { report } = await analyze(files);
+  const finding = report.findings.find((f) => f.ruleId === "mapping-tls-context-not-found");
+  assert.ok(finding, JSON.stringify(report.findings));
+  assert.deepEqual(
+    [finding.file, finding.line, finding.resource],
+    ["overlays/prod/tls-patch.yaml", 6, "Mapping/prod/billing"],
+  );
+  // The same tree as a git revision (--base/--head read git's object store, not the directory).
+  const dir = writeTree(files);
+  dirs.push(dir);
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: dir, stdio: "pipe" });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-qm", "head");
+  let stdout = "";
+  await main(["analyze", dir, "--base", "HEAD", "--head", "HEAD", "-o", "json", "--now", "2026-06-01T00:00:00Z"], {
+    stdout: (t) => (stdout += t),
+    stderr: () => {},
+    isTty: false,
+    env: toolEnv(),
+  });
+  const atRef = (JSON.parse(stdout) as JsonReport).findings.find((f) => f.ruleId === "mapping-tls-context-not-found");
+  assert.deepEqual([atRef?.file, atRef?.line], ["overlays/prod/tls-patch.yaml", 6]);
 });
