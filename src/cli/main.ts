@@ -13,7 +13,7 @@ import { renderJson, type ReportInput } from "../report/json.js";
 import { renderGitLabCodeQuality } from "../report/gitlab.js";
 import { renderRuleList, renderRuleListJson } from "../report/rule-list.js";
 import { renderSarif } from "../report/sarif.js";
-import { renderFindings, renderInstallation, renderRoutes, renderText, verdictLine } from "../report/text.js";
+import { renderFindingsByEnvironment, renderInstallation, renderRoutes, renderText, reportEnvironments, verdictLine } from "../report/text.js";
 import { terminalSafe } from "../report/terminal.js";
 import { useColor } from "./color.js";
 import { discoverEnvironments, REPOSITORY_ENVIRONMENT } from "../core/environments/discover.js";
@@ -224,7 +224,7 @@ function renderAnalysis({ analysis, report, policyPath }: Analysed, format: Form
     case "compact":
       return renderCompact(shown.findings);
     case "text":
-      if (options.quiet) return (shown.findings.length > 0 ? renderFindings(shown.findings, { color }) : "") + (report.failed ? verdictLine(report, { color }) : "");
+      if (options.quiet) return (shown.findings.length > 0 ? renderFindingsByEnvironment(shown.findings, { color }, reportEnvironments(report)) : "") + (report.failed ? verdictLine(report, { color }) : "");
       return withPolicyLine(renderText(report, { color, ruleDocsUrl: repositoryRuleDocs().url }), policyLine(policyPath, options));
   }
 }

@@ -251,7 +251,16 @@ test("text output: routes by environment, and the environments a finding is in; 
   const table = (name: string) => stdout.split(`Environment ${name}\n`)[1]?.split("\n\n")[0] ?? "";
   assert.match(table("charts/edge:prod"), /^MAPPING +PREFIX/);
   assert.match(table("charts/edge:prod"), /^default\/billing +\/billing\//m);
-  assert.match(stdout, /\[tls-context-secret-not-found\] \(in charts\/edge, charts\/edge:prod\)$/m);
+  // Findings under a heading per environment: those of every environment first, then each one's own.
+  assert.match(
+    stdout,
+    /^Findings in every environment\ncharts\/edge\/templates\/tlscontext\.yaml\n +8:3 +error .*\[tls-context-secret-not-found\]$/m,
+  );
+  assert.match(
+    stdout,
+    /^Findings in charts\/edge:prod\n(?:.+\n)+\ncharts\/edge\/values-prod\.yaml\n +1:1 .*\[mapping-tls-context-not-found\]$/m,
+  );
+  assert.ok(stdout.indexOf("Findings in every environment") < stdout.indexOf("Findings in charts/edge:prod"));
   // Not a template nor a values file: analysed as written, in each environment.
   assert.match(table("charts/edge"), /^default\/example +\/example\//m);
   assert.match(table("charts/edge:prod"), /^default\/example +\/example\//m);
@@ -411,4 +420,46 @@ test("kustomizations named Kustomization (no extension) are rendered, from the w
   });
   const atRef = (JSON.parse(stdout) as JsonReport).findings.find((f) => f.ruleId === "mapping-tls-context-not-found");
   assert.deepEqual([atRef?.file, atRef?.line], ["overlays/prod/tls-patch.yaml", 6]);
+});
+
+test("text output: environment names from the repository are printed without their control characters", async () => {
+  const evil = "overlays/\u001b[31mprod\u0007";
+  const dir = writeTree({
+    ...base,
+    [`${evil}/kustomization.yaml`]: "namespace: prod\nresources:\n  - ../../base\n",
+    "overlays/stage/kustomization.yaml":
+      "namespace: stage\nresources:\n  - ../../base\npatches:\n  - path: tls-patch.yaml\n",
+    "overlays/stage/tls-patch.yaml":
+      "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata:\n  name: billing\nspec:\n  tls: billing-upstrem\n",
+  });
+  dirs.push(dir);
+  const run = async (...extra: string[]) => {
+    let stdout = "";
+    let stderr = "";
+    const code = await main(["analyze", dir, "--exit-zero", "--no-color", ...extra], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      isTty: false,
+      env: toolEnv(),
+    });
+    return { code, stdout, stderr };
+  };
+  const { stdout } = await run();
+  // No escape sequence reaches the terminal (colours are off): the name is shown with its controls written out.
+  assert.equal([...stdout].filter((c) => c !== "\n" && (c < " " || c === "\u007f")).length, 0);
+  assert.match(stdout, /^Environment overlays\/\\x1b\[31mprod\\x07\nMAPPING/m);
+  assert.match(stdout, /^Findings in overlays\/\\x1b\[31mprod\\x07\nbase\/mapping\.yaml\n/m);
+  assert.match(stdout, /^Findings in overlays\/stage\n(?:.+\n)+\noverlays\/stage\/tls-patch\.yaml\n +6:3 +error /m);
+  const unknown = await run("--env", "nope");
+  assert.equal(unknown.code, 2);
+  assert.equal(
+    unknown.stderr,
+    'mtls-gate: --env: no environment named "nope"; known environments: overlays/\\x1b[31mprod\\x07, overlays/stage\n',
+  );
+  // JSON keeps the name as it is (JSON.stringify escapes it).
+  const json = JSON.parse((await run("-o", "json")).stdout) as JsonReport;
+  assert.deepEqual(
+    json.routes.map((r) => r.environment),
+    [evil, "overlays/stage"],
+  );
 });
