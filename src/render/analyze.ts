@@ -75,6 +75,17 @@ export async function analyzeDiffRendered(
     };
     return analyzeDiff(base.files, head.files, { ...options, render: input, baseRender: baseInput });
   });
+  // An environment the head no longer has: every route it rendered is removed (its head is the plain files alone).
+  const gone = baseInputs
+    .filter((b) => b.files.length > 0 && !headInputs.some((h) => h.environment === b.environment))
+    .map((b) => analyzeDiff(base.files, head.files, { ...options, render: { ...b, files: [] }, baseRender: b }));
+  // The merge names each removed route's environment, as it names each route's (none with one environment).
   const merged = mergeAnalyses(analyses);
-  return { ...merged, removedRoutes: analyses.flatMap((a) => a.removedRoutes) };
+  const several = analyses.length > 1;
+  const removed = gone.flatMap((a) =>
+    a.removedRoutes.map(({ environment, ...route }) =>
+      several && environment !== undefined ? { ...route, environment } : route,
+    ),
+  );
+  return { ...merged, removedRoutes: [...merged.removedRoutes, ...removed] };
 }

@@ -1,7 +1,7 @@
 /** Rendering with the real kustomize and helm, through the CLI: findings land on the source lines a person edits. */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { after, test } from "node:test";
 import { main } from "../../src/cli/main.js";
 import type { JsonReport } from "../../src/report/json.js";
@@ -461,5 +461,70 @@ test("text output: environment names from the repository are printed without the
   assert.deepEqual(
     json.routes.map((r) => r.environment),
     [evil, "overlays/stage"],
+  );
+});
+
+test("JSON removedRoutes carry their environment like routes (and none with one environment)", async () => {
+  const extra =
+    "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata:\n  name: ledger\nspec:\n  prefix: /ledger/\n  service: ledger\n";
+  const overlay = (ns: string, more: boolean) =>
+    `namespace: ${ns}\nresources:\n  - ../../base\n${more ? "  - ledger.yaml\n" : ""}`;
+  const diff = async (environments: string[], deleted?: string) => {
+    const files: Record<string, string> = { ...base };
+    for (const env of environments) {
+      files[`overlays/${env}/kustomization.yaml`] = overlay(env, true);
+      files[`overlays/${env}/ledger.yaml`] = extra;
+    }
+    const dir = writeTree(files);
+    dirs.push(dir);
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+        cwd: dir,
+        stdio: "pipe",
+      });
+    git("init", "-q", "-b", "main");
+    git("add", "-A");
+    git("commit", "-qm", "base");
+    // The head drops the prod overlay's ledger Mapping.
+    rmSync(`${dir}/overlays/prod/ledger.yaml`);
+    writeFileSync(`${dir}/overlays/prod/kustomization.yaml`, overlay("prod", false));
+    if (deleted) rmSync(`${dir}/overlays/${deleted}`, { recursive: true });
+    let stdout = "";
+    await main(["analyze", dir, "--base", "HEAD", "-o", "json", "--now", "2026-06-01T00:00:00Z"], {
+      stdout: (t) => (stdout += t),
+      stderr: () => {},
+      isTty: false,
+      env: toolEnv(),
+    });
+    return JSON.parse(stdout) as JsonReport;
+  };
+  const several = await diff(["prod", "stage"]);
+  assert.deepEqual(
+    several.removedRoutes?.map((r) => [r.mapping, r.environment, r.change]),
+    [["prod/ledger", "overlays/prod", "removed"]],
+  );
+  assert.deepEqual(several.routes.map((r) => r.environment).sort(), [
+    "overlays/prod",
+    "overlays/stage",
+    "overlays/stage",
+  ]);
+  // An environment the head deletes: each of its routes is removed, in it.
+  const deleted = await diff(["prod", "qa", "stage"], "qa");
+  assert.deepEqual(
+    deleted.removedRoutes?.map((r) => [r.mapping, r.environment]),
+    [
+      ["prod/ledger", "overlays/prod"],
+      ["qa/billing", "overlays/qa"],
+      ["qa/ledger", "overlays/qa"],
+    ],
+  );
+  const one = await diff(["prod"]);
+  assert.deepEqual(
+    one.removedRoutes?.map((r) => [r.mapping, r.environment, r.change]),
+    [["prod/ledger", undefined, "removed"]],
+  );
+  assert.deepEqual(
+    one.routes.map((r) => r.environment),
+    [undefined],
   );
 });
