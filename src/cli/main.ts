@@ -19,7 +19,7 @@ import { useColor } from "./color.js";
 import { discoverEnvironments, REPOSITORY_ENVIRONMENT } from "../core/environments/discover.js";
 import { loadPolicy } from "../core/policy/load.js";
 import { renderEnvironmentsJson, renderEnvironmentsText } from "../report/environments.js";
-import { GitError, readTreeAtRef } from "./git.js";
+import { GitError, readRepoTreeAtRef, readTreeAtRef } from "./git.js";
 import { classifyInputs, readInputs, singleDirectory, UsageError } from "./inputs.js";
 import { findPolicyFile, type PolicyFile } from "./policy-file.js";
 import { packageInfo, repositoryRuleDocs } from "../package-info.js";
@@ -27,7 +27,7 @@ import { packageInfo, repositoryRuleDocs } from "../package-info.js";
 const packageVersion = (): string => packageInfo().version;
 import { analyzeDiffRendered, analyzeTreeRendered, discoveryPolicy, environmentsOf, needsRendering } from "../render/analyze.js";
 import { DEFAULT_RENDER_OPTIONS } from "../render/render.js";
-import { readRepoTree, repoTreeFromSources, type RepoTree } from "../render/repo.js";
+import { readRepoTree, type RepoTree } from "../render/repo.js";
 import { locateTools } from "../render/tools.js";
 import { isKustomizationPath } from "../render/discover-local.js";
 
@@ -158,7 +158,8 @@ async function run(paths: readonly string[], options: AnalyzeOptions, format: Fo
   // Kustomize overlays and Helm charts are analysed as rendered (src/render), unless --no-render; files and stdin are
   // analysed as given. The whole tree (templates, _helpers.tpl) is read only when there is something to render.
   const renderable = options.render !== false && single !== undefined && head.some((f) => isKustomizationPath(f.path) || f.path === "Chart.yaml" || f.path.endsWith("/Chart.yaml"));
-  const headTree: RepoTree | undefined = !renderable ? undefined : options.head !== undefined ? repoTreeFromSources(head) : readRepoTree(root);
+  // A revision's whole tree, not its YAML alone: a render reads templates, _helpers.tpl and generator inputs too.
+  const headTree: RepoTree | undefined = !renderable ? undefined : options.head !== undefined ? readRepoTreeAtRef(root, options.head) : readRepoTree(root);
   const discovered = headTree !== undefined ? environmentsOf(headTree, discoveryPolicy(analysisOptions)) : [];
   const rendering = headTree !== undefined && needsRendering(discovered);
   // Without rendering the files are one environment: the repository as written.
@@ -168,7 +169,7 @@ async function run(paths: readonly string[], options: AnalyzeOptions, format: Fo
   if (options.base !== undefined) {
     const base = atRef(options.base);
     const diff = rendering
-      ? await analyzeDiffRendered({ tree: repoTreeFromSources(base), files: base }, { tree: headTree as RepoTree, files: head }, analysisOptions, renderOptions, only)
+      ? await analyzeDiffRendered({ tree: readRepoTreeAtRef(root, options.base), files: base }, { tree: headTree as RepoTree, files: head }, analysisOptions, renderOptions, only)
       : analyzeDiff(base, head, analysisOptions);
     analysis = diff;
     removedRoutes = diff.removedRoutes;

@@ -528,3 +528,53 @@ test("JSON removedRoutes carry their environment like routes (and none with one 
     [undefined],
   );
 });
+
+test("git revisions render with their whole tree: a chart's _helpers.tpl is read at --base and --head", async () => {
+  const files = {
+    ...chart,
+    "charts/edge/templates/_helpers.tpl": '{{- define "edge.namespace" -}}{{ .Release.Namespace }}{{- end -}}\n',
+    "charts/edge/templates/mapping.yaml": chart["charts/edge/templates/mapping.yaml"].replace(
+      "{{ .Release.Namespace }}",
+      '{{ include "edge.namespace" . }}',
+    ),
+  };
+  const dir = writeTree(files);
+  dirs.push(dir);
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: dir, stdio: "pipe" });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-qm", "base");
+  for (const revisions of [
+    ["--base", "HEAD"],
+    ["--base", "HEAD", "--head", "HEAD"],
+  ]) {
+    let stdout = "";
+    await main(["analyze", dir, ...revisions, "-o", "json", "--now", "2026-06-01T00:00:00Z"], {
+      stdout: (t) => (stdout += t),
+      stderr: () => {},
+      isTty: false,
+      env: toolEnv(),
+    });
+    const report = JSON.parse(stdout) as JsonReport;
+    assert.deepEqual(
+      report.findings.filter((f) => f.ruleId === "render-failed").map((f) => f.message),
+      [],
+      revisions.join(" "),
+    );
+    // Nothing changed: every finding is pre-existing, the same in the base as in the head.
+    assert.ok(report.findings.length > 0);
+    assert.deepEqual(
+      report.findings.filter((f) => f.introduced !== false).map((f) => f.ruleId),
+      [],
+      revisions.join(" "),
+    );
+    assert.deepEqual(
+      report.routes.map((r) => [r.environment, r.mapping, r.change]),
+      [
+        ["charts/edge", "default/billing", "unchanged"],
+        ["charts/edge:prod", "default/billing", "unchanged"],
+      ],
+    );
+  }
+});
