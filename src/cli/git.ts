@@ -1,6 +1,8 @@
 import { spawnSync } from "node:child_process";
 import type { SourceFile } from "../core/types.js";
-import { decodeFile, isCandidate } from "../core/source/files.js";
+import { decodeFile } from "../core/source/files.js";
+import { MAX_RENDER_FILE_BYTES, MAX_TREE_BYTES, type RepoTree } from "../render/repo.js";
+import { isRead } from "./read-dir.js";
 
 export class GitError extends Error {}
 
@@ -44,15 +46,27 @@ export function readFileAtRef(top: string, ref: string, path: string): string | 
   return result.stdout.toString("utf8");
 }
 
+interface TreeEntry {
+  path: string;
+  sha: string;
+  size: number;
+  symlink: boolean;
+}
+
 /**
- * The YAML files of `dir` as they are at `ref`, read from git's object store (no checkout): one `ls-tree`, then one
- * `cat-file --batch` for all blobs. Paths are relative to `dir`.
+ * The blobs of `dir` at `ref` whose path `keep` accepts, read from git's object store (no checkout): one `ls-tree`,
+ * then one `cat-file --batch` for the blobs `read` accepts. Paths are relative to `dir`.
  */
-export function readTreeAtRef(dir: string, ref: string, maxBytes: number): SourceFile[] {
+function blobsAtRef(
+  dir: string,
+  ref: string,
+  keep: (path: string) => boolean,
+  read: (entry: TreeEntry) => boolean,
+): { entries: TreeEntry[]; contents: Map<string, Uint8Array> } {
   const { top, prefix } = repositoryOf(dir);
   verifyCommit(top, ref);
   const listing = git(top, ["ls-tree", "-r", "-z", "--long", ref, "--", prefix || "."]).toString("utf8");
-  const entries: { path: string; sha: string; size: number; symlink: boolean }[] = [];
+  const entries: TreeEntry[] = [];
   for (const record of listing.split("\0")) {
     if (!record) continue;
     const tab = record.indexOf("\t");
@@ -60,11 +74,11 @@ export function readTreeAtRef(dir: string, ref: string, maxBytes: number): Sourc
     const fullPath = record.slice(tab + 1);
     if (type !== "blob" || !sha || !fullPath.startsWith(prefix)) continue;
     const path = fullPath.slice(prefix.length);
-    if (!isCandidate(path)) continue;
+    if (!keep(path)) continue;
     // A symbolic link's blob is its target path: reported as skipped (symlink), never read as YAML.
     entries.push({ path, sha, size: Number(size), symlink: mode === "120000" });
   }
-  const wanted = entries.filter((e) => e.size <= maxBytes && !e.symlink);
+  const wanted = entries.filter((e) => !e.symlink && read(e));
   const blobs = wanted.length > 0 ? git(top, ["cat-file", "--batch"], Buffer.from(wanted.map((e) => e.sha).join("\n") + "\n")) : Buffer.alloc(0);
   const contents = new Map<string, Uint8Array>();
   let offset = 0;
@@ -75,9 +89,45 @@ export function readTreeAtRef(dir: string, ref: string, maxBytes: number): Sourc
     contents.set(entry.sha, blobs.subarray(headerEnd + 1, headerEnd + 1 + length));
     offset = headerEnd + 1 + length + 1;
   }
+  return { entries, contents };
+}
+
+/**
+ * The YAML files of `dir` as they are at `ref` (and kustomizations named `Kustomization`), read from git's object
+ * store. Paths are relative to `dir`.
+ */
+export function readTreeAtRef(dir: string, ref: string, maxBytes: number): SourceFile[] {
+  const { entries, contents } = blobsAtRef(dir, ref, isRead, (e) => e.size <= maxBytes);
   return entries.map((entry): SourceFile => {
     if (entry.symlink) return { path: entry.path, text: "", size: 0, symlink: true };
     const bytes = contents.get(entry.sha);
     return bytes ? decodeFile(entry.path, bytes) : { path: entry.path, text: "", size: entry.size };
   });
+}
+
+/**
+ * Every file of `dir` at `ref` as a render reads it, like the working tree's readRepoTree: chart templates and
+ * `_helpers.tpl`, generator inputs, vendored `.tgz` charts, bytes as stored (YAML alone would not render). Symbolic
+ * links are never followed (a git link's target is not checked out): listed as leaving the tree.
+ */
+export function readRepoTreeAtRef(dir: string, ref: string): RepoTree {
+  let total = 0;
+  const { entries, contents } = blobsAtRef(
+    dir,
+    ref,
+    (path) => !path.split("/").some((part) => part === ".git" || part === "node_modules"),
+    (entry) => {
+      if (entry.size > MAX_RENDER_FILE_BYTES || total + entry.size > MAX_TREE_BYTES) return false;
+      total += entry.size;
+      return true;
+    },
+  );
+  const files = new Map<string, Buffer>();
+  const outside = new Set<string>();
+  for (const entry of entries) {
+    if (entry.symlink) outside.add(entry.path);
+    const bytes = contents.get(entry.sha);
+    if (bytes && !entry.symlink) files.set(entry.path, Buffer.from(bytes));
+  }
+  return { files, outside };
 }

@@ -13,12 +13,13 @@ import { renderJson, type ReportInput } from "../report/json.js";
 import { renderGitLabCodeQuality } from "../report/gitlab.js";
 import { renderRuleList, renderRuleListJson } from "../report/rule-list.js";
 import { renderSarif } from "../report/sarif.js";
-import { renderFindings, renderInstallation, renderRoutes, renderText, verdictLine } from "../report/text.js";
+import { renderFindingsByEnvironment, renderInstallation, renderRoutes, renderText, reportEnvironments, verdictLine } from "../report/text.js";
+import { terminalSafe } from "../report/terminal.js";
 import { useColor } from "./color.js";
-import { discoverEnvironments } from "../core/environments/discover.js";
+import { discoverEnvironments, REPOSITORY_ENVIRONMENT } from "../core/environments/discover.js";
 import { loadPolicy } from "../core/policy/load.js";
 import { renderEnvironmentsJson, renderEnvironmentsText } from "../report/environments.js";
-import { GitError, readTreeAtRef } from "./git.js";
+import { GitError, readRepoTreeAtRef, readTreeAtRef } from "./git.js";
 import { classifyInputs, readInputs, singleDirectory, UsageError } from "./inputs.js";
 import { findPolicyFile, type PolicyFile } from "./policy-file.js";
 import { packageInfo, repositoryRuleDocs } from "../package-info.js";
@@ -26,7 +27,7 @@ import { packageInfo, repositoryRuleDocs } from "../package-info.js";
 const packageVersion = (): string => packageInfo().version;
 import { analyzeDiffRendered, analyzeTreeRendered, discoveryPolicy, environmentsOf, needsRendering } from "../render/analyze.js";
 import { DEFAULT_RENDER_OPTIONS } from "../render/render.js";
-import { readRepoTree, repoTreeFromSources, type RepoTree } from "../render/repo.js";
+import { readRepoTree, type RepoTree } from "../render/repo.js";
 import { locateTools } from "../render/tools.js";
 import { isKustomizationPath } from "../render/discover-local.js";
 
@@ -50,6 +51,8 @@ interface InputOptions {
   config?: string;
   /** False with `--no-color`. */
   color?: boolean;
+  /** `--env NAME`, repeatable: only these environments are analysed. */
+  env?: string[];
 }
 
 interface AnalyzeOptions extends InputOptions {
@@ -83,6 +86,26 @@ function formatOf(options: InputOptions): Format {
     throw new UsageError(`--format ${options.format} and --output ${options.output} disagree: give one`);
   }
   return options.output ?? options.format ?? "text";
+}
+
+/** `--env` is repeatable: each one adds a name. */
+function collectNames(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/**
+ * The environments `--env` names, checked against those discovered: a name that is not one of them is a usage error
+ * that lists the known names (printed safely: they come from the repository's directory and object names).
+ */
+function selectEnvironments(names: readonly string[] | undefined, known: readonly string[]): string[] | undefined {
+  if (names === undefined) return undefined;
+  const unknown = [...new Set(names.filter((name) => !known.includes(name)))];
+  if (unknown.length > 0) {
+    const quoted = unknown.map((name) => `"${terminalSafe(name)}"`).join(", ");
+    const list = known.length > 0 ? known.map(terminalSafe).join(", ") : "none";
+    throw new UsageError(`--env: no environment named ${quoted}; known environments: ${list}`);
+  }
+  return [...new Set(names)];
 }
 
 function toPosix(path: string): string {
@@ -135,19 +158,23 @@ async function run(paths: readonly string[], options: AnalyzeOptions, format: Fo
   // Kustomize overlays and Helm charts are analysed as rendered (src/render), unless --no-render; files and stdin are
   // analysed as given. The whole tree (templates, _helpers.tpl) is read only when there is something to render.
   const renderable = options.render !== false && single !== undefined && head.some((f) => isKustomizationPath(f.path) || f.path === "Chart.yaml" || f.path.endsWith("/Chart.yaml"));
-  const headTree: RepoTree | undefined = !renderable ? undefined : options.head !== undefined ? repoTreeFromSources(head) : readRepoTree(root);
-  const rendering = headTree !== undefined && needsRendering(environmentsOf(headTree, discoveryPolicy(analysisOptions)));
+  // A revision's whole tree, not its YAML alone: a render reads templates, _helpers.tpl and generator inputs too.
+  const headTree: RepoTree | undefined = !renderable ? undefined : options.head !== undefined ? readRepoTreeAtRef(root, options.head) : readRepoTree(root);
+  const discovered = headTree !== undefined ? environmentsOf(headTree, discoveryPolicy(analysisOptions)) : [];
+  const rendering = headTree !== undefined && needsRendering(discovered);
+  // Without rendering the files are one environment: the repository as written.
+  const only = selectEnvironments(options.env, rendering ? discovered.map((e) => e.name) : [REPOSITORY_ENVIRONMENT]);
   const renderOptions = { ...DEFAULT_RENDER_OPTIONS, tools: locateTools(env) };
   if (rendering) progress("rendering…");
   if (options.base !== undefined) {
     const base = atRef(options.base);
     const diff = rendering
-      ? await analyzeDiffRendered({ tree: repoTreeFromSources(base), files: base }, { tree: headTree as RepoTree, files: head }, analysisOptions, renderOptions)
+      ? await analyzeDiffRendered({ tree: readRepoTreeAtRef(root, options.base), files: base }, { tree: headTree as RepoTree, files: head }, analysisOptions, renderOptions, only)
       : analyzeDiff(base, head, analysisOptions);
     analysis = diff;
     removedRoutes = diff.removedRoutes;
   } else {
-    analysis = rendering ? await analyzeTreeRendered(headTree as RepoTree, head, analysisOptions, renderOptions) : analyzeTree(head, analysisOptions);
+    analysis = rendering ? await analyzeTreeRendered(headTree as RepoTree, head, analysisOptions, renderOptions, only) : analyzeTree(head, analysisOptions);
   }
   progress(`${analysis.stats.files} files, ${analysis.stats.resources} resources, ${analysis.stats.rules} rules\n`);
   const verdict = decide(analysis.findings, analysis.policy, { hasBase: options.base !== undefined, coverage: analysis.coverage });
@@ -198,7 +225,7 @@ function renderAnalysis({ analysis, report, policyPath }: Analysed, format: Form
     case "compact":
       return renderCompact(shown.findings);
     case "text":
-      if (options.quiet) return (shown.findings.length > 0 ? renderFindings(shown.findings, { color }) : "") + (report.failed ? verdictLine(report, { color }) : "");
+      if (options.quiet) return (shown.findings.length > 0 ? renderFindingsByEnvironment(shown.findings, { color }, reportEnvironments(report)) : "") + (report.failed ? verdictLine(report, { color }) : "");
       return withPolicyLine(renderText(report, { color, ruleDocsUrl: repositoryRuleDocs().url }), policyLine(policyPath, options));
   }
 }
@@ -212,7 +239,8 @@ function addInputOptions(command: Command, formats: readonly string[], formatHel
     .option("--head <ref>", "git revision to analyse instead of the working tree (with --base)")
     .option("--config <path>", `policy file to apply (default: ${POLICY_PATH} in DIR or the nearest directory above it, up to the git repository's root)`)
     .option("--no-color", "no colours, also when stdout is a terminal (NO_COLOR does the same; FORCE_COLOR forces them)")
-    .option("--no-render", "analyse Kustomize and Helm sources as written instead of rendering them with kustomize and helm");
+    .option("--no-render", "analyse Kustomize and Helm sources as written instead of rendering them with kustomize and helm")
+    .option("--env <name>", "analyse only this environment (repeatable; `mtls-gate environments` lists them)", collectNames);
 }
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -291,7 +319,8 @@ function addEnvironmentsCommand(program: Command, io: CliIo, setExit: (code: num
     .addOption(new Option("-f, --format <format>", "output format (default: text)").choices(["text", "json"]))
     .addOption(new Option("-o, --output <format>", "alias of --format").choices(["text", "json"]))
     .option("--config <path>", "the policy file (default: .github/mtls-gate.yml in DIR or above it, up to the git root)")
-    .action((dir: string, options: { format?: string; output?: string; config?: string }) => {
+    .option("--env <name>", "list only this environment (repeatable)", collectNames)
+    .action((dir: string, options: { format?: string; output?: string; config?: string; env?: string[] }) => {
       const { limits, problems } = loadLimitsFromEnv(io.env ?? process.env);
       if (problems.length > 0) throw new UsageError(problems.join("; "));
       const cwd = process.cwd();
@@ -301,7 +330,9 @@ function addEnvironmentsCommand(program: Command, io: CliIo, setExit: (code: num
       const files = readInputs(inputs, cwd, limits.maxFileBytes, () => Buffer.alloc(0)).filter((f) => f.path !== POLICY_PATH);
       const policyFile = findPolicyFile({ ...(options.config !== undefined ? { config: options.config } : {}), start: single.absolute, cwd });
       const policy = loadPolicy(policyFile.text).policy;
-      const discovery = discoverEnvironments(files, policy);
+      const discovered = discoverEnvironments(files, policy);
+      const only = selectEnvironments(options.env, discovered.environments.map((e) => e.name));
+      const discovery = only ? { ...discovered, environments: discovered.environments.filter((e) => only.includes(e.name)) } : discovered;
       const json = (options.output ?? options.format) === "json";
       io.stdout(json ? renderEnvironmentsJson(discovery) : renderEnvironmentsText(discovery));
       setExit(EXIT_OK);

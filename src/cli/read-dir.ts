@@ -2,6 +2,12 @@ import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SourceFile } from "../core/types.js";
 import { decodeFile, isCandidate } from "../core/source/files.js";
+import { isKustomizationPath } from "../core/environments/kustomization.js";
+
+/** What the CLI reads: YAML, the policy file, and kustomizations named `Kustomization` (no extension), which kustomize reads too. */
+export function isRead(path: string): boolean {
+  return isCandidate(path) || isKustomizationPath(path);
+}
 
 const SKIPPED_DIRS = new Set([".git", "node_modules"]);
 
@@ -22,10 +28,10 @@ export function readDirectory(root: string, maxBytes: number): SourceFile[] {
       }
       // A link is not followed (it may leave the tree, or loop): it is reported as skipped, never read.
       if (entry.isSymbolicLink()) {
-        if (isCandidate(path)) files.push({ path, text: "", size: 0, symlink: true });
+        if (isRead(path)) files.push({ path, text: "", size: 0, symlink: true });
         continue;
       }
-      if (!entry.isFile() || !isCandidate(path)) continue;
+      if (!entry.isFile() || !isRead(path)) continue;
       const size = lstatSync(full).size;
       files.push(size > maxBytes ? { path, text: "", size } : decodeFile(path, readFileSync(full)));
     }

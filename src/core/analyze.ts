@@ -16,6 +16,7 @@ import { selectManifestFiles } from "./source/select.js";
 import { hostViews, installationView, redirectViews, routeViews, type HostView, type InstallationView, type RedirectView, type RouteView } from "./views.js";
 import { type Finding, type RouteMode, type SourceFile } from "./types.js";
 import { remapFileLine, remapLocation, type RenderedFile, type RenderedInput } from "./render/rendered.js";
+import { isKustomizationPath } from "./environments/kustomization.js";
 
 export interface AnalysisOptions {
   /** The policy to apply. When absent, the tree's own `.github/mtls-gate.yml` is read (the CLI's behaviour). */
@@ -128,8 +129,10 @@ function analyzeRendered(
   const plain = new Set(render.plainFiles);
   const scope = manifestScope(policy);
   const inScope = files.filter((f) => plain.has(f.path) && scope(f.path, f.explicit === true));
-  // Rendered output is what the cluster gets: the policy's paths decide which sources count, not the synthetic path.
-  const rendered = render.files.filter((r) => include(r.fallback.file) && !exclude(r.fallback.file));
+  // Rendered output is what the cluster gets: the policy's paths decide which sources count, not the synthetic path. A
+  // kustomization named `Kustomization` is YAML without the extension the globs are written for: matched as if it had one.
+  const asYaml = (file: string) => (isKustomizationPath(file) && !isManifestPath(file) ? `${file}.yaml` : file);
+  const rendered = render.files.filter((r) => include(asYaml(r.fallback.file)) && !exclude(asYaml(r.fallback.file)));
   const unrendered: FileOutcome[] = render.unrendered
     .filter((u) => include(u.path) && !exclude(u.path))
     .map((u): FileOutcome => ({ path: u.path, skipped: "not-rendered", parsed: false, kinds: [] }));

@@ -26,6 +26,11 @@ export function discoveryPolicy(options: AnalysisOptions): Policy {
   return options.policy ?? loadPolicy(options.policyFile?.text).policy;
 }
 
+/** The environments `--env` keeps: all when none is named, else those named (the caller checked the names). */
+function selected(environments: Environment[], only: readonly string[] | undefined): Environment[] {
+  return only === undefined ? environments : environments.filter((e) => only.includes(e.name));
+}
+
 /** Whether anything in the tree is rendered (else the plain analysis is the whole answer). */
 export function needsRendering(environments: readonly Environment[]): boolean {
   return environments.some((e) => e.kind !== "plain");
@@ -36,8 +41,9 @@ export async function analyzeTreeRendered(
   files: readonly SourceFile[],
   options: AnalysisOptions,
   render: RenderOptions,
+  only?: readonly string[],
 ): Promise<TreeAnalysis> {
-  const inputs = await renderEnvironments(tree, environmentsOf(tree, discoveryPolicy(options)), render);
+  const inputs = await renderEnvironments(tree, selected(environmentsOf(tree, discoveryPolicy(options)), only), render);
   return mergeAnalyses(inputs.map((input) => analyzeTree(files, { ...options, render: input })));
 }
 
@@ -46,9 +52,18 @@ export async function analyzeDiffRendered(
   head: { tree: RepoTree; files: readonly SourceFile[] },
   options: AnalysisOptions,
   render: RenderOptions,
+  only?: readonly string[],
 ): Promise<DiffAnalysis> {
-  const headInputs = await renderEnvironments(head.tree, environmentsOf(head.tree, discoveryPolicy(options)), render);
-  const baseInputs = await renderEnvironments(base.tree, environmentsOf(base.tree, discoveryPolicy(options)), render);
+  const headInputs = await renderEnvironments(
+    head.tree,
+    selected(environmentsOf(head.tree, discoveryPolicy(options)), only),
+    render,
+  );
+  const baseInputs = await renderEnvironments(
+    base.tree,
+    selected(environmentsOf(base.tree, discoveryPolicy(options)), only),
+    render,
+  );
   const analyses = headInputs.map((input) => {
     // An environment the base does not have is compared with the base's plain files alone (everything in it is new).
     const baseInput: RenderedInput = baseInputs.find((b) => b.environment === input.environment) ?? {
@@ -60,6 +75,17 @@ export async function analyzeDiffRendered(
     };
     return analyzeDiff(base.files, head.files, { ...options, render: input, baseRender: baseInput });
   });
+  // An environment the head no longer has: every route it rendered is removed (its head is the plain files alone).
+  const gone = baseInputs
+    .filter((b) => b.files.length > 0 && !headInputs.some((h) => h.environment === b.environment))
+    .map((b) => analyzeDiff(base.files, head.files, { ...options, render: { ...b, files: [] }, baseRender: b }));
+  // The merge names each removed route's environment, as it names each route's (none with one environment).
   const merged = mergeAnalyses(analyses);
-  return { ...merged, removedRoutes: analyses.flatMap((a) => a.removedRoutes) };
+  const several = analyses.length > 1;
+  const removed = gone.flatMap((a) =>
+    a.removedRoutes.map(({ environment, ...route }) =>
+      several && environment !== undefined ? { ...route, environment } : route,
+    ),
+  );
+  return { ...merged, removedRoutes: [...merged.removedRoutes, ...removed] };
 }

@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { parse } from "yaml";
+import { localDependencies } from "./chart-dependencies.js";
 import type { Environment } from "./discover-local.js";
 import { directoryOf, joinRelative } from "./discover-local.js";
 import type { RunLimits } from "./process.js";
@@ -88,7 +89,7 @@ function stringsIn(value: unknown, out: string[]): string[] {
 }
 
 /**
- * The roots a render reads. Helm: the chart directory and the values files. Kustomize: the directory of every
+ * The roots a render reads. Helm: the chart directory, the values files and its file:// dependencies' directories. Kustomize: the directory of every
  * kustomization in the closure, plus any file or directory of the tree that a string in one of those kustomizations
  * names relative to its directory (patch files, generator inputs, single-file resources elsewhere): a generous
  * over-approximation, since a root too many only costs a cache miss, and a root too few would serve a stale render.
@@ -106,6 +107,9 @@ export function renderRoots(tree: RepoTree, env: Environment, kustomizations?: R
     return directories.has(path);
   };
   for (const values of env.helm?.valuesFiles ?? []) roots.add(values);
+  // A chart's file:// dependencies are read from their own directories.
+  if (env.kind === "helm")
+    for (const dependency of localDependencies(tree, env.root).dependencies) roots.add(dependency.source);
   for (const [dir, file] of kustomizations ?? []) {
     roots.add(dir);
     let value: unknown;

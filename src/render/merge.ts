@@ -2,13 +2,15 @@
  * The rendered analyses of one tree as one TreeAnalysis, for the CLI: a thin adapter over the core's merge
  * (core/environments/merge.ts), which the app and the Action share, so there is one rule for what "the same finding in
  * several environments" means. With one environment the result carries no environment fields at all (the README's
- * contract: "With one environment none of these fields appear").
+ * contract: "With one environment none of these fields appear"), removed routes included.
  */
-import type { TreeAnalysis } from "../core/analyze.js";
+import type { DiffAnalysis, TreeAnalysis } from "../core/analyze.js";
 import { mergeAnalyses as mergeEnvironments } from "../core/environments/merge.js";
 
 /** The name an analysis is merged under: its rendered environment, else the repository as written. */
 const nameOf = (analysis: TreeAnalysis): string => analysis.environment ?? "repository";
+
+const isDiff = (analysis: TreeAnalysis): analysis is DiffAnalysis => "removedRoutes" in analysis;
 
 export function mergeAnalyses<T extends TreeAnalysis>(analyses: readonly T[]): T {
   const [first] = analyses;
@@ -20,6 +22,9 @@ export function mergeAnalyses<T extends TreeAnalysis>(analyses: readonly T[]): T
       findings: first.findings.map(({ environments: _environments, ...finding }) => finding),
       routes: first.routes.map(({ environment: _environment, ...route }) => route),
       hosts: first.hosts.map(({ environment: _environment, ...host }) => host),
+      ...(isDiff(first)
+        ? { removedRoutes: first.removedRoutes.map(({ environment: _environment, ...route }) => route) }
+        : {}),
     };
   }
   const merged = mergeEnvironments(analyses.map((analysis) => ({ environment: nameOf(analysis), analysis })));
@@ -29,6 +34,7 @@ export function mergeAnalyses<T extends TreeAnalysis>(analyses: readonly T[]): T
     routes: merged.routes,
     hosts: merged.hosts,
     coverage: merged.coverage,
+    ...(merged.removedRoutes ? { removedRoutes: merged.removedRoutes } : {}),
     stats: {
       // Each environment read the same files: the most any read, not the sum.
       files: Math.max(...analyses.map((a) => a.stats.files)),

@@ -4,16 +4,25 @@
  * functions, plugins, generators and transformers that are not builtin), or read outside the analysed directory.
  */
 import { parse } from "yaml";
-import { directoryOf, joinRelative, type Environment } from "./discover-local.js";
+import { localDependencies } from "./chart-dependencies.js";
+import { joinRelative, type Environment } from "./discover-local.js";
 import { textOf, type RepoTree } from "./repo.js";
 import { asRecord } from "./yaml-lines.js";
 
 export interface Refusal {
   messageId:
-    "remote-resource" | "remote-chart" | "chart-dependency-not-vendored" | "exec-function" | "outside-repository";
+    | "remote-resource"
+    | "remote-chart"
+    | "chart-dependency-not-vendored"
+    | "chart-dependency-not-found"
+    | "chart-dependency-limit"
+    | "exec-function"
+    | "outside-repository";
   reference: string;
   file: string;
   line: number;
+  /** For chart-dependency-limit: the limit reached. */
+  limit?: string;
 }
 
 export interface KustomizeWalk {
@@ -141,7 +150,10 @@ export function walkKustomization(tree: RepoTree, root: string): KustomizeWalk {
   return walk;
 }
 
-/** A chart's refusals: a remote chart reference, dependencies not vendored under charts/, links out of the tree. */
+/**
+ * A chart's refusals: a remote chart reference, links out of the tree, dependencies neither vendored under charts/ nor
+ * `file://` charts of the repository (see chart-dependencies.ts).
+ */
 export function checkChart(tree: RepoTree, env: Environment): Refusal | undefined {
   const chartFile = env.root === "" ? "Chart.yaml" : `${env.root}/Chart.yaml`;
   if (isRemoteReference(env.root))
@@ -162,30 +174,5 @@ export function checkChart(tree: RepoTree, env: Environment): Refusal | undefine
         line: env.discoveredBy.line ?? 1,
       };
   }
-  const text = textOf(tree, chartFile) ?? "";
-  let chart: unknown;
-  try {
-    chart = parse(text);
-  } catch {
-    return undefined;
-  }
-  const dependencies = asRecord(chart).dependencies;
-  const charts = env.root === "" ? "charts" : `${env.root}/charts`;
-  for (const dependency of Array.isArray(dependencies) ? dependencies : []) {
-    const name = asRecord(dependency).name;
-    if (typeof name !== "string") continue;
-    const vendored =
-      tree.files.has(`${charts}/${name}/Chart.yaml`) ||
-      [...tree.files.keys()].some(
-        (p) => p.startsWith(`${charts}/${name}-`) && p.endsWith(".tgz") && directoryOf(p) === charts,
-      );
-    if (!vendored)
-      return {
-        messageId: "chart-dependency-not-vendored",
-        reference: name,
-        file: chartFile,
-        line: lineOfText(text, name),
-      };
-  }
-  return undefined;
+  return localDependencies(tree, env.root).refusal;
 }

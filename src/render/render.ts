@@ -5,7 +5,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import type {
   RenderDiagnostic,
@@ -16,6 +16,7 @@ import type {
 } from "../core/render/rendered.js";
 import { isManifestPath } from "../core/source/load.js";
 import type { Environment } from "./discover-local.js";
+import { dependencyFiles, localDependencies } from "./chart-dependencies.js";
 import { mapHelmOutput } from "./helm.js";
 import { mapKustomizeOutput, patchesWithoutTarget, withBuildMetadata } from "./kustomize.js";
 import { childEnvironment, runTool, scrubToolMessage, type RunLimits, type RunResult } from "./process.js";
@@ -105,7 +106,7 @@ export async function renderEnvironments(
           messageId: r.messageId,
           location: at(r.file, r.line),
           identity: { ...identity, reference: r.reference },
-          display: {},
+          display: r.limit !== undefined ? { limit: r.limit } : {},
         },
       });
       const tool = env.kind === "kustomize" ? options.tools.kustomize : options.tools.helm;
@@ -186,7 +187,23 @@ export async function renderEnvironments(
           if (restore !== undefined) writeFileSync(join(repo, ...leaf.split("/")), restore);
         } else {
           const helm = env.helm ?? { valuesFiles: [], releaseName: "release" };
-          const args = ["template", helm.releaseName, join(repo, ...env.root.split("/").filter(Boolean))];
+          // file:// dependencies are copied into charts/ of a copy of the chart, as `helm dependency build` would
+          // (the shared copy of the repository stays as the pull request has it, for the other environments).
+          const plan = localDependencies(tree, env.root);
+          const chartInRepo = join(repo, ...env.root.split("/").filter(Boolean));
+          let chartDir = chartInRepo;
+          if (plan.dependencies.length > 0) {
+            chartDir = join(sandbox, `chart-${renders}`);
+            const prefix = env.root === "" ? "" : `${env.root}/`;
+            const write = (path: string, from: string) => {
+              const target = join(chartDir, ...path.split("/"));
+              mkdirSync(dirname(target), { recursive: true });
+              writeFileSync(target, tree.files.get(from) as Buffer, { mode: 0o644 });
+            };
+            for (const path of tree.files.keys()) if (path.startsWith(prefix)) write(path.slice(prefix.length), path);
+            for (const file of dependencyFiles(tree, plan)) write(file.path, file.from);
+          }
+          const args = ["template", helm.releaseName, chartDir];
           for (const values of helm.valuesFiles) args.push("-f", join(repo, ...values.split("/")));
           if (helm.values !== undefined) {
             const inline = join(home, "inline-values.yaml");
@@ -195,7 +212,10 @@ export async function renderEnvironments(
           }
           if (helm.namespace) args.push("--namespace", helm.namespace);
           result = await run(tool as string, args, repo, childEnv, options.limits);
-          map = (stdout) => mapHelmOutput(stdout, tree, env.root, helm.valuesFiles, renderedPath);
+          // The chart's copy named as the chart's directory in messages, like the repository's own paths.
+          if (result.status === "failed" && chartDir !== chartInRepo)
+            result = { ...result, stderr: result.stderr.split(chartDir).join(chartInRepo) };
+          map = (stdout) => mapHelmOutput(stdout, tree, env.root, helm.valuesFiles, renderedPath, plan.dependencies);
         }
         status = result.status;
         const noTarget =

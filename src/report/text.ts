@@ -2,6 +2,7 @@ import { coverageSummary, foundNoManifests, skippedLine } from "../core/coverage
 import type { Finding, RouteMode } from "../core/types.js";
 import { handshakeSummary, type InferredView, type InstallationView, type RouteView } from "../core/views.js";
 import type { ReportInput } from "./json.js";
+import { terminalSafe } from "./terminal.js";
 
 export interface TextOptions {
   /** ANSI colours, only for a terminal. */
@@ -23,13 +24,13 @@ const MODE_COLOR: Record<RouteMode, keyof typeof COLORS> = { mtls: "green", tls:
 
 function findingLine(finding: Finding, options: TextOptions, showEnvironments: boolean): string {
   const tags = [
-    showEnvironments && finding.environments ? `in ${finding.environments.join(", ")}` : undefined,
+    showEnvironments && finding.environments ? `in ${finding.environments.map(terminalSafe).join(", ")}` : undefined,
     finding.introduced === false ? "pre-existing" : undefined,
     finding.suppressed ? `suppressed: ${finding.suppressed.reason}` : undefined,
   ].filter(Boolean);
   const tagText = tags.length > 0 ? paint(options, "dim", ` (${tags.join("; ")})`) : "";
   const severity = paint(options, SEVERITY_COLOR[finding.severity], finding.severity.padEnd(7));
-  return `  ${String(finding.line).padStart(4)}:${String(finding.column).padEnd(3)} ${severity} ${finding.message} ${paint(options, "dim", `[${finding.ruleId}]`)}${tagText}`;
+  return `  ${String(finding.line).padStart(4)}:${String(finding.column).padEnd(3)} ${severity} ${terminalSafe(finding.message)} ${paint(options, "dim", `[${finding.ruleId}]`)}${tagText}`;
 }
 
 /** `showEnvironments`: several environments were analysed, so each finding says which it is in. */
@@ -41,7 +42,7 @@ export function renderFindings(findings: readonly Finding[], options: TextOption
     if (finding.file !== file) {
       if (file !== undefined) lines.push("");
       file = finding.file;
-      lines.push(paint(options, "bold", file));
+      lines.push(paint(options, "bold", terminalSafe(file)));
     }
     lines.push(findingLine(finding, options, showEnvironments));
   }
@@ -71,8 +72,56 @@ export function renderInstallation(installation: InstallationView): string {
   ];
   const lines = settings
     .filter(([, setting]) => setting.source === "repository")
-    .map(([name, setting]) => `  ${name}: ${String(setting.value)} (inferred from ${setting.file ?? "?"}:${setting.line ?? "?"}, ${setting.from ?? ""})`);
+    .map(([name, setting]) => `  ${name}: ${terminalSafe(`${String(setting.value)} (inferred from ${setting.file ?? "?"}:${setting.line ?? "?"}, ${setting.from ?? ""})`)}`);
   return lines.length === 0 ? "" : `Installation (set these in .github/mtls-gate.yml to override):\n${lines.join("\n")}\n\n`;
+}
+
+/**
+ * The environments of a report, when there are several: the caller's list, else those its routes, hosts and findings
+ * name, in order of appearance (the merge orders routes by environment, in the environments' order); else empty.
+ */
+export function reportEnvironments(input: ReportInput): string[] {
+  const environments = input.environments
+    ? [...input.environments]
+    : [
+        ...new Set([
+          ...input.routes.flatMap((route) => (route.environment === undefined ? [] : [route.environment])),
+          ...input.hosts.flatMap((host) => (host.environment === undefined ? [] : [host.environment])),
+          ...input.findings.flatMap((finding) => finding.environments ?? []),
+        ]),
+      ];
+  return environments.length > 1 ? environments : [];
+}
+
+/**
+ * Findings under a heading per environment when several were analysed: first those present in every environment, then
+ * each environment's own (in the environments' order), then those shared by some, each group by file as usual.
+ */
+export function renderFindingsByEnvironment(findings: readonly Finding[], options: TextOptions, environments: readonly string[]): string {
+  if (environments.length < 2 || findings.length === 0) return renderFindings(findings, options);
+  const all = (finding: Finding) => !finding.environments || environments.every((e) => finding.environments?.includes(e));
+  const groups = new Map<string, { names: readonly string[]; findings: Finding[] }>();
+  for (const finding of findings) {
+    const names = all(finding) ? [] : (finding.environments ?? []);
+    const key = names.join("\u0000");
+    const group = groups.get(key) ?? { names, findings: [] };
+    group.findings.push(finding);
+    groups.set(key, group);
+  }
+  const position = (name: string) => (environments.includes(name) ? environments.indexOf(name) : environments.length);
+  const rank = ({ names }: { names: readonly string[] }): [number, number, number] =>
+    names.length === 0 ? [0, 0, 0] : [names.length === 1 ? 1 : 2, Math.min(...names.map(position)), names.length];
+  const ordered = [...groups.values()].sort((a, b) => {
+    const [x, y] = [rank(a), rank(b)];
+    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+  });
+  return ordered
+    .map(({ names, findings: group }) => {
+      // Not "Environment X", which heads X's route table below.
+      const heading = names.length === 0 ? "Findings in every environment" : `Findings in ${names.map(terminalSafe).join(", ")}`;
+      return `${paint(options, "bold", heading)}\n${renderFindings(group, options)}`;
+    })
+    .join("\n");
 }
 
 /** The environments routes are of, in order of appearance, when there are several; else empty. */
@@ -86,7 +135,7 @@ export function renderRoutes(routes: readonly RouteView[], options: TextOptions)
   const environments = routeEnvironments(routes);
   if (environments.length === 0) return renderRouteTable(routes, options);
   return environments
-    .map((environment) => `${paint(options, "bold", `Environment ${environment}`)}\n${renderRouteTable(routes.filter((r) => r.environment === environment), options)}`)
+    .map((environment) => `${paint(options, "bold", `Environment ${terminalSafe(environment)}`)}\n${renderRouteTable(routes.filter((r) => r.environment === environment), options)}`)
     .join("\n");
 }
 
@@ -99,13 +148,14 @@ function renderRouteTable(routes: readonly RouteView[], options: TextOptions): s
     const mode = route.rejected ? "rejected" : route.mode;
     const changeText = route.change === "changed" && route.baseMode && route.baseMode !== route.mode ? `${route.baseMode} -> ${route.mode}` : (route.change ?? "");
     return [
-      route.kind === "TCPMapping" ? `${route.mapping} (tcp)` : route.mapping,
-      route.prefix ?? "-",
-      `${route.upstream.scheme}://${route.upstream.host}:${route.upstream.port}`,
+      // Names, prefixes and hosts come from the repository: written safely (the mode is coloured after).
+      terminalSafe(route.kind === "TCPMapping" ? `${route.mapping} (tcp)` : route.mapping),
+      terminalSafe(route.prefix ?? "-"),
+      terminalSafe(`${route.upstream.scheme}://${route.upstream.host}:${route.upstream.port}`),
       paint(options, route.rejected ? "red" : MODE_COLOR[route.mode], mode),
       route.originatesTls ? (route.upstreamVerified ? "yes" : "no") : "-",
-      route.tlsContext ?? (route.requestedTlsContext ? `(${route.requestedTlsContext}: not used)` : "-"),
-      route.secret ?? "-",
+      terminalSafe(route.tlsContext ?? (route.requestedTlsContext ? `(${route.requestedTlsContext}: not used)` : "-")),
+      terminalSafe(route.secret ?? "-"),
       route.mode === "mtls" && route.clientCertificate ? String(route.clientCertificate.daysLeft) : "-",
       ...(showHandshake ? [handshakeCell(route, options)] : []),
       ...(showChange ? [changeText] : []),
@@ -142,15 +192,15 @@ export function upstreamLines(route: RouteView): string[] {
 
 /** With a base: the change's own findings first, then the pre-existing ones, each group under its heading. */
 function renderFindingGroups(input: ReportInput, options: TextOptions): string {
-  const several = (input.environments?.length ?? 0) > 1 || routeEnvironments(input.routes).length > 0;
-  if (!input.hasBase) return renderFindings(input.findings, options, several);
+  const environments = reportEnvironments(input);
+  if (!input.hasBase) return renderFindingsByEnvironment(input.findings, options, environments);
   const introduced = input.findings.filter((f) => f.introduced !== false);
   const preExisting = input.findings.filter((f) => f.introduced === false);
   return [
     paint(options, "bold", `Introduced by the change (${introduced.length})`),
-    renderFindings(introduced, options, several),
+    renderFindingsByEnvironment(introduced, options, environments),
     paint(options, "bold", `Pre-existing (${preExisting.length})`),
-    renderFindings(preExisting, options, several),
+    renderFindingsByEnvironment(preExisting, options, environments),
   ].join("\n");
 }
 
@@ -200,7 +250,7 @@ export function renderCoverageHeader(input: ReportInput, options: TextOptions): 
   if (!line) return "";
   const skipped = Object.values(coverage.skipped).reduce((sum, n) => sum + n, 0);
   const lines = [paint(options, "yellow", `Coverage: ${line}`)];
-  for (const file of coverage.skippedFiles.slice(0, SKIPPED_FILES_SHOWN)) lines.push(`  ${file.path} (${file.reason})`);
+  for (const file of coverage.skippedFiles.slice(0, SKIPPED_FILES_SHOWN)) lines.push(`  ${terminalSafe(file.path)} (${file.reason})`);
   const shown = Math.min(coverage.skippedFiles.length, SKIPPED_FILES_SHOWN);
   if (skipped > shown) lines.push(paint(options, "dim", `  … and ${skipped - shown} more`));
   return `${lines.join("\n")}\n\n`;

@@ -92,3 +92,56 @@ test("environments on a path that does not exist: usage error, exit 2", async ()
   assert.equal(code, 2);
   assert.match(stderr, /does not exist/);
 });
+
+test("--env with a name no environment has: usage error (exit 2) naming the known environments, before any render", async (t) => {
+  const root = tree(repository);
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  for (const command of ["analyze", "routes", "environments"]) {
+    const { code, stdout, stderr } = await cli([command, root, "--env", "overlays/prod", "--env", "overlays/qa"]);
+    assert.equal(code, 2, command);
+    assert.equal(stdout, "", command);
+    assert.equal(
+      stderr,
+      'mtls-gate: --env: no environment named "overlays/qa"; known environments: charts/edge, charts/edge:prod, overlays/prod\n',
+      command,
+    );
+  }
+});
+
+test("--env on plain YAML: the one environment is the repository", async (t) => {
+  const root = tree({ "plain/host.yaml": repository["plain/host.yaml"] });
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  assert.equal((await cli(["analyze", root, "--env", "repository"])).code, 0);
+  const wrong = await cli(["analyze", root, "--env", "prod"]);
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /no environment named "prod"; known environments: repository\n$/);
+});
+
+test("environments --env lists only the environments named", async (t) => {
+  const root = tree(repository);
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const { code, stdout } = await cli(["environments", root, "--env", "charts/edge:prod", "--env", "overlays/prod"]);
+  assert.equal(code, 0);
+  // The table's rows: from the header to the first blank line.
+  const rows = stdout.split("\n\n")[0]?.split("\n").slice(1) ?? [];
+  assert.deepEqual(
+    rows.map((line) => line.split(/ +/)[0]),
+    ["charts/edge:prod", "overlays/prod"],
+  );
+});
+
+test("a kustomization named Kustomization (no extension) is read and discovered", async (t) => {
+  const root = tree({
+    "base/Kustomization": "resources:\n  - mapping.yaml\n",
+    "base/mapping.yaml": repository["base/mapping.yaml"],
+    "overlays/prod/Kustomization": "namespace: prod\nresources:\n  - ../../base\n",
+  });
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const { code, stdout } = await cli(["environments", root]);
+  assert.equal(code, 0);
+  assert.match(
+    stdout,
+    /^overlays\/prod +kustomize +overlays\/prod +- +namespace prod +0 +leaf kustomization .*\(overlays\/prod\/Kustomization:1\)$/m,
+  );
+  assert.doesNotMatch(stdout, /^base /m);
+});

@@ -148,3 +148,22 @@ test("the cache drops the least recently used entries past its byte budget, and 
   cache.set("a", "A2", 10);
   assert.equal(cache.stats().bytes, 50, "a replaced entry's old size is released");
 });
+
+test("a chart's render key covers its file:// dependency's files", () => {
+  const files: Record<string, string> = {
+    "charts/edge/Chart.yaml":
+      "apiVersion: v2\nname: edge\nversion: 1.0.0\ndependencies:\n  - name: common\n    repository: file://../../libs/common\n",
+    "libs/common/Chart.yaml": "apiVersion: v2\nname: common\nversion: 0.1.0\n",
+    "libs/common/templates/x.yaml": "kind: ConfigMap\n",
+  };
+  const keyOf = (tree: Record<string, string>) => {
+    const repo = repoTreeFromSources(sources(tree));
+    const env = environmentsOf(repo).find((e) => e.name === "charts/edge");
+    assert.ok(env);
+    assert.deepEqual(renderRoots(repo, env), ["charts/edge", "libs/common"]);
+    return renderKey(repo, env, renderRoots(repo, env), renderTools(), DEFAULT_RENDER_OPTIONS.limits);
+  };
+  // A change in the dependency is a new render; a change elsewhere is not.
+  assert.notEqual(keyOf(files), keyOf({ ...files, "libs/common/templates/x.yaml": "kind: Secret\n" }));
+  assert.equal(keyOf(files), keyOf({ ...files, "libs/other/x.yaml": "kind: Secret\n" }));
+});

@@ -1,6 +1,7 @@
 /** Rendering with the real kustomize and helm, through the CLI: findings land on the source lines a person edits. */
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
 import { after, test } from "node:test";
 import { main } from "../../src/cli/main.js";
 import type { JsonReport } from "../../src/report/json.js";
@@ -250,8 +251,330 @@ test("text output: routes by environment, and the environments a finding is in; 
   const table = (name: string) => stdout.split(`Environment ${name}\n`)[1]?.split("\n\n")[0] ?? "";
   assert.match(table("charts/edge:prod"), /^MAPPING +PREFIX/);
   assert.match(table("charts/edge:prod"), /^default\/billing +\/billing\//m);
-  assert.match(stdout, /\[tls-context-secret-not-found\] \(in charts\/edge, charts\/edge:prod\)$/m);
+  // Findings under a heading per environment: those of every environment first, then each one's own.
+  assert.match(
+    stdout,
+    /^Findings in every environment\ncharts\/edge\/templates\/tlscontext\.yaml\n +8:3 +error .*\[tls-context-secret-not-found\]$/m,
+  );
+  assert.match(
+    stdout,
+    /^Findings in charts\/edge:prod\n(?:.+\n)+\ncharts\/edge\/values-prod\.yaml\n +1:1 .*\[mapping-tls-context-not-found\]$/m,
+  );
+  assert.ok(stdout.indexOf("Findings in every environment") < stdout.indexOf("Findings in charts/edge:prod"));
   // Not a template nor a values file: analysed as written, in each environment.
   assert.match(table("charts/edge"), /^default\/example +\/example\//m);
   assert.match(table("charts/edge:prod"), /^default\/example +\/example\//m);
+});
+
+test("--env limits the environments analysed, on analyze and routes; repeated, it keeps each named one", async () => {
+  const overlays = {
+    ...base,
+    "overlays/prod/kustomization.yaml": "namespace: prod\nresources:\n  - ../../base\n",
+    "overlays/stage/kustomization.yaml":
+      "namespace: stage\nresources:\n  - ../../base\npatches:\n  - path: tls-patch.yaml\n",
+    "overlays/stage/tls-patch.yaml":
+      "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata:\n  name: billing\nspec:\n  tls: billing-upstrem\n",
+  };
+  const all = await analyze(overlays);
+  assert.deepEqual(
+    all.report.findings.filter((f) => f.ruleId === "mapping-tls-context-not-found").map((f) => f.environments),
+    [["overlays/stage"]],
+  );
+  // Only prod: stage's typo is not analysed, and one environment carries no environment fields.
+  const prod = await analyze(overlays, ["--env", "overlays/prod"]);
+  assert.equal(prod.code, 0, JSON.stringify(prod.report.findings));
+  assert.deepEqual(
+    prod.report.routes.map((r) => [r.mapping, r.environment]),
+    [["prod/billing", undefined]],
+  );
+  assert.equal(
+    prod.report.findings.some((f) => f.ruleId === "mapping-tls-context-not-found"),
+    false,
+  );
+  const both = await analyze(overlays, ["--env", "overlays/stage", "--env", "overlays/prod"]);
+  assert.equal(both.code, 1);
+  assert.deepEqual(both.report.routes.map((r) => [r.mapping, r.environment]).sort(), [
+    ["prod/billing", "overlays/prod"],
+    ["stage/billing", "overlays/stage"],
+  ]);
+  const dir = writeTree(overlays);
+  dirs.push(dir);
+  let stdout = "";
+  const code = await main(["routes", dir, "-o", "json", "--env", "overlays/stage"], {
+    stdout: (t) => (stdout += t),
+    stderr: () => {},
+    isTty: false,
+    env: toolEnv(),
+  });
+  assert.equal(code, 0);
+  assert.deepEqual(
+    (JSON.parse(stdout) as JsonReport).routes.map((r) => [r.mapping, r.environment]),
+    [["stage/billing", undefined]],
+  );
+});
+
+const withDependency = {
+  "charts/edge/Chart.yaml":
+    "apiVersion: v2\nname: edge\nversion: 1.0.0\ndependencies:\n  - name: common\n    version: 0.1.0\n    repository: file://../../libs/common\n",
+  "charts/edge/values.yaml": "common:\n  tlsContext: upstrem\n",
+  "libs/common/Chart.yaml": "apiVersion: v2\nname: common\nversion: 0.1.0\n",
+  "libs/common/values.yaml": "tlsContext: upstream\nsecretName: upstream\n",
+  "libs/common/templates/upstream.yaml": `apiVersion: getambassador.io/v3alpha1
+kind: TLSContext
+metadata:
+  name: upstream
+  namespace: {{ .Release.Namespace }}
+spec:
+  secret: {{ .Values.secretName }}-certs
+---
+apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata:
+  name: billing
+  namespace: {{ .Release.Namespace }}
+spec:
+  prefix: /billing/
+  service: https://billing:443
+  tls: {{ .Values.tlsContext }}
+`,
+};
+
+test("helm: a file:// dependency inside the repository is rendered; its findings land on its own template and on the parent's values key", async () => {
+  const { report } = await analyze(withDependency, ["--env", "charts/edge"]);
+  assert.equal(
+    report.findings.some((f) => f.ruleId === "render-refused"),
+    false,
+    JSON.stringify(report.findings),
+  );
+  const secret = report.findings.find((f) => f.ruleId === "tls-context-secret-not-found");
+  assert.ok(secret, JSON.stringify(report.findings));
+  assert.deepEqual([secret.file, secret.line, secret.column], ["libs/common/templates/upstream.yaml", 7, 3]);
+  // The subchart's `{{ .Values.tlsContext }}` is set by the parent under the dependency's key.
+  const typo = report.findings.find((f) => f.ruleId === "mapping-tls-context-not-found");
+  assert.ok(typo, JSON.stringify(report.findings));
+  assert.deepEqual([typo.file, typo.line], ["charts/edge/values.yaml", 2]);
+  assert.deepEqual(
+    report.routes.map((r) => [r.mapping, r.file, r.line]),
+    [["default/billing", "libs/common/templates/upstream.yaml", 16]],
+  );
+});
+
+test("helm: a file:// dependency that leaves the repository, or is absolute, is refused with a finding on its line", async () => {
+  const { report } = await analyze({
+    "charts/up/Chart.yaml":
+      "apiVersion: v2\nname: up\nversion: 1.0.0\ndependencies:\n  - name: secrets\n    version: 0.1.0\n    repository: file://../../..\n",
+    "charts/up/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: up\n",
+    "charts/abs/Chart.yaml":
+      "apiVersion: v2\nname: abs\nversion: 1.0.0\ndependencies:\n  - name: etc\n    repository: file:///etc\n",
+    "charts/abs/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: abs\n",
+    "plain.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n",
+  });
+  assert.deepEqual(
+    report.findings.filter((f) => f.ruleId === "render-refused").map((f) => [f.file, f.line, f.message]),
+    [
+      [
+        "charts/abs/Chart.yaml",
+        6,
+        "Environment charts/abs reads file:///etc, which leaves the analysed directory (a path or a symbolic link): it was not rendered.",
+      ],
+      [
+        "charts/up/Chart.yaml",
+        7,
+        "Environment charts/up reads file://../../.., which leaves the analysed directory (a path or a symbolic link): it was not rendered.",
+      ],
+    ],
+  );
+  assert.ok(report.coverage?.skippedFiles.some((s) => s.path === "charts/up/templates/cm.yaml"));
+});
+
+test("kustomizations named Kustomization (no extension) are rendered, from the working tree and from git", async () => {
+  const files = {
+    ...base,
+    "base/Kustomization": base["base/kustomization.yaml"],
+    "overlays/prod/Kustomization": "namespace: prod\nresources:\n  - ../../base\npatches:\n  - path: tls-patch.yaml\n",
+    "overlays/prod/tls-patch.yaml":
+      "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata:\n  name: billing\nspec:\n  tls: billing-upstrem\n",
+  } as Record<string, string>;
+  delete files["base/kustomization.yaml"];
+  const { report } = await analyze(files);
+  const finding = report.findings.find((f) => f.ruleId === "mapping-tls-context-not-found");
+  assert.ok(finding, JSON.stringify(report.findings));
+  assert.deepEqual(
+    [finding.file, finding.line, finding.resource],
+    ["overlays/prod/tls-patch.yaml", 6, "Mapping/prod/billing"],
+  );
+  // The same tree as a git revision (--base/--head read git's object store, not the directory).
+  const dir = writeTree(files);
+  dirs.push(dir);
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: dir, stdio: "pipe" });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-qm", "head");
+  let stdout = "";
+  await main(["analyze", dir, "--base", "HEAD", "--head", "HEAD", "-o", "json", "--now", "2026-06-01T00:00:00Z"], {
+    stdout: (t) => (stdout += t),
+    stderr: () => {},
+    isTty: false,
+    env: toolEnv(),
+  });
+  const atRef = (JSON.parse(stdout) as JsonReport).findings.find((f) => f.ruleId === "mapping-tls-context-not-found");
+  assert.deepEqual([atRef?.file, atRef?.line], ["overlays/prod/tls-patch.yaml", 6]);
+});
+
+test("text output: environment names from the repository are printed without their control characters", async () => {
+  const evil = "overlays/\u001b[31mprod\u0007";
+  const dir = writeTree({
+    ...base,
+    [`${evil}/kustomization.yaml`]: "namespace: prod\nresources:\n  - ../../base\n",
+    "overlays/stage/kustomization.yaml":
+      "namespace: stage\nresources:\n  - ../../base\npatches:\n  - path: tls-patch.yaml\n",
+    "overlays/stage/tls-patch.yaml":
+      "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata:\n  name: billing\nspec:\n  tls: billing-upstrem\n",
+  });
+  dirs.push(dir);
+  const run = async (...extra: string[]) => {
+    let stdout = "";
+    let stderr = "";
+    const code = await main(["analyze", dir, "--exit-zero", "--no-color", ...extra], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      isTty: false,
+      env: toolEnv(),
+    });
+    return { code, stdout, stderr };
+  };
+  const { stdout } = await run();
+  // No escape sequence reaches the terminal (colours are off): the name is shown with its controls written out.
+  assert.equal([...stdout].filter((c) => c !== "\n" && (c < " " || c === "\u007f")).length, 0);
+  assert.match(stdout, /^Environment overlays\/\\x1b\[31mprod\\x07\nMAPPING/m);
+  assert.match(stdout, /^Findings in overlays\/\\x1b\[31mprod\\x07\nbase\/mapping\.yaml\n/m);
+  assert.match(stdout, /^Findings in overlays\/stage\n(?:.+\n)+\noverlays\/stage\/tls-patch\.yaml\n +6:3 +error /m);
+  const unknown = await run("--env", "nope");
+  assert.equal(unknown.code, 2);
+  assert.equal(
+    unknown.stderr,
+    'mtls-gate: --env: no environment named "nope"; known environments: overlays/\\x1b[31mprod\\x07, overlays/stage\n',
+  );
+  // JSON keeps the name as it is (JSON.stringify escapes it).
+  const json = JSON.parse((await run("-o", "json")).stdout) as JsonReport;
+  assert.deepEqual(
+    json.routes.map((r) => r.environment),
+    [evil, "overlays/stage"],
+  );
+});
+
+test("JSON removedRoutes carry their environment like routes (and none with one environment)", async () => {
+  const extra =
+    "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata:\n  name: ledger\nspec:\n  prefix: /ledger/\n  service: ledger\n";
+  const overlay = (ns: string, more: boolean) =>
+    `namespace: ${ns}\nresources:\n  - ../../base\n${more ? "  - ledger.yaml\n" : ""}`;
+  const diff = async (environments: string[], deleted?: string) => {
+    const files: Record<string, string> = { ...base };
+    for (const env of environments) {
+      files[`overlays/${env}/kustomization.yaml`] = overlay(env, true);
+      files[`overlays/${env}/ledger.yaml`] = extra;
+    }
+    const dir = writeTree(files);
+    dirs.push(dir);
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+        cwd: dir,
+        stdio: "pipe",
+      });
+    git("init", "-q", "-b", "main");
+    git("add", "-A");
+    git("commit", "-qm", "base");
+    // The head drops the prod overlay's ledger Mapping.
+    rmSync(`${dir}/overlays/prod/ledger.yaml`);
+    writeFileSync(`${dir}/overlays/prod/kustomization.yaml`, overlay("prod", false));
+    if (deleted) rmSync(`${dir}/overlays/${deleted}`, { recursive: true });
+    let stdout = "";
+    await main(["analyze", dir, "--base", "HEAD", "-o", "json", "--now", "2026-06-01T00:00:00Z"], {
+      stdout: (t) => (stdout += t),
+      stderr: () => {},
+      isTty: false,
+      env: toolEnv(),
+    });
+    return JSON.parse(stdout) as JsonReport;
+  };
+  const several = await diff(["prod", "stage"]);
+  assert.deepEqual(
+    several.removedRoutes?.map((r) => [r.mapping, r.environment, r.change]),
+    [["prod/ledger", "overlays/prod", "removed"]],
+  );
+  assert.deepEqual(several.routes.map((r) => r.environment).sort(), [
+    "overlays/prod",
+    "overlays/stage",
+    "overlays/stage",
+  ]);
+  // An environment the head deletes: each of its routes is removed, in it.
+  const deleted = await diff(["prod", "qa", "stage"], "qa");
+  assert.deepEqual(
+    deleted.removedRoutes?.map((r) => [r.mapping, r.environment]),
+    [
+      ["prod/ledger", "overlays/prod"],
+      ["qa/billing", "overlays/qa"],
+      ["qa/ledger", "overlays/qa"],
+    ],
+  );
+  const one = await diff(["prod"]);
+  assert.deepEqual(
+    one.removedRoutes?.map((r) => [r.mapping, r.environment, r.change]),
+    [["prod/ledger", undefined, "removed"]],
+  );
+  assert.deepEqual(
+    one.routes.map((r) => r.environment),
+    [undefined],
+  );
+});
+
+test("git revisions render with their whole tree: a chart's _helpers.tpl is read at --base and --head", async () => {
+  const files = {
+    ...chart,
+    "charts/edge/templates/_helpers.tpl": '{{- define "edge.namespace" -}}{{ .Release.Namespace }}{{- end -}}\n',
+    "charts/edge/templates/mapping.yaml": chart["charts/edge/templates/mapping.yaml"].replace(
+      "{{ .Release.Namespace }}",
+      '{{ include "edge.namespace" . }}',
+    ),
+  };
+  const dir = writeTree(files);
+  dirs.push(dir);
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: dir, stdio: "pipe" });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-qm", "base");
+  for (const revisions of [
+    ["--base", "HEAD"],
+    ["--base", "HEAD", "--head", "HEAD"],
+  ]) {
+    let stdout = "";
+    await main(["analyze", dir, ...revisions, "-o", "json", "--now", "2026-06-01T00:00:00Z"], {
+      stdout: (t) => (stdout += t),
+      stderr: () => {},
+      isTty: false,
+      env: toolEnv(),
+    });
+    const report = JSON.parse(stdout) as JsonReport;
+    assert.deepEqual(
+      report.findings.filter((f) => f.ruleId === "render-failed").map((f) => f.message),
+      [],
+      revisions.join(" "),
+    );
+    // Nothing changed: every finding is pre-existing, the same in the base as in the head.
+    assert.ok(report.findings.length > 0);
+    assert.deepEqual(
+      report.findings.filter((f) => f.introduced !== false).map((f) => f.ruleId),
+      [],
+      revisions.join(" "),
+    );
+    assert.deepEqual(
+      report.routes.map((r) => [r.environment, r.mapping, r.change]),
+      [
+        ["charts/edge", "default/billing", "unchanged"],
+        ["charts/edge:prod", "default/billing", "unchanged"],
+      ],
+    );
+  }
 });

@@ -59,4 +59,40 @@ ruleTester("render-refused", [
       { line: 3, severity: "warning", messageId: "chart-dependency-not-vendored", data: { reference: "redis" } },
     ],
   },
+  {
+    name: "a file:// dependency that names no chart, and one past the limits",
+    files: {
+      "charts/edge/Chart.yaml": "name: edge\ndependencies:\n  - name: common\n    repository: file://../common\n",
+    },
+    render: refused(
+      {
+        rule: "render-refused",
+        messageId: "chart-dependency-not-found",
+        location: at("charts/edge/Chart.yaml", 4),
+        identity: { environment: "charts/edge", reference: "file://../common" },
+        display: {},
+      },
+      {
+        rule: "render-refused",
+        messageId: "chart-dependency-limit",
+        location: at("charts/edge/Chart.yaml", 3),
+        identity: { environment: "charts/edge", reference: "file://../edge" },
+        display: { limit: "a cycle" },
+      },
+    ),
+    expect: [
+      {
+        line: 3,
+        severity: "warning",
+        messageId: "chart-dependency-limit",
+        data: { reference: "file://../edge", limit: "a cycle" },
+      },
+      {
+        line: 4,
+        severity: "warning",
+        messageId: "chart-dependency-not-found",
+        data: { reference: "file://../common" },
+      },
+    ],
+  },
 ]);

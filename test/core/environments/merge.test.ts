@@ -110,7 +110,8 @@ test("JSON names each finding's environments and each route's environment; text 
   const text = renderText(input, { color: false });
   assert.match(text, /^Environment staging\nMAPPING .*\nedge\/reports .* mtls /m);
   assert.match(text, /^Environment prod\nMAPPING .*\nedge\/reports .* tls /m);
-  assert.match(text, /9:3 +error .*\[mapping-tls-context-not-found\] \(in prod\)/);
+  // Findings under the environment they are in (prod's alone here), each group by file.
+  assert.match(text, /^Findings in prod\nedge\/reports\.yaml\n +9:3 +error .*\[mapping-tls-context-not-found\]$/m);
 });
 
 test("with a base: a finding introduced in one environment and pre-existing in another is introduced", () => {
