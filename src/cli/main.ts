@@ -164,6 +164,7 @@ async function run(paths: readonly string[], options: AnalyzeOptions, format: Fo
   const rendering = headTree !== undefined && needsRendering(discovered);
   // Without rendering the files are one environment: the repository as written.
   const only = selectEnvironments(options.env, rendering ? discovered.map((e) => e.name) : [REPOSITORY_ENVIRONMENT]);
+  const analysedEnvironments = rendering ? discovered.map((e) => e.name).filter((name) => !only || only.includes(name)) : [];
   const renderOptions = { ...DEFAULT_RENDER_OPTIONS, tools: locateTools(env) };
   if (rendering) progress("rendering…");
   if (options.base !== undefined) {
@@ -191,6 +192,8 @@ async function run(paths: readonly string[], options: AnalyzeOptions, format: Fo
     redirects: analysis.redirects,
     installation: analysis.installation,
     ...(removedRoutes ? { removedRoutes } : {}),
+    // The README's top-level list: every environment analysed, those with no route or finding too.
+    ...(analysedEnvironments.length > 1 ? { environments: analysedEnvironments } : {}),
   };
   return { analysis, report, policyPath };
 }

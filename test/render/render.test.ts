@@ -276,6 +276,7 @@ test("--env limits the environments analysed, on analyze and routes; repeated, i
       "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata:\n  name: billing\nspec:\n  tls: billing-upstrem\n",
   };
   const all = await analyze(overlays);
+  assert.deepEqual(all.report.environments, ["overlays/prod", "overlays/stage"]);
   assert.deepEqual(
     all.report.findings.filter((f) => f.ruleId === "mapping-tls-context-not-found").map((f) => f.environments),
     [["overlays/stage"]],
@@ -293,6 +294,8 @@ test("--env limits the environments analysed, on analyze and routes; repeated, i
   );
   const both = await analyze(overlays, ["--env", "overlays/stage", "--env", "overlays/prod"]);
   assert.equal(both.code, 1);
+  assert.deepEqual(both.report.environments, ["overlays/prod", "overlays/stage"]);
+  assert.equal(prod.report.environments, undefined);
   assert.deepEqual(both.report.routes.map((r) => [r.mapping, r.environment]).sort(), [
     ["prod/billing", "overlays/prod"],
     ["stage/billing", "overlays/stage"],
