@@ -40,6 +40,16 @@ ruleTester("handshake-client-untrusted", [
     expect: [],
   },
   {
+    // cert-manager writes a ca.crt (the server certificate's issuer) into every Secret: mounted, it does not say the
+    // upstream asks for client certificates, so a guess must not block a merge.
+    name: "clean (not simulated): the upstream mounts a ca.crt that would not verify, but names no client CA file",
+    files: editedBase({
+      [PAYMENTS]: (t) =>
+        withSecretKey(t, "payments-client-ca", "ca.crt", ["rotated-client-ca"]).replace(/ +- --client-ca-file=.*\n/, ""),
+    }),
+    expect: [],
+  },
+  {
     name: "clean (not simulated): the upstream names no client CA and mounts none",
     files: editedBase({
       [PAYMENTS]: (t) =>

@@ -162,6 +162,12 @@ function fileAt(
 interface Sides {
   server?: SecretFile;
   clientCa?: SecretFile;
+  /**
+   * Whether a container names the client CA file (`--client-ca-file`-style). A `ca.crt` merely mounted is often the
+   * server certificate's own issuer (cert-manager writes one into every Secret), which says nothing about whether the
+   * upstream asks for a client certificate: a merge gate must not block on that guess.
+   */
+  clientCaNamed?: boolean;
   why?: string;
 }
 
@@ -170,6 +176,7 @@ function sidesOf(workload: WorkloadResource, model: Model): Sides {
   const mounted = workload.mountedSecrets;
   let server: SecretFile | undefined;
   let clientCa: SecretFile | undefined;
+  let clientCaNamed = false;
   for (const container of workload.containers) {
     const named = namedPaths(container);
     server ??= named.cert
@@ -178,6 +185,7 @@ function sidesOf(workload: WorkloadResource, model: Model): Sides {
     clientCa ??= named.ca
       .map((p) => fileAt(p, container, mounted, model.secrets, workload.namespace))
       .find((f) => f !== undefined);
+    if (clientCa) clientCaNamed = true;
   }
   const secrets = [...new Set(mounted.map((m) => m.secretName))].map((name) => ({
     name,
@@ -221,7 +229,7 @@ function sidesOf(workload: WorkloadResource, model: Model): Sides {
       }
     }
   }
-  return { ...(server ? { server } : {}), ...(clientCa ? { clientCa } : {}) };
+  return { ...(server ? { server } : {}), ...(clientCa ? { clientCa, clientCaNamed } : {}) };
 }
 
 function sameFile(a: SecretFile | undefined, b: SecretFile | undefined): boolean {
@@ -329,6 +337,8 @@ export function upstreamTlsOf(route: Route, model: Model, now: Date): UpstreamTl
     };
   }
   if (!clientCa) clientSkipped = "the upstream names no client CA (it may not ask for a client certificate)";
+  else if (first.sides.clientCaNamed !== true)
+    clientSkipped = `the upstream mounts ${clientCa.secret.namespace}/${clientCa.secret.name} (${clientCa.key}) but names no client CA file in its arguments or environment, so whether it asks for a client certificate is not known`;
   else if (typeof clientCert === "string") clientSkipped = clientCert;
   else {
     clientCheck = {
