@@ -224,7 +224,11 @@ function parseOptions(argv: readonly string[]): Options {
     if (flag === "--sizes") {
       sizes = parseSizes(value());
       restricted = true;
-    } else if (flag === "--app-sizes") appSizes = value() === "none" ? [] : parseSizes(value());
+    } else if (flag === "--app-sizes") {
+      // One value read: `none` or a list (reading it twice took the next flag as the list).
+      const given = value();
+      appSizes = given === "none" ? [] : parseSizes(given);
+    }
     else if (flag === "--reps") reps = Math.max(1, Number(value()));
     else if (flag === "--out") out = value();
     else if (flag === "--cpu-prof") cpuProf = value();
