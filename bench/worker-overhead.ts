@@ -32,6 +32,10 @@ export async function measureWorkerOverhead(resources: number, reps: number, cer
     },
     settings: { now: BENCH_NOW.toISOString(), validatePolicyFile: false, limits: DEFAULT_LOAD_LIMITS },
   };
+  // The thread's own cost, not its parsed-file cache's gain: the same check repeated would otherwise be parsed once.
+  // Threads read the variable when they start, and this pool's is started here.
+  const cacheSetting = process.env.MTLS_GATE_CACHE_MB;
+  process.env.MTLS_GATE_CACHE_MB = "0";
   const pool = new AnalysisPool({ threads: 1, timeoutMs: 600_000 });
   try {
     evaluate(input.inputs, input.settings);
@@ -56,6 +60,8 @@ export async function measureWorkerOverhead(resources: number, reps: number, cer
     };
   } finally {
     await pool.close();
+    if (cacheSetting === undefined) delete process.env.MTLS_GATE_CACHE_MB;
+    else process.env.MTLS_GATE_CACHE_MB = cacheSetting;
   }
 }
 

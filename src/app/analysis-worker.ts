@@ -6,12 +6,20 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { AnalysisReply } from "./analysis-pool.js";
 import { evaluate, type EvaluateRequest, type Evaluation } from "./stages/evaluate.js";
+import { useProcessParser } from "../core/analyze.js";
+import { FileParser } from "../core/source/file-parser.js";
+import { parsedCacheBytes, ParsedFileCache } from "./blob-cache.js";
 
 const port = parentPort;
 if (!port) throw new Error("analysis-worker.js runs only as a worker thread");
 
 /** Test-only (`MTLS_GATE_TEST_SLOW_ANALYSIS_MS` or the pool's `testSlowMs`): the analysis keeps this thread busy this long. */
 const slowMs = Number((workerData as { slowMs?: number } | null)?.slowMs ?? 0);
+
+// Parsed files kept between this thread's checks, keyed by content: a re-check after a push parses the files it changed.
+// Here, not in the main thread, because parsing happens here (and parsed trees do not cross threads).
+const cacheBytes = parsedCacheBytes(process.env);
+if (cacheBytes > 0) useProcessParser(new FileParser(new ParsedFileCache(cacheBytes)));
 
 function run(request: EvaluateRequest): Evaluation {
   if (slowMs > 0) {

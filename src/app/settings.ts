@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import type { Probot } from "probot";
 import { DEFAULT_ANALYSIS_TIMEOUT_MS } from "./analysis-limit.js";
 import { defaultAnalysisThreads } from "./analysis-pool.js";
+import { parsedCacheBytes } from "./blob-cache.js";
 import { DEFAULT_STALE_RUN_MS, DEFAULT_SWEEP_INTERVAL_MS, type Gate, type GateOptions } from "./gate.js";
 import { RedisCheckQueue, type Role } from "./queue/redis-queue.js";
 import { DEFAULT_TICK_MS } from "./watch/watch.js";
@@ -29,6 +30,11 @@ export interface DeploymentSettings {
   watchTickMs: number;
   /** The bearer token `GET /metrics` requires (`MTLS_GATE_METRICS_TOKEN`); null: none. */
   metricsToken: string | null;
+  /**
+   * Parsed files kept per analysis thread (`MTLS_GATE_CACHE_MB`, default 256, 0: none), in bytes. Read here so a bad
+   * value stops the start; each thread reads the variable itself (analysis-worker.ts).
+   */
+  parsedCacheBytes: number;
 }
 
 /**
@@ -37,7 +43,8 @@ export interface DeploymentSettings {
  * `MTLS_GATE_LOCK_MS` (how soon a dead worker's job is taken over), `MTLS_GATE_ATTEMPTS` and `MTLS_GATE_QUEUE`; and,
  * with or without Redis, `MTLS_GATE_ANALYSIS_TIMEOUT_MS` (the analysis limit), `MTLS_GATE_SWEEP_INTERVAL_MS` and
  * `MTLS_GATE_STALE_RUN_MS` (the sweeper's; never less than the analysis limit, or a run still being analysed could be
- * swept), `MTLS_GATE_ANALYSIS_THREADS` (the analysis thread pool) and, for tests only, `MTLS_GATE_TEST_SLOW_ANALYSIS_MS`.
+ * swept), `MTLS_GATE_ANALYSIS_THREADS` (the analysis thread pool), `MTLS_GATE_CACHE_MB` (parsed files kept per analysis
+ * thread) and, for tests only, `MTLS_GATE_TEST_SLOW_ANALYSIS_MS`.
  */
 export function deploymentSettings(env: Readonly<Record<string, string | undefined>>): DeploymentSettings {
   const role = env.MTLS_GATE_ROLE ?? "all";
@@ -51,6 +58,7 @@ export function deploymentSettings(env: Readonly<Record<string, string | undefin
     attempts: positiveInteger(env, "MTLS_GATE_ATTEMPTS", 3),
     queueName: env.MTLS_GATE_QUEUE || "mtls-gate-checks",
     analysisThreads: positiveInteger(env, "MTLS_GATE_ANALYSIS_THREADS", defaultAnalysisThreads()),
+    parsedCacheBytes: parsedCacheBytes(env),
     testSlowAnalysisMs: env.MTLS_GATE_TEST_SLOW_ANALYSIS_MS
       ? positiveInteger(env, "MTLS_GATE_TEST_SLOW_ANALYSIS_MS", 0)
       : null,

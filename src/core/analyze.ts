@@ -2,7 +2,7 @@ import picomatch from "picomatch";
 import { decide } from "./verdict.js";
 import { computeCoverage, skipReasonOf, type Coverage, type FileOutcome } from "./coverage.js";
 import { DIAGNOSTICS } from "./diagnostics.js";
-import { buildModel, type Model, type ModelInput } from "./model/build.js";
+import { buildModel, modelReads, type Model, type ModelInput } from "./model/build.js";
 import { sortAndDedupe, toFinding } from "./findings.js";
 import { loadPolicy, type LoadedPolicy } from "./policy/load.js";
 import { declaredEmissary, POLICY_PATH, type Policy } from "./policy/policy.js";
@@ -10,7 +10,8 @@ import { simulate, type Simulation } from "./resolve/simulate.js";
 import type { Route } from "./resolve/routes.js";
 import { RULES, RULES_BY_ID } from "./rules/index.js";
 import type { Report, RuleContext } from "./rules/rule.js";
-import { DEFAULT_LOAD_LIMITS, isManifestPath, parseManifestFile, type LoadLimits, type SourceDiagnostic } from "./source/load.js";
+import { DEFAULT_LOAD_LIMITS, isManifestPath, kubernetesKind, parseManifestFile, type DocumentFilter, type LoadLimits, type SourceDiagnostic } from "./source/load.js";
+import { FileParser } from "./source/file-parser.js";
 import { activeSuppressionKeys, readSuppressions, SUPPRESSION_OUTCOME_RULES, suppressionOutcomes, type Suppressions } from "./suppressions.js";
 import { selectManifestFiles } from "./source/select.js";
 import { hostViews, installationView, redirectViews, routeViews, type HostView, type InstallationView, type RedirectView, type RouteView } from "./views.js";
@@ -42,6 +43,17 @@ export interface AnalysisOptions {
   render?: RenderedInput;
   /** With `analyzeDiff`: the base tree's render of the same environment. */
   baseRender?: RenderedInput;
+  /**
+   * Parses manifest files, sharing one parse between files of the same path and content (base and head of a diff, or,
+   * in the app, successive checks). Absent: every file is parsed; `analyzeDiff` then shares within its two trees.
+   */
+  parser?: FileParser;
+  /**
+   * Which documents are converted to values and kept with their parse trees: by default those the model reads
+   * (`modelReads`); `null` converts and keeps every document, as the loader did before it classified them (the
+   * equivalence test compares the two).
+   */
+  documentFilter?: DocumentFilter | null;
 }
 
 export interface TreeAnalysis {
@@ -67,6 +79,16 @@ export interface Summary {
   warnings: number;
   notices: number;
   suppressed: number;
+}
+
+let processParser: FileParser | undefined;
+
+/**
+ * The parser every analysis without one of its own uses, for a long-lived process (the app's analysis thread): files
+ * parsed by one check then serve the next. Undefined (the default): each analysis parses what it reads.
+ */
+export function useProcessParser(parser: FileParser | undefined): void {
+  processParser = parser;
 }
 
 /** The policy to apply: the caller's, or the tree's own `.github/mtls-gate.yml` with its findings. */
@@ -171,16 +193,19 @@ function analyzeSelected(
   const inputs: ModelInput[] = [];
   let documents = 0;
   for (const file of selected.files) {
-    const parsed = parseManifestFile(file, limits);
+    const parser = options.parser ?? processParser;
+    const reads = options.documentFilter === undefined ? modelReads : (options.documentFilter ?? undefined);
+    const parsed = parser ? parser.parse(file, limits, reads) : parseManifestFile(file, limits, reads);
     diagnostics.push(...parsed.diagnostics);
-    documents += parsed.documents.length;
+    const count = parsed.summary?.documents ?? parsed.documents.length;
+    documents += count;
     inputs.push({ path: file.path, text: file.text, documents: parsed.documents });
-    const skipped = skipReasonOf(parsed.diagnostics, parsed.documents.length);
+    const skipped = skipReasonOf(parsed.diagnostics, count);
     fileOutcomes.push({
       path: file.path,
       ...(skipped ? { skipped } : {}),
       parsed: skipped === undefined && parsed.notKubernetes === undefined,
-      kinds: parsed.documents.flatMap((doc) => kubernetesKind(doc.value) ?? []),
+      kinds: parsed.summary?.kinds ?? parsed.documents.flatMap((doc) => kubernetesKind(doc.value) ?? []),
     });
   }
   const coverage = computeCoverage(fileOutcomes);
@@ -255,12 +280,6 @@ function analyzeSelected(
   return { analysis, suppressions };
 }
 
-/** The `kind` of a Kubernetes object (a mapping with string `apiVersion` and `kind`), else undefined. */
-function kubernetesKind(value: unknown): string | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const { apiVersion, kind } = value as Record<string, unknown>;
-  return typeof apiVersion === "string" && typeof kind === "string" && kind !== "" ? kind : undefined;
-}
 
 export interface DiffAnalysis extends TreeAnalysis {
   base: TreeAnalysis;
@@ -274,8 +293,9 @@ export interface DiffAnalysis extends TreeAnalysis {
  * does not clear a blocking head finding unless the policy allows it (suppressions.ts).
  */
 export function analyzeDiff(baseFiles: readonly SourceFile[], headFiles: readonly SourceFile[], given: AnalysisOptions = {}): DiffAnalysis {
-  // One clock for both trees, so a suppression cannot expire between the two analyses.
-  const options: AnalysisOptions = { ...given, now: given.now ?? new Date() };
+  // One clock for both trees, so a suppression cannot expire between the two analyses. One parser for both, so a file
+  // the change left alone is parsed once.
+  const options: AnalysisOptions = { ...given, now: given.now ?? new Date(), parser: given.parser ?? processParser ?? new FileParser() };
   // One policy (the caller's, else the head's) for both trees.
   const headPolicy = resolvePolicy(headFiles, options);
   // With a trusted policy the base's own file is validated too, so its unchanged problems count as pre-existing.

@@ -1,6 +1,6 @@
 import { groupBy } from "../util/group.js";
 
-import { type SourceDiagnostic } from "../source/load.js";
+import { type DocumentFilter, type SourceDiagnostic } from "../source/load.js";
 import type { LocatedDocument } from "../source/yaml-document.js";
 import { isKustomizationFile, kustomizeNamespaces, readKustomization } from "./kustomize.js";
 import { claimOf, ingressAmbassadorId, ingressResources, readIngressClass, type IngressClaim } from "./readers/ingress.js";
@@ -82,6 +82,13 @@ export interface ModelOptions {
   /** The installation's settings given by the caller; the others are inferred from the repository. */
   emissary: DeclaredInstallation;
 }
+
+/**
+ * The top-level documents `buildModel` reads beyond their kind: every kustomization file's, objects under a legacy
+ * `ambassador/` apiVersion (reported), and every kind with a reader. The loader sets the others aside unconverted.
+ */
+export const modelReads: DocumentFilter = (path, apiVersion, kind) =>
+  isKustomizationFile(path) || /^ambassador\//.test(apiVersion) || readerFor(apiVersion, kind) !== undefined;
 
 export function buildModel(files: readonly ModelInput[], options: ModelOptions): Model {
   const sorted = [...files].sort((a, b) => compareApplyOrder(a.path, b.path));

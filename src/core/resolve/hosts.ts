@@ -1,4 +1,4 @@
-import type { HostResource, ListenerResource } from "../model/resources.js";
+import type { HostResource, ListenerResource, ResourceBase } from "../model/resources.js";
 import type { ContextRegistry, ResolvedContext } from "./contexts.js";
 import { isResolved, type SecretIndex, type SecretLookup } from "./secrets.js";
 
@@ -40,18 +40,49 @@ export function resolveHosts(
   secrets: SecretIndex,
   listeners: readonly ListenerResource[] = [],
 ): ResolvedHost[] {
-  const resolved = hosts.map((host) => resolveHost(host, registry, secrets));
+  // The context each Host's inline `tls:` made, found in one pass over the registry (the first in processing order, as
+  // a scan would find it): scanning every context once per Host would grow with their product.
+  const inlineContexts = new Map<ResourceBase, ResolvedContext>();
+  for (const context of registry.all) {
+    const { origin, resource } = context.definition;
+    if (origin === "host" && !inlineContexts.has(resource)) inlineContexts.set(resource, context);
+  }
+  const resolved = hosts.map((host) => resolveHost(host, registry, secrets, inlineContexts));
   // Without Listeners the binding question does not arise (Emissary 1.x, or Listeners in files not analysed).
-  const serving = listeners.filter((listener) => listener.http && listener.hostBinding);
   if (listeners.length === 0) return resolved;
+  const serving = listenersByNamespace(listeners.filter((listener) => listener.http && listener.hostBinding));
   for (const result of resolved) {
-    result.bound = serving.some((listener) => listenerBinds(listener, result.host));
+    const candidates = [...serving.anyNamespace, ...(serving.byNamespace.get(result.host.namespace) ?? [])];
+    result.bound = candidates.some((listener) => listenerBinds(listener, result.host));
     if (!result.bound) result.active = false;
   }
   return resolved;
 }
 
-function resolveHost(host: HostResource, registry: ContextRegistry, secrets: SecretIndex): ResolvedHost {
+/**
+ * The serving Listeners by the namespaces whose Hosts they may take: `from: ALL` any, the others their own. A Host is
+ * then checked against the Listeners that could take it, not every Listener.
+ */
+function listenersByNamespace(serving: readonly ListenerResource[]): { anyNamespace: ListenerResource[]; byNamespace: Map<string, ListenerResource[]> } {
+  const anyNamespace: ListenerResource[] = [];
+  const byNamespace = new Map<string, ListenerResource[]>();
+  for (const listener of serving) {
+    if (listener.hostBinding?.from === "ALL") anyNamespace.push(listener);
+    else {
+      const list = byNamespace.get(listener.namespace);
+      if (list) list.push(listener);
+      else byNamespace.set(listener.namespace, [listener]);
+    }
+  }
+  return { anyNamespace, byNamespace };
+}
+
+function resolveHost(
+  host: HostResource,
+  registry: ContextRegistry,
+  secrets: SecretIndex,
+  inlineContexts: ReadonlyMap<ResourceBase, ResolvedContext>,
+): ResolvedHost {
   const result: ResolvedHost = {
     host,
     state: "terminates",
@@ -91,8 +122,7 @@ function resolveHost(host: HostResource, registry: ContextRegistry, secrets: Sec
       result.hostnameNotInContext = true;
     }
   } else {
-    result.context = registry.all.find((c) => c.definition.origin === "host" && c.definition.resource === host) ??
-      registry.byName.get(`${host.name}-context`);
+    result.context = inlineContexts.get(host) ?? registry.byName.get(`${host.name}-context`);
   }
   if (!isResolved(result.tlsSecret)) {
     result.state = "inactive-secret";

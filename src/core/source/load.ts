@@ -38,7 +38,19 @@ export interface ParsedFile {
    * action (its only template markers are `${{ }}` expressions). It has no documents and no diagnostics.
    */
   notKubernetes?: "github-workflow";
+  /**
+   * Set when a `DocumentFilter` set documents aside: every document's count and Kubernetes kinds (the coverage), in the
+   * file's order, the documents set aside included. Absent: `documents` holds them all.
+   */
+  summary?: { documents: number; kinds: string[] };
 }
+
+/**
+ * Whether a caller reads a Kubernetes object of this `apiVersion` and `kind` in `path`. The others are checked as
+ * every document is (syntax, duplicate and unsupported keys, limits) and counted, but their values are not built and
+ * their parse trees not kept.
+ */
+export type DocumentFilter = (path: string, apiVersion: string, kind: string) => boolean;
 
 /** A Helm or Go template action where a `{{` starts (sticky: matched at `lastIndex`). */
 const HELM_TEMPLATE = /\{\{[-\s]*[.$a-zA-Z/]/y;
@@ -47,8 +59,11 @@ export function isManifestPath(path: string): boolean {
   return /\.ya?ml$/i.test(path);
 }
 
-/** Parses a manifest file into located documents; everything that goes wrong becomes a diagnostic, never a throw. */
-export function parseManifestFile(file: SourceFile, limits: LoadLimits = DEFAULT_LOAD_LIMITS): ParsedFile {
+/**
+ * Parses a manifest file into located documents; everything that goes wrong becomes a diagnostic, never a throw. With
+ * `reads`, a document it does not read is classified from its parse tree (apiVersion and kind) and set aside.
+ */
+export function parseManifestFile(file: SourceFile, limits: LoadLimits = DEFAULT_LOAD_LIMITS, reads?: DocumentFilter): ParsedFile {
   const size = file.size ?? byteLength(file.text);
   const whole: Location = { file: file.path, line: 1, column: 1, endLine: 1, endColumn: 2 };
   if (size > limits.maxFileBytes) {
@@ -69,8 +84,38 @@ export function parseManifestFile(file: SourceFile, limits: LoadLimits = DEFAULT
     const location = { file: file.path, line: helm.line, column: helm.column, endLine: helm.line, endColumn: helm.column + 2 };
     return { documents: [], diagnostics: [diag("helm-template", location, { reason: "helm-template" })] };
   }
-  const parsed = parseYamlText(text, file.path, identityMapper, limits);
-  return rejectUnsupportedKeys(parsed);
+  const parsed = rejectUnsupportedKeys(parseYamlText(text, file.path, identityMapper, limits, reads));
+  if (!reads) return parsed;
+  const kinds = parsed.documents.flatMap((doc) => kubernetesKind(doc.value) ?? []);
+  return { documents: parsed.documents.filter((doc) => !doc.setAside), diagnostics: parsed.diagnostics, summary: { documents: parsed.documents.length, kinds } };
+}
+
+/** The `kind` of a Kubernetes object (a mapping with string `apiVersion` and `kind`), else undefined. */
+export function kubernetesKind(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const { apiVersion, kind } = value as Record<string, unknown>;
+  return typeof apiVersion === "string" && typeof kind === "string" && kind !== "" ? kind : undefined;
+}
+
+/**
+ * A document's `apiVersion` and `kind` read from its parse tree without converting it: only when the answer is certain
+ * to be what converting gives (a mapping of plain scalar keys, no merge key, both fields string scalars), else
+ * undefined and the document is converted as any other.
+ */
+function headerOf(contents: unknown): { apiVersion: string; kind: string } | undefined {
+  if (!isMap(contents)) return undefined;
+  let apiVersion: string | undefined;
+  let kind: string | undefined;
+  for (const pair of contents.items) {
+    const key = pair.key;
+    if (!isScalar(key) || typeof key.value !== "string") return undefined;
+    if (key.value !== "apiVersion" && key.value !== "kind") continue;
+    const value = pair.value;
+    if (!isScalar(value) || typeof value.value !== "string") return undefined;
+    if (key.value === "apiVersion") apiVersion ??= value.value;
+    else kind ??= value.value;
+  }
+  return apiVersion !== undefined && kind !== undefined ? { apiVersion, kind } : undefined;
 }
 
 /**
@@ -82,6 +127,7 @@ export function parseYamlText(
   path: string,
   mapPosition: PositionMapper,
   limits: LoadLimits = DEFAULT_LOAD_LIMITS,
+  reads?: DocumentFilter,
 ): ParsedFile {
   const lines = new LineCounter();
   const diagnostics: SourceDiagnostic[] = [];
@@ -97,7 +143,7 @@ export function parseYamlText(
     // The parser recurses on nesting depth; a pathological file must cost a finding, not the run.
     return { documents, diagnostics: [diag("yaml-syntax", at(1, 1), { problem: describeParserFailure(error) })] };
   }
-  const { parsed, total, tooLarge } = composed;
+  const { parsed, total, tooLarge, withAliases } = composed;
   parsed.forEach((doc, index) => {
     if (index >= limits.maxDocumentsPerFile) {
       const pos = lines.linePos(doc.range[0]);
@@ -123,6 +169,12 @@ export function parseYamlText(
     if (keys.merges && convertedNodes(doc, limits.maxNodesPerDocument) > limits.maxNodesPerDocument) {
       const pos = lines.linePos(doc.contents?.range[0] ?? doc.range[0]);
       diagnostics.push(diag("too-many-merged-nodes", at(pos.line, pos.col), { merges: true, limit: limits.maxNodesPerDocument }));
+      return;
+    }
+    const header = reads && !keys.merges && !withAliases.has(index) ? headerOf(doc.contents) : undefined;
+    if (reads && header && !reads(path, header.apiVersion, header.kind)) {
+      // Not read: what the coverage and the unsupported-key check need, and the parse tree only until that check ran.
+      documents.push(new LocatedDocument(path, index, header, doc, lines, mapPosition, true));
       return;
     }
     let value: unknown;
@@ -166,6 +218,8 @@ interface ComposedStream {
   total: number;
   /** Documents over the nesting depth, node or alias limit (composed empty), by index. */
   tooLarge: Map<number, TooLarge>;
+  /** Documents holding an alias, by index: converting them may fail (an alias bomb), so they are always converted. */
+  withAliases: Set<number>;
 }
 
 /**
@@ -179,10 +233,12 @@ function composeDocuments(text: string, lines: LineCounter, limits: LoadLimits):
   const composer = new Composer(COMPOSE_OPTIONS);
   const parsed: Document.Parsed[] = [];
   const tooLarge = new Map<number, TooLarge>();
+  const withAliases = new Set<number>();
   let documentTokens = 0;
   for (const token of parser.parse(text)) {
     if (token.type === "document") {
-      const over = measureDocument(token.value, limits);
+      const { over, aliases } = measureDocument(token.value, limits);
+      if (aliases > 0) withAliases.add(documentTokens);
       if (over !== undefined) {
         tooLarge.set(documentTokens, over);
         delete token.value;
@@ -192,11 +248,11 @@ function composeDocuments(text: string, lines: LineCounter, limits: LoadLimits):
     for (const doc of composer.next(token)) parsed.push(doc as Document.Parsed);
     if (parsed.length > limits.maxDocumentsPerFile) {
       // The composer holds the document of this token; the ones after it are counted by their markers.
-      return { parsed, total: parsed.length + 1 + countDocumentMarkers(text, token.offset + 1), tooLarge };
+      return { parsed, total: parsed.length + 1 + countDocumentMarkers(text, token.offset + 1), tooLarge, withAliases };
     }
   }
   for (const doc of composer.end()) parsed.push(doc as Document.Parsed);
-  return { parsed, total: parsed.length, tooLarge };
+  return { parsed, total: parsed.length, tooLarge, withAliases };
 }
 
 /**
@@ -206,8 +262,8 @@ function composeDocuments(text: string, lines: LineCounter, limits: LoadLimits):
  * The YAML library looks each alias up by scanning every anchor and alias before it: without a cap on aliases, a
  * document of 50,000 anchors, each used once, would cost over a billion steps.
  */
-function measureDocument(root: CST.Token | undefined, limits: LoadLimits): TooLarge | undefined {
-  if (!root) return undefined;
+function measureDocument(root: CST.Token | undefined, limits: LoadLimits): { over: TooLarge | undefined; aliases: number } {
+  if (!root) return { over: undefined, aliases: 0 };
   // Collections still to walk, with their depth; their keys and values are counted when the collection is walked.
   const pending: [CST.Token, number][] = [[root, 0]];
   let nodes = 1;
@@ -221,7 +277,7 @@ function measureDocument(root: CST.Token | undefined, limits: LoadLimits): TooLa
     const [token, depth] = next;
     if (!CST.isCollection(token)) continue;
     if (depth + 1 > limits.maxNestingDepth) {
-      return { at: token.offset, data: { depth: limits.maxNestingDepth + 1, limit: limits.maxNestingDepth } };
+      return { over: { at: token.offset, data: { depth: limits.maxNestingDepth + 1, limit: limits.maxNestingDepth } }, aliases };
     }
     // Pushed last to first, so that the first too-deep collection found is the first in the text.
     for (let i = token.items.length - 1; i >= 0; i--) {
@@ -230,9 +286,9 @@ function measureDocument(root: CST.Token | undefined, limits: LoadLimits): TooLa
       if (item?.key) count(item.key, depth + 1);
     }
   }
-  if (nodes > limits.maxNodesPerDocument) return { at: root.offset, data: { nodes, limit: limits.maxNodesPerDocument } };
-  if (aliases > limits.maxAliasCount) return { at: root.offset, data: { aliases, limit: limits.maxAliasCount } };
-  return undefined;
+  if (nodes > limits.maxNodesPerDocument) return { over: { at: root.offset, data: { nodes, limit: limits.maxNodesPerDocument } }, aliases };
+  if (aliases > limits.maxAliasCount) return { over: { at: root.offset, data: { aliases, limit: limits.maxAliasCount } }, aliases };
+  return { over: undefined, aliases };
 }
 
 /**

@@ -33,6 +33,11 @@ export class LocatedDocument {
     private readonly doc: Document.Parsed,
     private readonly lines: LineCounter,
     private readonly mapPosition: PositionMapper = identityMapper,
+    /**
+     * True for a document its reader set aside (`DocumentFilter`): `value` holds its `apiVersion` and `kind` only, and
+     * it leaves the parsed file once checked.
+     */
+    readonly setAside: boolean = false,
   ) {}
 
   /**
