@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Context, Probot } from "probot";
 import { DEFAULT_LOAD_LIMITS, type LoadLimits } from "../core/limits.js";
+import { locateTools, type RenderTools } from "../render/tools.js";
 import { DEFAULT_ANALYSIS_TIMEOUT_MS } from "./analysis-limit.js";
 import { AnalysisPool } from "./analysis-pool.js";
 import { BlobCache } from "./blob-cache.js";
@@ -55,6 +56,11 @@ export interface GateOptions {
   analysisTimeoutMs?: number;
   /** Analysis threads (`MTLS_GATE_ANALYSIS_THREADS`; default min(2, cores)). */
   analysisThreads?: number;
+  /**
+   * Where kustomize and helm are, for rendering overlays and charts (default: `MTLS_GATE_KUSTOMIZE`,
+   * `MTLS_GATE_HELM`, then PATH, of this process's environment); a missing tool is a `render-unavailable` finding.
+   */
+  renderTools?: RenderTools;
   /** Test-only: every analysis first keeps its thread busy this long (`MTLS_GATE_TEST_SLOW_ANALYSIS_MS`). */
   testSlowAnalysisMs?: number;
   /** How often the sweeper looks for abandoned runs (default 60 s). */
@@ -130,6 +136,7 @@ export class Gate {
       ruleDocsUrl,
       evaluateInThread: (request, signal) => pool.run(request, signal),
       acceptances: async (github, target) => acceptancesOn(github, target, await this.identity(), this.markerKey),
+      render: { tools: options.renderTools ?? locateTools(process.env) },
     };
     // A run younger than the analysis limit may still be worked on by some replica: never swept.
     this.staleRunMs = Math.max(options.staleRunMs ?? DEFAULT_STALE_RUN_MS, this.analysisTimeoutMs);

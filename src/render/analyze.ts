@@ -1,17 +1,10 @@
 /** Analysis with rendering: discover the environments, render them, analyse each, merge into one report. */
-import {
-  analyzeDiff,
-  analyzeTree,
-  type AnalysisOptions,
-  type DiffAnalysis,
-  type TreeAnalysis,
-} from "../core/analyze.js";
-import type { RenderedInput } from "../core/render/rendered.js";
+import type { AnalysisOptions, DiffAnalysis, TreeAnalysis } from "../core/analyze.js";
 import type { SourceFile } from "../core/types.js";
 import { discoverEnvironments, type Environment } from "../core/environments/discover.js";
 import { loadPolicy } from "../core/policy/load.js";
 import type { Policy } from "../core/policy/policy.js";
-import { mergeAnalyses } from "./merge.js";
+import { analyzeDiffEnvironments, analyzeTreeEnvironments } from "./analyze-environments.js";
 import { renderEnvironments, type RenderOptions } from "./render.js";
 import type { RepoTree } from "./repo.js";
 
@@ -38,7 +31,7 @@ export async function analyzeTreeRendered(
   render: RenderOptions,
 ): Promise<TreeAnalysis> {
   const inputs = await renderEnvironments(tree, environmentsOf(tree, discoveryPolicy(options)), render);
-  return mergeAnalyses(inputs.map((input) => analyzeTree(files, { ...options, render: input })));
+  return analyzeTreeEnvironments(files, options, inputs);
 }
 
 export async function analyzeDiffRendered(
@@ -49,17 +42,9 @@ export async function analyzeDiffRendered(
 ): Promise<DiffAnalysis> {
   const headInputs = await renderEnvironments(head.tree, environmentsOf(head.tree, discoveryPolicy(options)), render);
   const baseInputs = await renderEnvironments(base.tree, environmentsOf(base.tree, discoveryPolicy(options)), render);
-  const analyses = headInputs.map((input) => {
-    // An environment the base does not have is compared with the base's plain files alone (everything in it is new).
-    const baseInput: RenderedInput = baseInputs.find((b) => b.environment === input.environment) ?? {
-      environment: input.environment,
-      files: [],
-      plainFiles: baseInputs[0]?.plainFiles ?? [],
-      diagnostics: baseInputs[0]?.diagnostics ?? [],
-      unrendered: [],
-    };
-    return analyzeDiff(base.files, head.files, { ...options, render: input, baseRender: baseInput });
-  });
-  const merged = mergeAnalyses(analyses);
-  return { ...merged, removedRoutes: analyses.flatMap((a) => a.removedRoutes) };
+  return analyzeDiffEnvironments(
+    { files: base.files, inputs: baseInputs },
+    { files: head.files, inputs: headInputs },
+    options,
+  );
 }

@@ -252,7 +252,7 @@ export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
       }
     }
   } else {
-    parts.push(fixed(["### Routes", routeCounts(input.routes)].join("\n")));
+    parts.push(fixed(["### Routes", routeCounts(input.routes), ...environmentCounts(input.routes)].join("\n")));
   }
   if (input.acceptanceProblem) parts.push(fixed(`### Acceptances\n\n${escapeInline(input.acceptanceProblem)}.`));
   if ((input.acceptances ?? []).length > 0) parts.push(acceptancesSection(input.acceptances ?? [], entries));
@@ -689,22 +689,57 @@ function routesSection(input: CheckRunReportInput): Part {
   ];
   const rank = (r: RouteView) =>
     r.change !== "removed" && (isDowngrade(r) || r.rejected !== null) ? 0 : (CHANGE_ORDER[r.change ?? "added"] ?? 2);
-  routes.sort((a, b) => rank(a) - rank(b) || compareStrings(a.mapping, b.mapping) || compareStrings(a.kind, b.kind));
-  const title = [`### Changed routes (${routes.length})`, routeCounts(input.routes)];
+  // Several environments (overlays, values files): each is its own cluster, so its routes are listed together.
+  const byEnvironment = environmentsOf(input.routes).length > 1;
+  const environmentOrder = (r: RouteView) => (byEnvironment ? (r.environment ?? "") : "");
+  routes.sort(
+    (a, b) =>
+      compareStrings(environmentOrder(a), environmentOrder(b)) ||
+      rank(a) - rank(b) ||
+      compareStrings(a.mapping, b.mapping) ||
+      compareStrings(a.kind, b.kind),
+  );
+  const title = [`### Changed routes (${routes.length})`, routeCounts(input.routes), ...environmentCounts(input.routes)];
   if (routes.length === 0)
     return fixed([...title, "No route changes: every route keeps its upstream and TLS settings."].join("\n"));
   return {
     kind: "cut",
     priority: 2,
     title,
-    head: ["", "| Mapping | Prefix | Upstream | Change | Mode (base → head) |", "| --- | --- | --- | --- | --- |"],
+    head: byEnvironment
+      ? [
+          "",
+          "| Environment | Mapping | Prefix | Upstream | Change | Mode (base → head) |",
+          "| --- | --- | --- | --- | --- | --- |",
+        ]
+      : ["", "| Mapping | Prefix | Upstream | Change | Mode (base → head) |", "| --- | --- | --- | --- | --- |"],
     rows: routes.map((r) => {
       const prefix = r.prefix !== null ? escapeInline(r.prefix, MAX_NAME_CHARS) : "—";
       const upstream = escapeInline(`${r.upstream.scheme}://${r.upstream.host}:${r.upstream.port}`, MAX_NAME_CHARS);
-      return `| ${routeName(r)} | ${prefix} | ${upstream} | ${r.change ?? "added"} | ${modeCell(r)} |`;
+      const environment = byEnvironment ? `| ${escapeInline(r.environment ?? "—", MAX_NAME_CHARS)} ` : "";
+      return `${environment}| ${routeName(r)} | ${prefix} | ${upstream} | ${r.change ?? "added"} | ${modeCell(r)} |`;
     }),
     more: (n) => `… and ${plural(n, "more route")} (run \`mtls-gate routes\` for the whole table)`,
   };
+}
+
+/** The environments the routes were simulated in (rendered overlays, values files), sorted; empty when not rendered. */
+function environmentsOf(routes: readonly RouteView[]): string[] {
+  return [...new Set(routes.flatMap((r) => (r.environment !== undefined ? [r.environment] : [])))].sort(compareStrings);
+}
+
+/** With several environments: one line of route counts per environment, under the head's total. */
+function environmentCounts(routes: readonly RouteView[]): string[] {
+  const environments = environmentsOf(routes);
+  if (environments.length < 2) return [];
+  return [
+    "",
+    ...environments.map(
+      (env) =>
+        `- Environment \`${escapeInline(env, MAX_NAME_CHARS)}\`: ` +
+        routeCounts(routes.filter((r) => r.environment === env)).replace(/^Head: /, ""),
+    ),
+  ];
 }
 
 function routeCounts(routes: readonly RouteView[]): string {

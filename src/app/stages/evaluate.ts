@@ -10,6 +10,8 @@ import type { Policy } from "../../core/policy/policy.js";
 import type { SourceFile } from "../../core/types.js";
 import { decide, type Verdict } from "../../core/verdict.js";
 import type { RouteView } from "../../core/views.js";
+import type { RenderedInput } from "../../core/render/rendered.js";
+import { analyzeDiffEnvironments, analyzeTreeEnvironments } from "../../render/analyze-environments.js";
 import type { AcceptanceState } from "../commands/acceptances.js";
 
 /** What changed between the base and the head (blob SHAs compared), or null when it could not be listed. */
@@ -28,6 +30,11 @@ export interface CheckInputs {
   changes: Changes | null;
   /** Acceptances recorded by `/mtls-gate accept` (none where they are not read: commands, the Action). */
   acceptances: AcceptanceState;
+  /**
+   * The rendered environments (Kustomize, Helm) of both commits, when either has any: rendered by `readInputs` (child
+   * processes stay out of the thread), analysed one by one here and merged. Absent: the plain analysis.
+   */
+  render?: { head: RenderedInput[]; base: RenderedInput[] | null };
 }
 
 /** Route explanations `evaluate` adds (they need the model, which never leaves the analysis thread). */
@@ -78,8 +85,18 @@ export function evaluate(inputs: CheckInputs, settings: EvaluateSettings): Evalu
     validatePolicyFile: settings.validatePolicyFile,
     limits: settings.limits,
   };
-  const diff = inputs.base ? analyzeDiff(inputs.base.files, inputs.head.files, options) : null;
-  const full = diff ?? analyzeTree(inputs.head.files, options);
+  const { render } = inputs;
+  const diff = !inputs.base
+    ? null
+    : render
+      ? analyzeDiffEnvironments(
+          { files: inputs.base.files, inputs: render.base ?? [] },
+          { files: inputs.head.files, inputs: render.head },
+          options,
+        )
+      : analyzeDiff(inputs.base.files, inputs.head.files, options);
+  const full =
+    diff ?? (render ? analyzeTreeEnvironments(inputs.head.files, options, render.head) : analyzeTree(inputs.head.files, options));
   const analysis: CheckAnalysis = {
     findings: full.findings,
     routes: full.routes,
