@@ -97,6 +97,15 @@ export function isRenderRootFile(path: string): boolean {
   return isKustomizationPath(path) || /(^|\/)Chart\.ya?ml$/.test(path);
 }
 
+/**
+ * Whether a file under a render root may be read by the render: anything but documentation (`helm template` never
+ * reads a chart's README, and kustomize reads only the files a kustomization names, which are not Markdown), so a
+ * repository whose root is a kustomization does not download its docs.
+ */
+function isRenderInput(path: string): boolean {
+  return !/\.(md|markdown)$/i.test(path) && !/(^|\/)(LICENSE|NOTICE)(\.txt)?$/.test(path);
+}
+
 /** Whether `path` lies under one of `roots` (render roots: see `TreeListing.renderRoots`). */
 export function underRenderRoot(path: string, roots: readonly string[]): boolean {
   return roots.some((root) => root === "" || path.startsWith(`${root}/`));
@@ -124,7 +133,7 @@ export async function listCommit(
   const renderRoots = [...new Set(blobs.filter((item) => isRenderRootFile(item.path)).map((i) => directoryOf(i.path)))];
   const entries: Entry[] = [];
   for (const item of blobs) {
-    if (!isCandidate(item.path) && !underRenderRoot(item.path, renderRoots)) continue;
+    if (!isCandidate(item.path) && !(underRenderRoot(item.path, renderRoots) && isRenderInput(item.path))) continue;
     entries.push({ path: item.path, sha: item.sha, size: item.size ?? 0 });
   }
   return { sha, entries, renderRoots };

@@ -10,7 +10,7 @@ import type { Policy } from "../../core/policy/policy.js";
 import type { SourceFile } from "../../core/types.js";
 import { decide, type Verdict } from "../../core/verdict.js";
 import type { RouteView } from "../../core/views.js";
-import type { RenderedInput } from "../../core/render/rendered.js";
+import { remapLocation, type RenderedFile, type RenderedInput } from "../../core/render/rendered.js";
 import { analyzeDiffEnvironments, analyzeTreeEnvironments } from "../../render/analyze-environments.js";
 import type { AcceptanceState } from "../commands/acceptances.js";
 
@@ -96,7 +96,10 @@ export function evaluate(inputs: CheckInputs, settings: EvaluateSettings): Evalu
         )
       : analyzeDiff(inputs.base.files, inputs.head.files, options);
   const full =
-    diff ?? (render ? analyzeTreeEnvironments(inputs.head.files, options, render.head) : analyzeTree(inputs.head.files, options));
+    diff ??
+    (render
+      ? analyzeTreeEnvironments(inputs.head.files, options, render.head)
+      : analyzeTree(inputs.head.files, options));
   const analysis: CheckAnalysis = {
     findings: full.findings,
     routes: full.routes,
@@ -114,7 +117,33 @@ export function evaluate(inputs: CheckInputs, settings: EvaluateSettings): Evalu
     : "queries" in request
       ? request.queries
       : failingRoutes.slice(0, request.failingRoutes);
-  return { analysis, verdict, failingRoutes, explanations: queries.map((query) => explain(full, query)) };
+  const explanations = queries.map((query) => explain(full, query));
+  return {
+    analysis,
+    verdict,
+    failingRoutes,
+    explanations: render ? explanations.map(onSources(render.head)) : explanations,
+  };
+}
+
+/**
+ * An explanation's chain points into the model, which for a rendered environment is the rendered output: its
+ * locations are moved back to the source lines, as the findings' and routes' already are.
+ */
+function onSources(inputs: readonly RenderedInput[]): (result: ExplainResult) => ExplainResult {
+  const files = new Map<string, RenderedFile>(inputs.flatMap((i) => i.files.map((f) => [f.path, f] as const)));
+  return (result) =>
+    result.kind !== "found"
+      ? result
+      : {
+          ...result,
+          explanation: {
+            ...result.explanation,
+            steps: result.explanation.steps.map((step) =>
+              step.at ? { ...step, at: remapLocation(step.at, files) } : step,
+            ),
+          },
+        };
 }
 
 /** The verdict of an analysis under the trusted policy, with the acceptances in force. */
