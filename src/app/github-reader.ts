@@ -121,6 +121,8 @@ export async function listCommit(
   repo: RepoRef,
   sha: string,
   stats: ReadStats,
+  /** List the render inputs too (the app renders); false: candidates only, as before rendering existed. */
+  withRenderInputs = false,
 ): Promise<TreeListing> {
   stats.treeRequests++;
   const { data: tree } = await octokit.rest.git.getTree({ ...repo, tree_sha: sha, recursive: "1" });
@@ -130,7 +132,9 @@ export async function listCommit(
       item.type === "blob" && item.mode !== SYMLINK_MODE && !!item.path && !!item.sha,
   );
   // A repository without kustomizations or charts lists exactly what it did before rendering existed.
-  const renderRoots = [...new Set(blobs.filter((item) => isRenderRootFile(item.path)).map((i) => directoryOf(i.path)))];
+  const renderRoots = !withRenderInputs
+    ? []
+    : [...new Set(blobs.filter((item) => isRenderRootFile(item.path)).map((i) => directoryOf(i.path)))];
   const entries: Entry[] = [];
   for (const item of blobs) {
     if (!isCandidate(item.path) && !(underRenderRoot(item.path, renderRoots) && isRenderInput(item.path))) continue;

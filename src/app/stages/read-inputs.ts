@@ -69,8 +69,8 @@ export async function readInputs(
 
   noteActivity(`reading ${describeTarget(target)} from GitHub`);
   const baseSha = await baseOf(github, target);
-  const headListing = await listCommit(github, target.repo, target.headSha, stats);
-  const baseListing = baseSha ? await listCommit(github, target.repo, baseSha, stats) : null;
+  const headListing = await listCommit(github, target.repo, target.headSha, stats, !!options.render);
+  const baseListing = baseSha ? await listCommit(github, target.repo, baseSha, stats, !!options.render) : null;
 
   const renderRoots = options.render
     ? [...new Set([...headListing.renderRoots, ...(baseListing?.renderRoots ?? [])])]
