@@ -6,16 +6,8 @@ import { parse } from "yaml";
 
 export type { Environment } from "../core/environments/discover.js";
 
-const KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-
-export function isKustomizationPath(path: string): boolean {
-  return KUSTOMIZATION_NAMES.includes(path.slice(path.lastIndexOf("/") + 1));
-}
-
-export function directoryOf(path: string): string {
-  const slash = path.lastIndexOf("/");
-  return slash < 0 ? "" : path.slice(0, slash);
-}
+// The same file names and directory arithmetic as the core's discovery, so render and discovery agree on them.
+export { directoryOf, isKustomizationPath } from "../core/environments/kustomization.js";
 
 /** `base/../x` relative to the repository root, or undefined when it climbs out of it. */
 export function joinRelative(dir: string, reference: string): string | undefined {

@@ -20,6 +20,7 @@ import { mapHelmOutput } from "./helm.js";
 import { mapKustomizeOutput, patchesWithoutTarget, withBuildMetadata } from "./kustomize.js";
 import { childEnvironment, runTool, scrubToolMessage, type RunLimits, type RunResult } from "./process.js";
 import { checkChart, walkKustomization, type Refusal } from "./refuse.js";
+import { renderKey, renderRoots, type RenderCache } from "./cache.js";
 import { materialize, textOf, type RepoTree } from "./repo.js";
 import { HELM_VARIABLE, KUSTOMIZE_VARIABLE, type RenderTools } from "./tools.js";
 
@@ -30,6 +31,21 @@ export interface RenderOptions {
   maxRenders: number;
   /** Where the sandbox directories go (the system's temporary directory by default). */
   tmpRoot?: string;
+  /**
+   * Outcomes of earlier renders by a hash of what they read (see cache.ts). Without one every environment is rendered;
+   * with one, an environment whose files did not change (the base and head of a pull request) runs no tool.
+   */
+  cache?: RenderCache<RenderResult>;
+  /** What starts a tool (runTool); a test counts the renders through it. */
+  run?: typeof runTool;
+}
+
+/** What one render gives, as cached: the rendered file, or the finding that replaces it, and notes on the render. */
+export interface RenderResult {
+  file?: RenderedFile;
+  diagnostic?: RenderDiagnostic;
+  /** Findings about a render that still produced output (a patch whose target selects nothing). */
+  notes?: RenderDiagnostic[];
 }
 
 export const DEFAULT_RENDER_OPTIONS: Omit<RenderOptions, "tools"> = {
@@ -76,6 +92,7 @@ export async function renderEnvironments(
     mkdirSync(repo);
     let materialized = false;
     let renders = 0;
+    const run = options.run ?? runTool;
     const outcomes: Outcome[] = [];
     for (const env of environments.filter((e) => e.kind !== "plain")) {
       const identity = { environment: env.name };
@@ -133,101 +150,112 @@ export async function renderEnvironments(
         continue;
       }
       renders++;
-      if (!materialized) {
-        materialize(tree, repo);
-        materialized = true;
+      const key = options.cache
+        ? renderKey(tree, env, renderRoots(tree, env, walk?.files), options.tools, options.limits)
+        : undefined;
+      const cached = key === undefined ? undefined : options.cache?.get(key);
+      if (cached) {
+        outcomes.push({ env, dirs, ...cached });
+        continue;
       }
-      const home = join(sandbox, `home-${renders}`);
-      mkdirSync(home);
-      const childEnv = childEnvironment(home);
-      const renderedPath = `${env.root === "" ? "" : `${env.root}/`}.mtls-gate-rendered/${env.name.replace(/[^A-Za-z0-9._-]+/g, "_")}.rendered.yaml`;
-      let result: RunResult;
-      let map: (stdout: string) => RenderedFile;
-      if (env.kind === "kustomize" && options.tools.kustomize && walk) {
-        const leaf = walk.files.get(env.root) as string;
-        // The build metadata goes into the sandbox's copy only; it is removed from the output again.
-        writeFileSync(join(repo, ...leaf.split("/")), withBuildMetadata(textOf(tree, leaf) ?? ""));
-        const { command, args } = options.tools.kustomize;
-        result = await runTool(
-          command,
-          [...args, join(repo, ...env.root.split("/").filter(Boolean))],
-          repo,
-          childEnv,
-          options.limits,
-        );
-        map = (stdout) => mapKustomizeOutput(stdout, tree, env.root, walk.files, walk.dirs, renderedPath);
-        const restore = textOf(tree, leaf);
-        if (restore !== undefined) writeFileSync(join(repo, ...leaf.split("/")), restore);
-      } else {
-        const helm = env.helm ?? { valuesFiles: [], releaseName: "release" };
-        const args = ["template", helm.releaseName, join(repo, ...env.root.split("/").filter(Boolean))];
-        for (const values of helm.valuesFiles) args.push("-f", join(repo, ...values.split("/")));
-        if (helm.values !== undefined) {
-          const inline = join(home, "inline-values.yaml");
-          writeFileSync(inline, stringify(helm.values));
-          args.push("-f", inline);
+      const render = async (): Promise<RenderResult> => {
+        if (!materialized) {
+          materialize(tree, repo);
+          materialized = true;
         }
-        if (helm.namespace) args.push("--namespace", helm.namespace);
-        result = await runTool(tool as string, args, repo, childEnv, options.limits);
-        map = (stdout) => mapHelmOutput(stdout, tree, env.root, helm.valuesFiles, renderedPath);
-      }
-      const noTarget =
-        env.kind === "kustomize" && walk && (result.status === "ok" || result.status === "failed")
-          ? patchesWithoutTarget(
-              tree,
-              walk.files,
-              walk.dirs,
-              result.status === "ok" ? result.stdout : undefined,
-              result.status === "failed" ? result.stderr : undefined,
-            ).map((p): RenderDiagnostic => ({
-              rule: "kustomize-patch-no-target",
-              messageId: "no-target",
-              location: at(p.file, p.line),
-              identity: { ...identity, target: p.target },
-              display: {},
-            }))
-          : [];
-      if (result.status === "ok") {
-        outcomes.push({ env, dirs, file: withColumns(map(result.stdout), tree), notes: noTarget });
-        continue;
-      }
-      // Kustomize stops on a strategic-merge patch that matches nothing: that is the finding, not a generic failure.
-      const [first] = noTarget;
-      if (first) {
-        outcomes.push({ env, dirs, diagnostic: first });
-        continue;
-      }
-      const tooling = env.kind === "kustomize" ? "kustomize build" : "helm template";
-      const diagnostic: RenderDiagnostic =
-        result.status === "timeout"
-          ? {
-              rule: "render-failed",
-              messageId: "timeout",
-              location: where,
-              identity: { ...identity, limit: "time" },
-              display: { value: formatMs(options.limits.timeoutMs) },
-            }
-          : result.status === "output-too-large"
+        const home = join(sandbox, `home-${renders}`);
+        mkdirSync(home);
+        const childEnv = childEnvironment(home);
+        const renderedPath = `${env.root === "" ? "" : `${env.root}/`}.mtls-gate-rendered/${env.name.replace(/[^A-Za-z0-9._-]+/g, "_")}.rendered.yaml`;
+        let result: RunResult;
+        let map: (stdout: string) => RenderedFile;
+        if (env.kind === "kustomize" && options.tools.kustomize && walk) {
+          const leaf = walk.files.get(env.root) as string;
+          // The build metadata goes into the sandbox's copy only; it is removed from the output again.
+          writeFileSync(join(repo, ...leaf.split("/")), withBuildMetadata(textOf(tree, leaf) ?? ""));
+          const { command, args } = options.tools.kustomize;
+          result = await run(
+            command,
+            [...args, join(repo, ...env.root.split("/").filter(Boolean))],
+            repo,
+            childEnv,
+            options.limits,
+          );
+          map = (stdout) => mapKustomizeOutput(stdout, tree, env.root, walk.files, walk.dirs, renderedPath);
+          const restore = textOf(tree, leaf);
+          if (restore !== undefined) writeFileSync(join(repo, ...leaf.split("/")), restore);
+        } else {
+          const helm = env.helm ?? { valuesFiles: [], releaseName: "release" };
+          const args = ["template", helm.releaseName, join(repo, ...env.root.split("/").filter(Boolean))];
+          for (const values of helm.valuesFiles) args.push("-f", join(repo, ...values.split("/")));
+          if (helm.values !== undefined) {
+            const inline = join(home, "inline-values.yaml");
+            writeFileSync(inline, stringify(helm.values));
+            args.push("-f", inline);
+          }
+          if (helm.namespace) args.push("--namespace", helm.namespace);
+          result = await run(tool as string, args, repo, childEnv, options.limits);
+          map = (stdout) => mapHelmOutput(stdout, tree, env.root, helm.valuesFiles, renderedPath);
+        }
+        status = result.status;
+        const noTarget =
+          env.kind === "kustomize" && walk && (result.status === "ok" || result.status === "failed")
+            ? patchesWithoutTarget(
+                tree,
+                walk.files,
+                walk.dirs,
+                result.status === "ok" ? result.stdout : undefined,
+                result.status === "failed" ? result.stderr : undefined,
+              ).map((p): RenderDiagnostic => ({
+                rule: "kustomize-patch-no-target",
+                messageId: "no-target",
+                location: at(p.file, p.line),
+                identity: { ...identity, target: p.target },
+                display: {},
+              }))
+            : [];
+        if (result.status === "ok") return { file: withColumns(map(result.stdout), tree), notes: noTarget };
+        // Kustomize stops on a strategic-merge patch that matches nothing: that is the finding, not a generic failure.
+        const [first] = noTarget;
+        if (first) return { diagnostic: first };
+        const tooling = env.kind === "kustomize" ? "kustomize build" : "helm template";
+        const diagnostic: RenderDiagnostic =
+          result.status === "timeout"
             ? {
                 rule: "render-failed",
-                messageId: "output-too-large",
+                messageId: "timeout",
                 location: where,
-                identity: { ...identity, limit: "output" },
-                display: { value: formatBytes(options.limits.maxOutputBytes) },
+                identity: { ...identity, limit: "time" },
+                display: { value: formatMs(options.limits.timeoutMs) },
               }
-            : {
-                rule: "render-failed",
-                messageId: "tool-error",
-                location: where,
-                identity: { ...identity, tool: tooling },
-                display: {
-                  message:
-                    result.status === "failed"
-                      ? scrubToolMessage(result.stderr, repo)
-                      : scrubToolMessage(result.message, repo),
-                },
-              };
-      outcomes.push({ env, dirs, diagnostic });
+            : result.status === "output-too-large"
+              ? {
+                  rule: "render-failed",
+                  messageId: "output-too-large",
+                  location: where,
+                  identity: { ...identity, limit: "output" },
+                  display: { value: formatBytes(options.limits.maxOutputBytes) },
+                }
+              : {
+                  rule: "render-failed",
+                  messageId: "tool-error",
+                  location: where,
+                  identity: { ...identity, tool: tooling },
+                  display: {
+                    message:
+                      result.status === "failed"
+                        ? scrubToolMessage(result.stderr, repo)
+                        : scrubToolMessage(result.message, repo),
+                  },
+                };
+        return { diagnostic };
+      };
+      let status: RunResult["status"] | undefined;
+      const rendered = await render();
+      // A wall-clock limit or a tool that did not start says nothing about the files: only settled outcomes are kept.
+      if (key !== undefined && status !== "timeout" && status !== "spawn-error")
+        options.cache?.set(key, rendered, JSON.stringify(rendered).length);
+      outcomes.push({ env, dirs, ...rendered });
     }
     return inputsFrom(outcomes, tree, environments);
   } finally {

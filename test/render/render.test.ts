@@ -64,11 +64,12 @@ test("kustomize: an overlay's patch that breaks tls: gives mapping-tls-context-n
     [finding.file, finding.line, finding.column, finding.resource],
     ["overlays/prod/tls-patch.yaml", 6, 3, "Mapping/prod/billing"],
   );
-  assert.deepEqual(finding.environments, ["overlays/prod"]);
+  // One environment: no environment fields (the README's contract).
+  assert.equal(finding.environments, undefined);
   // The route is the rendered one (namespace prod from the overlay), located in the base file that defines it.
   const route = report.routes.find((r) => r.mapping === "prod/billing");
   assert.ok(route);
-  assert.equal(route.environment, "overlays/prod");
+  assert.equal(route.environment, undefined);
   assert.equal(route.file, "base/mapping.yaml");
 });
 

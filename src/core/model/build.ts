@@ -94,7 +94,7 @@ export function buildModel(files: readonly ModelInput[], options: ModelOptions):
   }
   const namespaces = kustomizeNamespaces(kustomizations, new Set(sorted.map((file) => file.path)));
 
-  const sink: ModelSink = { collected: [], carriers: [], workloads: [], secrets: [], providers: [], ingresses: [], ingressClasses: [], diagnostics };
+  const sink: ModelSink = { collected: [], carriers: [], workloads: [], releases: [], secrets: [], providers: [], ingresses: [], ingressClasses: [], diagnostics };
   let order = 0;
   const nextOrder = () => order++;
 
@@ -126,7 +126,7 @@ export function buildModel(files: readonly ModelInput[], options: ModelOptions):
     }
   }
   const { collected, carriers, workloads, secrets, providers } = sink;
-  const installation = inferInstallation(workloads, options.emissary);
+  const installation = inferInstallation(workloads, options.emissary, sink.releases);
   const ambassadorId = installation.ambassadorId.value;
   providers.push(...kustomizeGeneratedSecrets(kustomizations, options.defaultNamespace));
   providers.push(...externalProviders(options.externalSecrets, installation));

@@ -60,6 +60,7 @@ function envOf(container: ContainerInfo, name: string) {
 export function inferInstallation(
   workloads: readonly WorkloadResource[],
   declared: DeclaredInstallation,
+  releases: readonly WorkloadResource[] = [],
 ): Installation {
   const emissary: { workload: WorkloadResource; container: ContainerInfo }[] = [];
   const connectors: { workload: WorkloadResource; container: ContainerInfo }[] = [];
@@ -76,6 +77,10 @@ export function inferInstallation(
       else if (isEmissaryContainer(container)) emissary.push({ workload, container });
     }
   }
+  // A Deployment in Git is what runs; a HelmRelease of Emissary's chart speaks for it only when there is none (a chart
+  // rendered from this repository yields the Deployment itself).
+  if (emissary.length === 0)
+    for (const workload of releases) for (const container of workload.containers) emissary.push({ workload, container });
   const describe = (workload: WorkloadResource) => `${workload.kind} ${workload.namespace}/${workload.name}`;
   const idOf = (entry: { container: ContainerInfo }) => envOf(entry.container, "AMBASSADOR_ID")?.value || "default";
   const knownIds = [...new Set(emissary.map(idOf))];

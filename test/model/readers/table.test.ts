@@ -5,6 +5,7 @@ import { readSecretObject, readServiceObject, readWorkloadObject } from "../../.
 import { readIngressClassObject, readIngressObject } from "../../../src/core/model/readers/ingress.js";
 import { readProviderObject } from "../../../src/core/model/readers/providers.js";
 import { readerFor } from "../../../src/core/model/readers/table.js";
+import { readHelmReleaseObject } from "../../../src/core/model/readers/flux.js";
 
 test("the reader table: one row per API group and kind, every version of a group on its row", () => {
   const rows: [string, string, unknown][] = [
@@ -23,6 +24,7 @@ test("the reader table: one row per API group and kind, every version of a group
     ["argoproj.io/v1alpha1", "Rollout", readWorkloadObject],
     ["cert-manager.io/v1", "Certificate", readProviderObject],
     ["external-secrets.io/v1beta1", "ExternalSecret", readProviderObject],
+    ["helm.toolkit.fluxcd.io/v2", "HelmRelease", readHelmReleaseObject],
     // no row: an AuthService is not simulated, a Rollout of another group is not Argo's, a ConfigMap carries nothing
     ["getambassador.io/v3alpha1", "AuthService", undefined],
     ["example.com/v1", "Rollout", undefined],

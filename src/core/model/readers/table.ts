@@ -6,6 +6,7 @@ import { readEmissaryObject, RESOLVER_KINDS } from "./emissary.js";
 import { readSecretObject, readServiceObject, readWorkloadObject } from "./core.js";
 import { readIngressClassObject, readIngressObject, type IngressObject } from "./ingress.js";
 import { readProviderObject } from "./providers.js";
+import { readHelmReleaseObject } from "./flux.js";
 
 /** What the readers collect from the manifests, before apply order and the installation decide what stays. */
 export interface ModelSink {
@@ -13,6 +14,8 @@ export interface ModelSink {
   collected: ResourceBase[];
   carriers: CarrierResource[];
   workloads: WorkloadResource[];
+  /** Flux HelmReleases of Emissary's chart, as the Deployment the chart makes: the installation when no Deployment is in Git. */
+  releases: WorkloadResource[];
   secrets: SecretResource[];
   providers: SecretProvider[];
   ingresses: IngressObject[];
@@ -77,6 +80,7 @@ export const READERS: ReadonlyMap<string, Reader> = new Map<string, Reader>([
   ["cert-manager.io/Certificate", readProviderObject],
   ["bitnami.com/SealedSecret", readProviderObject],
   ["external-secrets.io/ExternalSecret", readProviderObject],
+  ["helm.toolkit.fluxcd.io/HelmRelease", readHelmReleaseObject],
 ]);
 
 /** The reader of an object: by its API group (`v1` is the core group) and kind. */
