@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Context, Probot } from "probot";
 import { DEFAULT_LOAD_LIMITS, type LoadLimits } from "../core/limits.js";
-import type { RenderTools } from "../render/tools.js";
+import { locateTools, type RenderTools } from "../render/tools.js";
 import { DEFAULT_ANALYSIS_TIMEOUT_MS } from "./analysis-limit.js";
 import { AnalysisPool } from "./analysis-pool.js";
 import { BlobCache } from "./blob-cache.js";
@@ -57,8 +57,10 @@ export interface GateOptions {
   /** Analysis threads (`MTLS_GATE_ANALYSIS_THREADS`; default min(2, cores)). */
   analysisThreads?: number;
   /**
-   * Where kustomize and helm are, for rendering overlays and charts (`locateTools(process.env)`: `MTLS_GATE_KUSTOMIZE`,
-   * `MTLS_GATE_HELM`, then PATH); a missing tool is a `render-unavailable` finding. Absent: the app does not render.
+   * Where kustomize and helm are, for rendering overlays and charts. Default: `locateTools(process.env)`
+   * (`MTLS_GATE_KUSTOMIZE`, `MTLS_GATE_HELM`, then PATH), as the CLI finds them. A missing tool is a
+   * `render-unavailable` finding on what it would have rendered; only the trusted policy's `render.enabled: false`
+   * switches rendering off.
    */
   renderTools?: RenderTools;
   /** Test-only: every analysis first keeps its thread busy this long (`MTLS_GATE_TEST_SLOW_ANALYSIS_MS`). */
@@ -136,8 +138,7 @@ export class Gate {
       ruleDocsUrl,
       evaluateInThread: (request, signal) => pool.run(request, signal),
       acceptances: async (github, target) => acceptancesOn(github, target, await this.identity(), this.markerKey),
-      // Opt-in for now: the app renders when given its tools (see GateOptions.renderTools).
-      ...(options.renderTools ? { render: { tools: options.renderTools } } : {}),
+      render: { tools: options.renderTools ?? locateTools(process.env) },
     };
     // A run younger than the analysis limit may still be worked on by some replica: never swept.
     this.staleRunMs = Math.max(options.staleRunMs ?? DEFAULT_STALE_RUN_MS, this.analysisTimeoutMs);

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { locateTools } from "../../src/render/tools.js";
-import { toolEnv } from "../render/tools.js";
+import { gitHash } from "../helpers/fake-github/git.js";
 import { annotationsOf, pullRequestEvent, startHarness, type Harness } from "./harness.js";
 
 /** A chart whose templates need a helper (`_helpers.tpl`, not YAML): the reader must keep it for the render. */
@@ -41,7 +41,8 @@ spec:
 describe("rendering in the app", () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness({ repo: "acme/charts", gate: { renderTools: locateTools(toolEnv()) } });
+    // Rendering is on by default; the harness gives the Gate the pinned helm and kubectl.
+    h = await startHarness({ repo: "acme/charts" });
   });
   after(async () => {
     assert.deepEqual(h.fake.violations, []);
@@ -83,7 +84,7 @@ describe("rendering in the app", () => {
   });
 
   it("a repository without charts or kustomizations reads exactly as before: only its YAML is listed and read", async () => {
-    const other = await startHarness({ repo: "acme/plain", gate: { renderTools: locateTools(toolEnv()) } });
+    const other = await startHarness({ repo: "acme/plain" });
     try {
       const files = {
         "edge/mapping.yaml":
@@ -103,6 +104,74 @@ describe("rendering in the app", () => {
       const blobs = other.fake.apiCalls({ method: "GET", path: /\/git\/blobs\// });
       // One manifest, read once per commit (its blob changed): no README, no .tpl.
       assert.equal(blobs.length, 2);
+    } finally {
+      await other.close();
+      await other.gate.close();
+    }
+  });
+
+  it("with no helm found, the chart is a render-unavailable finding and its files are listed as not rendered", async () => {
+    const other = await startHarness({ repo: "acme/no-helm", gate: { renderTools: {} } });
+    try {
+      const base = other.repo.commit(chart("upstream"), { branch: "main" });
+      const head = other.repo.commitChanges(base, { "charts/edge/values-prod.yaml": "tlsContext: upstrem\n" });
+      await other.deliver(
+        "pull_request",
+        pullRequestEvent(other.fake, other.repo, "opened", { number: 3, headSha: head, baseSha: base }),
+      );
+      const run = other.repo.checkRuns.find((r) => r.head_sha === head);
+      assert.ok(run, "a check run");
+      // The base had no helm either: the findings are pre-existing warnings (not annotated), listed in the full list.
+      const text = run.output.text ?? "";
+      const unavailable = text.split("\n").filter((line) => /render-unavailable/.test(line) && /^- /.test(line));
+      assert.equal(unavailable.length, 2, text);
+      assert.match(unavailable[0] ?? "", /charts\/edge\/Chart\.yaml:1\].*MTLS\\_GATE\\_HELM.*\(pre-existing\)$/);
+      assert.match(unavailable[1] ?? "", /charts\/edge\/values-prod\.yaml:1\].*charts\/edge:prod.*\(pre-existing\)$/);
+      // Never a silent pass: the title and the summary say that nothing was analysed, and which files and why.
+      assert.match(run.output.title ?? "", /^No manifests found/);
+      const summary = run.output.summary ?? "";
+      assert.match(summary, /`charts\/edge\/templates\/mapping\.yaml` \(not-rendered\)/);
+    } finally {
+      await other.close();
+      await other.gate.close();
+    }
+  });
+
+  it("the trusted policy's render.enabled: false analyses the YAML as written and downloads no template helper", async () => {
+    const other = await startHarness({ repo: "acme/no-render" });
+    try {
+      const files: Record<string, string> = {
+        ...chart("upstream"),
+        ".github/mtls-gate.yml": "render:\n  enabled: false\n",
+      };
+      const base = other.repo.commit(files, { branch: "main" });
+      const head = other.repo.commitChanges(base, { "charts/edge/values-prod.yaml": "tlsContext: upstrem\n" });
+      other.fake.reset();
+      await other.deliver(
+        "pull_request",
+        pullRequestEvent(other.fake, other.repo, "opened", { number: 4, headSha: head, baseSha: base }),
+      );
+      const run = other.repo.checkRuns.find((r) => r.head_sha === head);
+      assert.ok(run, "a check run");
+      const annotations = annotationsOf(other.repo, run.id);
+      assert.ok(!annotations.some((a) => /^render-/.test(String(a.title))), JSON.stringify(annotations));
+      // helm never ran: the typo in values-prod.yaml reaches no Mapping, and no environment is named.
+      assert.ok(!annotations.some((a) => a.title === "mapping-tls-context-not-found"), JSON.stringify(annotations));
+      assert.doesNotMatch(run.output.summary ?? "", /Environment/);
+      const helper = gitHash("blob", Buffer.from(files["charts/edge/templates/_helpers.tpl"] ?? ""));
+      const blobs = other.fake.apiCalls({ method: "GET", path: /\/git\/blobs\// });
+      assert.ok(blobs.length > 0, "the changed values file is read");
+      assert.ok(!blobs.some((call) => call.path.endsWith(`/${helper}`)), "the .tpl helper is not downloaded");
+    } finally {
+      await other.close();
+      await other.gate.close();
+    }
+  });
+
+  it("renders by default with the tools the app's environment names, as the CLI finds them", async () => {
+    const other = await startHarness({ repo: "acme/defaults", gate: { renderTools: undefined } });
+    try {
+      assert.deepEqual(other.gate.settings.render, { tools: locateTools(process.env) });
     } finally {
       await other.close();
       await other.gate.close();

@@ -47,8 +47,9 @@ export interface ReadInputsOptions {
   /** The trusted configuration (default: the default branch's, through the client's config plugin). */
   readConfig?: ConfigReader;
   /**
-   * Rendering (Kustomize, Helm) of the commits that have a kustomization or a chart: the tools found. Absent: nothing
-   * is rendered (the plain analysis of the YAML as written).
+   * Rendering (Kustomize, Helm) of the commits that have a kustomization or a chart: the tools found (the Gate always
+   * gives them; a missing tool is a `render-unavailable` finding). Absent, or the trusted policy's `render.enabled:
+   * false`: nothing is rendered (the plain analysis of the YAML as written).
    */
   render?: AppRenderSettings;
 }
@@ -69,12 +70,12 @@ export async function readInputs(
 
   noteActivity(`reading ${describeTarget(target)} from GitHub`);
   const baseSha = await baseOf(github, target);
-  const headListing = await listCommit(github, target.repo, target.headSha, stats, !!options.render);
-  const baseListing = baseSha ? await listCommit(github, target.repo, baseSha, stats, !!options.render) : null;
+  // The trusted policy's `render.enabled: false` reads and analyses the YAML as written: no template is downloaded.
+  const render = options.render && config.policy.render.enabled ? options.render : undefined;
+  const headListing = await listCommit(github, target.repo, target.headSha, stats, !!render);
+  const baseListing = baseSha ? await listCommit(github, target.repo, baseSha, stats, !!render) : null;
 
-  const renderRoots = options.render
-    ? [...new Set([...headListing.renderRoots, ...(baseListing?.renderRoots ?? [])])]
-    : [];
+  const renderRoots = render ? [...new Set([...headListing.renderRoots, ...(baseListing?.renderRoots ?? [])])] : [];
   let changes = baseListing ? changedPaths(blobMap(baseListing), blobMap(headListing)) : null;
   if (options.skipUnchanged && changes && !touchesManifests(changes, renderRoots))
     return { kind: "no-manifest-changes", baseSha };
@@ -99,9 +100,7 @@ export async function readInputs(
     if (options.skipUnchanged && changes && !touchesManifests(changes, renderRoots))
       return { kind: "no-manifest-changes", baseSha };
   }
-  const rendered = options.render
-    ? await renderCommits(base ? base.files : null, head.files, config.policy, options.render)
-    : null;
+  const rendered = render ? await renderCommits(base ? base.files : null, head.files, config.policy, render) : null;
   const acceptances = options.acceptances ? await options.acceptances() : noAcceptances();
   return {
     kind: "read",

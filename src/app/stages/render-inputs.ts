@@ -3,7 +3,7 @@
  * limits, unchanged), and what comes out is plain data (`RenderedInput[]`) that `evaluate` analyses in its thread.
  */
 import type { RenderedInput } from "../../core/render/rendered.js";
-import type { Policy } from "../../core/policy/policy.js";
+import { POLICY_PATH, type Policy } from "../../core/policy/policy.js";
 import type { SourceFile } from "../../core/types.js";
 import { environmentsOf, needsRendering } from "../../render/analyze.js";
 import { DEFAULT_RENDER_OPTIONS, renderEnvironments, type RenderOptions } from "../../render/render.js";
@@ -53,5 +53,7 @@ export async function renderCommits(
  * sandbox as an empty file, so a render that needs it fails instead of rendering something the repository does not say.
  */
 function readable(files: readonly SourceFile[]): SourceFile[] {
-  return files.filter((f) => f.unread === undefined && !(f.text === "" && (f.size ?? 0) > 0));
+  // The policy file is the gate's, not the cluster's: no render reads it, and a failed render of a root kustomization
+  // must not count it among the manifests left unrendered.
+  return files.filter((f) => f.path !== POLICY_PATH && f.unread === undefined && !(f.text === "" && (f.size ?? 0) > 0));
 }
