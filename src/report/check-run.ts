@@ -393,12 +393,14 @@ function toAnnotation(
   const startLine = clampLine(f.line);
   const endLine = Math.max(startLine, clampLine(f.endLine));
   const accepted = entry.blocking ? undefined : acceptances.find((a) => names(a, f));
+  // Annotations are plain text: nothing to escape but line breaks and control characters, which a name from the pull
+  // request (an environment's, a resource's) could use to forge lines of its own in the message.
   const message =
-    (f.message === "" ? f.ruleId : f.message) +
+    (f.message === "" ? f.ruleId : flatten(f.message)) +
     (entry.preExisting ? " (pre-existing)" : "") +
     (accepted ? ` (accepted by @${accepted.by}: ${accepted.reason})` : "") +
     (entry.consequences.length > 0
-      ? `\n\nConsequences on this route:\n${entry.consequences.map((c) => `- ${c.finding.ruleId} (${c.finding.severity}): ${c.finding.message}`).join("\n")}`
+      ? `\n\nConsequences on this route:\n${entry.consequences.map((c) => `- ${c.finding.ruleId} (${c.finding.severity}): ${flatten(c.finding.message)}`).join("\n")}`
       : "");
   const details = [
     ...(f.resource !== null ? [`Resource: ${f.resource}`] : []),
@@ -716,11 +718,20 @@ function routesSection(input: CheckRunReportInput): Part {
     rows: routes.map((r) => {
       const prefix = r.prefix !== null ? escapeInline(r.prefix, MAX_NAME_CHARS) : "—";
       const upstream = escapeInline(`${r.upstream.scheme}://${r.upstream.host}:${r.upstream.port}`, MAX_NAME_CHARS);
-      const environment = byEnvironment ? `| ${escapeInline(r.environment ?? "—", MAX_NAME_CHARS)} ` : "";
+      const environment = byEnvironment ? `| ${r.environment !== undefined ? environmentName(r.environment) : "—"} ` : "";
       return `${environment}| ${routeName(r)} | ${prefix} | ${upstream} | ${r.change ?? "added"} | ${modeCell(r)} |`;
     }),
     more: (n) => `… and ${plural(n, "more route")} (run \`mtls-gate routes\` for the whole table)`,
   };
+}
+
+/**
+ * An environment's name in Markdown. Names come from the pull request (directory and values file names, Argo CD and
+ * Flux object names), so they are escaped like any echoed text: code font when plain, else `<code>` with escaped text,
+ * never a raw backtick span that a backtick in the name would close.
+ */
+function environmentName(name: string): string {
+  return codeSpan(truncateChars(flatten(name), MAX_NAME_CHARS));
 }
 
 /** The environments the routes were simulated in (rendered overlays, values files), sorted; empty when not rendered. */
@@ -736,7 +747,7 @@ function environmentCounts(routes: readonly RouteView[]): string[] {
     "",
     ...environments.map(
       (env) =>
-        `- Environment \`${escapeInline(env, MAX_NAME_CHARS)}\`: ` +
+        `- Environment ${environmentName(env)}: ` +
         routeCounts(routes.filter((r) => r.environment === env)).replace(/^Head: /, ""),
     ),
   ];

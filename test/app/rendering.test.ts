@@ -178,3 +178,170 @@ describe("rendering in the app", () => {
     }
   });
 });
+
+/** A base shared by two overlays: the Mapping's `tls:` names the context; stage's overlay may patch it. */
+function overlays(stageTls: string): Record<string, string> {
+  return {
+    "base/kustomization.yaml": "resources:\n  - mapping.yaml\n  - tlscontext.yaml\n",
+    "base/mapping.yaml": `apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata:
+  name: billing
+  namespace: edge
+spec:
+  prefix: /billing/
+  service: https://billing:443
+  tls: upstream
+`,
+    "base/tlscontext.yaml": `apiVersion: getambassador.io/v3alpha1
+kind: TLSContext
+metadata:
+  name: upstream
+  namespace: edge
+spec:
+  hosts: []
+`,
+    "overlays/prod/kustomization.yaml": "resources:\n  - ../../base\n",
+    "overlays/stage/kustomization.yaml": `resources:
+  - ../../base
+patches:
+  - path: tls.yaml
+`,
+    "overlays/stage/tls.yaml": `apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata:
+  name: billing
+  namespace: edge
+spec:
+  tls: ${stageTls}
+`,
+  };
+}
+
+/** An Argo CD Application of this repository's `path`, named `name` (a JSON string is valid YAML, escapes included). */
+function application(name: string, path: string): string {
+  return `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: ${JSON.stringify(name)}
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: https://github.example/acme/hostile.git
+    path: ${path}
+  destination:
+    namespace: edge
+`;
+}
+
+/** The cells of a Markdown table row: split at pipes that no backslash escapes. */
+function cells(row: string): number {
+  return row.split(/(?<!\\)\|/).length - 2;
+}
+
+/** The backtick code spans of a line of Markdown, as CommonMark reads them (a run of n backticks closes at n). */
+function codeSpans(line: string): string[] {
+  const spans: string[] = [];
+  let i = 0;
+  while (i < line.length) {
+    if (line[i] === "\\") {
+      i += 2;
+      continue;
+    }
+    if (line[i] !== "`") {
+      i++;
+      continue;
+    }
+    const run = /^`+/.exec(line.slice(i))?.[0] ?? "`";
+    const close = new RegExp(`(?<!\`)${run}(?!\`)`, "g");
+    close.lastIndex = i + run.length;
+    const end = close.exec(line);
+    if (!end) {
+      i += run.length;
+      continue;
+    }
+    spans.push(line.slice(i + run.length, end.index));
+    i = end.index + run.length;
+  }
+  return spans;
+}
+
+describe("environment names from the pull request", () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ repo: "acme/hostile" });
+  });
+  after(async () => {
+    assert.deepEqual(h.fake.violations, []);
+    await h.close();
+    await h.gate.close();
+  });
+
+  it("are escaped in every check-run output: no link, HTML, table cell, code span or line of their own", async () => {
+    const prod = "prod](https://evil.example/x) | <img src=x onerror=alert(1)> `tick` @acme/team #1";
+    const stage = "stage\n# injected heading\n| forged | row |\n<!-- mtls-gate:marker -->";
+    const broken = "broken`](javascript:alert(1))|x\n# injected heading";
+    const base = h.repo.commit(overlays("upstream"), { branch: "main" });
+    const head = h.repo.commitChanges(base, {
+      "overlays/stage/tls.yaml": overlays("upstrem")["overlays/stage/tls.yaml"] ?? "",
+      // A third overlay that does not build: its failure message names the environment.
+      "overlays/broken/kustomization.yaml": "resources:\n  - ../../base\n  - missing.yaml\n",
+      "argocd/apps.yaml": [
+        application(prod, "overlays/prod"),
+        application(stage, "overlays/stage"),
+        application(broken, "overlays/broken"),
+      ].join("---\n"),
+    });
+    h.fake.reset();
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 1, headSha: head, baseSha: base }),
+    );
+    const run = h.repo.checkRuns.find((r) => r.head_sha === head);
+    assert.ok(run, "a check run");
+    assert.equal(run.conclusion, "failure");
+
+    // What was sent, as sent: every request body that wrote the check run's output.
+    const outputs = h.fake
+      .apiCalls({ path: /\/check-runs/ })
+      .filter((call) => call.method === "POST" || call.method === "PATCH")
+      .map((call) => (call.body as { output?: Record<string, unknown> }).output)
+      .filter((output): output is Record<string, unknown> => output !== undefined);
+    assert.ok(outputs.length > 0);
+    const markdown = outputs.flatMap((o) => [String(o.summary ?? ""), String(o.text ?? "")]).join("\n");
+    // The names are there, escaped: the environments were really analysed and named.
+    assert.match(markdown, /prod\\\]\(https:&#8203;\/\/evil\.example\/x\) \\\| &lt;img/);
+    assert.match(markdown, /stage # injected heading \\\| forged \\\| row \\\| &lt;!-- mtls-gate:marker --&gt;/);
+    assert.match(markdown, /broken\\`\\\]\(javascript:alert\(1\)\)\\\|x # injected heading: /);
+    // Nothing they hold is live: no link to the attacker's URL, no tag, no comment marker, no heading or row of theirs.
+    assert.doesNotMatch(markdown, /(?<!\\)\]\((https:\/\/evil|javascript:)/);
+    assert.doesNotMatch(markdown, /<img|<!--/);
+    assert.doesNotMatch(markdown, /@acme\/team|team #1/);
+    assert.match(markdown, /@&#8203;acme\/team #&#8203;1/);
+    assert.doesNotMatch(markdown, /^#+ injected|^\| forged/m);
+    // Every table row keeps its table's cells.
+    for (const block of markdown.split(/\n(?!\|)/)) {
+      const rows = block.split("\n").filter((line) => line.startsWith("|"));
+      const [header, ...rest] = rows;
+      if (!header) continue;
+      for (const row of rest) assert.equal(cells(row), cells(header), row);
+    }
+    // No escaped text inside a backtick code span, where Markdown shows backslashes and entities as written and a
+    // backtick of the name would end the span: a name in code font is either plain or `<code>` with escaped text.
+    for (const line of markdown.split("\n"))
+      for (const span of codeSpans(line)) assert.doesNotMatch(span, /\\|&[#a-z0-9]+;/, line);
+
+    // Titles: one line, no markup characters from a name.
+    for (const o of outputs) assert.doesNotMatch(String(o.title ?? ""), /[\n<>`|]|evil|injected/);
+    // Annotations are plain text: a name stays on its message's line, whatever it holds.
+    const annotations = outputs.flatMap((o) => (o.annotations as Record<string, unknown>[] | undefined) ?? []);
+    const failed = annotations.find((a) => a.title === "render-failed");
+    assert.ok(failed, JSON.stringify(annotations));
+    assert.match(String(failed.message), /environment broken`\]\(javascript:alert\(1\)\)\|x # injected heading: /);
+    for (const a of annotations) {
+      assert.match(String(a.title), /^[a-z0-9-]+$/);
+      for (const line of String(a.message).split("\n")) assert.doesNotMatch(line, /^(# injected|\| forged|<!--)/);
+    }
+  });
+});
