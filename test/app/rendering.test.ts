@@ -345,3 +345,70 @@ describe("environment names from the pull request", () => {
     }
   });
 });
+
+describe("findings grouped by environment", () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ repo: "acme/envs" });
+  });
+  after(async () => {
+    assert.deepEqual(h.fake.violations, []);
+    await h.close();
+    await h.gate.close();
+  });
+
+  it("a finding in several environments is one entry listing them; each environment's count is shown", async () => {
+    const files = overlays("upstream");
+    delete files["overlays/stage/tls.yaml"];
+    files["overlays/stage/kustomization.yaml"] = "resources:\n  - ../../base\n";
+    files["overlays/qa/kustomization.yaml"] = "resources:\n  - ../../base\n";
+    const base = h.repo.commit(files, { branch: "main" });
+    const component = "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - path: tls.yaml\n";
+    const head = h.repo.commitChanges(base, {
+      // One component, used by two of the three overlays: its typo is one finding in both.
+      "components/typo/kustomization.yaml": component,
+      "components/typo/tls.yaml": overlays("upstrem")["overlays/stage/tls.yaml"] ?? "",
+      "overlays/stage/kustomization.yaml": "resources:\n  - ../../base\ncomponents:\n  - ../../components/typo\n",
+      "overlays/qa/kustomization.yaml": "resources:\n  - ../../base\ncomponents:\n  - ../../components/typo\n",
+      // A second Mapping in the base: its missing context is one finding in all three.
+      "base/kustomization.yaml": "resources:\n  - mapping.yaml\n  - tlscontext.yaml\n  - reports.yaml\n",
+      "base/reports.yaml": (files["base/mapping.yaml"] ?? "")
+        .replace("name: billing", "name: reports")
+        .replace("/billing/", "/reports/")
+        .replace("tls: upstream", "tls: reports-context"),
+    });
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 1, headSha: head, baseSha: base }),
+    );
+    const run = h.repo.checkRuns.find((r) => r.head_sha === head);
+    assert.ok(run, "a check run");
+    assert.equal(run.conclusion, "failure");
+    const summary = run.output.summary ?? "";
+    // Each environment's share of the introduced findings (the missing context's downgrade notices included).
+    assert.match(
+      summary,
+      /\n- Environment `overlays\/prod`: 1 error, 1 notice\n- Environment `overlays\/qa`: 2 errors, 2 notices\n- Environment `overlays\/stage`: 2 errors, 2 notices\n/,
+    );
+    assert.match(summary, /\n\| Environments \| Severity \| Rule \| Location \| Resource \| Message \|\n/);
+    const rows = summary.split("\n").filter((line) => /^\| .*mapping-tls-context-not-found/.test(line));
+    // One row per finding: the base's in every environment first, then the component's, listing its two.
+    assert.equal(rows.length, 2, rows.join("\n"));
+    assert.match(rows[0] ?? "", /^\| all 3 \| \*\*error\*\* · blocking \| .*\[base\/reports\.yaml:9\]/);
+    assert.match(
+      rows[1] ?? "",
+      /^\| `overlays\/qa`, `overlays\/stage` \| \*\*error\*\* · blocking \| .*\[components\/typo\/tls\.yaml:7\]/,
+    );
+    const text = (run.output.text ?? "").split("\n").filter((line) => /components\/typo\/tls\.yaml:7/.test(line));
+    assert.equal(text.filter((line) => /mapping-tls-context-not-found/.test(line)).length, 1);
+    assert.match(text[0] ?? "", / · in `overlays\/qa`, `overlays\/stage` · /);
+    // The annotations say it in plain text: one annotation for the component's typo, naming both environments.
+    const annotations = annotationsOf(h.repo, run.id);
+    const typo = annotations.filter((a) => a.path === "components/typo/tls.yaml");
+    assert.equal(typo.length, 1, JSON.stringify(annotations));
+    assert.equal(typo[0]?.start_line, 7);
+    assert.match(String(typo[0]?.message), /\n\nIn 2 environments of 3: overlays\/qa, overlays\/stage\.$/);
+    const reports = annotations.find((a) => a.path === "base/reports.yaml");
+    assert.match(String(reports?.message), /\n\nIn all 3 environments\.\n\nConsequences on this route:\n/);
+  });
+});

@@ -59,6 +59,8 @@ export interface CheckAnalysis extends Pick<
   "findings" | "routes" | "hosts" | "policy" | "stats" | "coverage"
 > {
   removedRoutes: RouteView[];
+  /** The head's rendered environments when there were several (findings and routes then name theirs). */
+  environments?: string[];
 }
 
 export interface Evaluation {
@@ -108,6 +110,7 @@ export function evaluate(inputs: CheckInputs, settings: EvaluateSettings): Evalu
     stats: full.stats,
     coverage: full.coverage,
     removedRoutes: diff?.removedRoutes ?? [],
+    ...(render && render.head.length > 1 ? { environments: render.head.map((input) => input.environment) } : {}),
   };
   const verdict = judge(analysis, inputs);
   const failingRoutes = failingRoutesOf(verdict);
