@@ -5,9 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { locateTools } from "../../src/render/tools.js";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_RENDER_CACHE_BYTES, RenderCache } from "../../src/render/cache.js";
+import type { RenderResult } from "../../src/render/render.js";
+import { HELM_VARIABLE, KUSTOMIZE_VARIABLE, locateTools, type RenderTools } from "../../src/render/tools.js";
+import { startFakeGitHub } from "../helpers/fake-github.js";
 import { gitHash } from "../helpers/fake-github/git.js";
-import { annotationsOf, pullRequestEvent, startHarness, type Harness } from "./harness.js";
+import { toolEnv } from "../render/tools.js";
+import { annotationsOf, checkRunRerequestedEvent, pullRequestEvent, startHarness, type Harness } from "./harness.js";
 
 /** A chart whose templates need a helper (`_helpers.tpl`, not YAML): the reader must keep it for the render. */
 function chart(prodContext: string): Record<string, string> {
@@ -171,7 +178,10 @@ describe("rendering in the app", () => {
   it("renders by default with the tools the app's environment names, as the CLI finds them", async () => {
     const other = await startHarness({ repo: "acme/defaults", gate: { renderTools: undefined } });
     try {
-      assert.deepEqual(other.gate.settings.render, { tools: locateTools(process.env) });
+      assert.deepEqual(other.gate.settings.render?.tools, locateTools(process.env));
+      // One cache per process (the Gate's), of the default budget.
+      assert.equal(other.gate.settings.render?.cache, other.gate.renderCache);
+      assert.equal(other.gate.renderCache.maxBytes, DEFAULT_RENDER_CACHE_BYTES);
     } finally {
       await other.close();
       await other.gate.close();
@@ -410,5 +420,119 @@ describe("findings grouped by environment", () => {
     assert.match(String(typo[0]?.message), /\n\nIn 2 environments of 3: overlays\/qa, overlays\/stage\.$/);
     const reports = annotations.find((a) => a.path === "base/reports.yaml");
     assert.match(String(reports?.message), /\n\nIn all 3 environments\.\n\nConsequences on this route:\n/);
+  });
+});
+
+/**
+ * helm and kubectl behind wrappers that count their runs (one line each in `count`) before running the real tools,
+ * so a test sees how many renders a check started, through the app's own tool settings.
+ */
+function countingTools(): { tools: RenderTools; renders: () => number } {
+  const real = toolEnv();
+  const dir = mkdtempSync(join(tmpdir(), "mtls-gate-counting-tools-"));
+  const count = join(dir, "count");
+  writeFileSync(count, "");
+  const wrapper = (name: string, target: string) => {
+    const path = join(dir, name);
+    // The child environment is an allowlist without PATH: the wrapper names everything by absolute path.
+    writeFileSync(path, `#!/bin/sh\necho ${name} >> '${count}'\nexec '${target}' "$@"\n`);
+    chmodSync(path, 0o755);
+    return path;
+  };
+  const tools = locateTools({
+    [KUSTOMIZE_VARIABLE]: wrapper("kubectl", real[KUSTOMIZE_VARIABLE] ?? ""),
+    [HELM_VARIABLE]: wrapper("helm", real[HELM_VARIABLE] ?? ""),
+  });
+  assert.ok(tools.kustomize && tools.helm);
+  return { tools, renders: () => readFileSync(count, "utf8").split("\n").filter(Boolean).length };
+}
+
+describe("the render cache across checks", () => {
+  it("a second check of the same commit runs no tool; another repository with the same files renders its own", async () => {
+    const { tools, renders } = countingTools();
+    const cache = new RenderCache<RenderResult>();
+    const fake = await startFakeGitHub();
+    fake.createRepo("acme/one", { defaultBranch: "main", installationId: 1 });
+    fake.createRepo("acme/two", { defaultBranch: "main", installationId: 1 });
+    const one = await startHarness({ fake, repo: "acme/one", gate: { renderTools: tools, renderCache: cache } });
+    try {
+      const base = one.repo.commit(overlays("upstream"), { branch: "main" });
+      const head = one.repo.commitChanges(base, {
+        "overlays/stage/tls.yaml": overlays("upstrem")["overlays/stage/tls.yaml"] ?? "",
+      });
+      one.repo.addPullRequest({ number: 1, headSha: head });
+      await one.deliver(
+        "pull_request",
+        pullRequestEvent(one.fake, one.repo, "opened", { number: 1, headSha: head, baseSha: base }),
+      );
+      const first = one.repo.checkRuns.find((r) => r.head_sha === head);
+      assert.equal(first?.conclusion, "failure");
+      // prod is the same in base and head: rendered once for both; stage twice (its patch changed).
+      assert.equal(renders(), 3);
+
+      // The Re-run button: the same head and base, checked again by this process.
+      assert.ok(first);
+      await one.deliver(
+        "check_run",
+        checkRunRerequestedEvent(one.fake, one.repo, {
+          id: first.id,
+          headSha: head,
+          externalId: first.external_id ?? null,
+          pullNumbers: [1],
+        }),
+      );
+      const runs = one.repo.checkRuns.filter((r) => r.head_sha === head);
+      assert.equal(runs.length, 2, "a second run");
+      assert.equal(runs[1]?.conclusion, "failure");
+      assert.deepEqual(annotationsOf(one.repo, runs[1]?.id ?? 0), annotationsOf(one.repo, first.id));
+      assert.equal(renders(), 3, "no tool ran for the second check");
+      assert.ok(cache.stats().hits >= 4, JSON.stringify(cache.stats()));
+
+      // The same files in another repository: its checks never read the first one's renders.
+      const two = await startHarness({ fake, repo: "acme/two", gate: { renderTools: tools, renderCache: cache } });
+      try {
+        const otherBase = two.repo.commit(overlays("upstream"), { branch: "main" });
+        const otherHead = two.repo.commitChanges(otherBase, {
+          "overlays/stage/tls.yaml": overlays("upstrem")["overlays/stage/tls.yaml"] ?? "",
+        });
+        await two.deliver(
+          "pull_request",
+          pullRequestEvent(two.fake, two.repo, "opened", { number: 1, headSha: otherHead, baseSha: otherBase }),
+        );
+        assert.equal(two.repo.checkRuns.find((r) => r.head_sha === otherHead)?.conclusion, "failure");
+        assert.equal(renders(), 6);
+      } finally {
+        await two.close();
+        await two.gate.close();
+      }
+    } finally {
+      await one.close();
+      await one.gate.close();
+      await fake.close();
+    }
+  });
+
+  it("keeps within its byte budget: a render larger than the budget is not kept, so nothing is shared", async () => {
+    const { tools, renders } = countingTools();
+    const h = await startHarness({
+      repo: "acme/small",
+      gate: { renderTools: tools, renderCache: new RenderCache<RenderResult>(64) },
+    });
+    try {
+      const base = h.repo.commit(overlays("upstream"), { branch: "main" });
+      const head = h.repo.commitChanges(base, {
+        "overlays/stage/tls.yaml": overlays("upstrem")["overlays/stage/tls.yaml"] ?? "",
+      });
+      await h.deliver(
+        "pull_request",
+        pullRequestEvent(h.fake, h.repo, "opened", { number: 1, headSha: head, baseSha: base }),
+      );
+      // Nothing fits in 64 bytes: base and head render every environment, prod included.
+      assert.equal(renders(), 4);
+      assert.equal(h.gate.renderCache.stats().entries, 0);
+    } finally {
+      await h.close();
+      await h.gate.close();
+    }
   });
 });

@@ -100,7 +100,15 @@ export async function readInputs(
     if (options.skipUnchanged && changes && !touchesManifests(changes, renderRoots))
       return { kind: "no-manifest-changes", baseSha };
   }
-  const rendered = render ? await renderCommits(base ? base.files : null, head.files, config.policy, render) : null;
+  const rendered = render
+    ? await renderCommits(
+        base ? base.files : null,
+        head.files,
+        config.policy,
+        render,
+        `${target.repo.owner}/${target.repo.repo}`,
+      )
+    : null;
   const acceptances = options.acceptances ? await options.acceptances() : noAcceptances();
   return {
     kind: "read",
