@@ -52,6 +52,8 @@ export async function startActionApp(
     // instance (`on`, `auth`, `log`) and of its clients (REST methods, `paginate`, `config.get`) is the same in both.
     const { limits, problems } = loadLimitsFromEnv(process.env);
     if (problems.length > 0) throw new Error(problems.join("; "));
+    // Rendering as in the app: the Gate finds kustomize (or kubectl) and helm on the runner's PATH, or through
+    // MTLS_GATE_KUSTOMIZE / MTLS_GATE_HELM set in the workflow (test/action/rendering.test.ts).
     gate = registerGate(app as unknown as Probot, { limits });
   });
   if (!gate) throw new Error("the app function registered no gate");

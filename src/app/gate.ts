@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { Context, Probot } from "probot";
 import { DEFAULT_LOAD_LIMITS, type LoadLimits } from "../core/limits.js";
+import { DEFAULT_RENDER_CACHE_BYTES, RenderCache } from "../render/cache.js";
+import type { RenderResult } from "../render/render.js";
+import { locateTools, type RenderTools } from "../render/tools.js";
 import { DEFAULT_ANALYSIS_TIMEOUT_MS } from "./analysis-limit.js";
 import { AnalysisPool } from "./analysis-pool.js";
 import { BlobCache } from "./blob-cache.js";
@@ -58,6 +61,15 @@ export interface GateOptions {
   analysisTimeoutMs?: number;
   /** Analysis threads (`MTLS_GATE_ANALYSIS_THREADS`; default min(2, cores)). */
   analysisThreads?: number;
+  /**
+   * Where kustomize and helm are, for rendering overlays and charts. Default: `locateTools(process.env)`
+   * (`MTLS_GATE_KUSTOMIZE`, `MTLS_GATE_HELM`, then PATH), as the CLI finds them. A missing tool is a
+   * `render-unavailable` finding on what it would have rendered; only the trusted policy's `render.enabled: false`
+   * switches rendering off.
+   */
+  renderTools?: RenderTools;
+  /** The renders this process keeps across checks (default: one of `DEFAULT_RENDER_CACHE_BYTES`, 64 MiB). */
+  renderCache?: RenderCache<RenderResult>;
   /** Test-only: every analysis first keeps its thread busy this long (`MTLS_GATE_TEST_SLOW_ANALYSIS_MS`). */
   testSlowAnalysisMs?: number;
   /** How often the sweeper looks for abandoned runs (default 60 s). */
@@ -106,6 +118,12 @@ export class Gate {
   readonly analysisPool: AnalysisPool;
   readonly staleRunMs: number;
   readonly sweepIntervalMs: number;
+  /**
+   * Renders kept across the checks this process runs (LRU, bounded in bytes), keyed by repository and the bytes each
+   * render reads: a re-run, the next push or another pull request of the repository runs no tool for the environments
+   * it leaves alone.
+   */
+  readonly renderCache: RenderCache<RenderResult>;
   readonly #sweeper: Sweeper;
   readonly #giveUpDelays: readonly number[];
   /** Deliveries of comment commands this process has handled (the most recent ones), so a replay runs nothing. */
@@ -117,6 +135,7 @@ export class Gate {
     options: GateOptions = {},
   ) {
     this.analysisTimeoutMs = options.analysisTimeoutMs ?? DEFAULT_ANALYSIS_TIMEOUT_MS;
+    this.renderCache = options.renderCache ?? new RenderCache<RenderResult>(DEFAULT_RENDER_CACHE_BYTES);
     const pool = new AnalysisPool({
       timeoutMs: this.analysisTimeoutMs,
       ...(options.analysisThreads !== undefined ? { threads: options.analysisThreads } : {}),
@@ -139,6 +158,7 @@ export class Gate {
       ruleDocsUrl,
       evaluateInThread: (request, signal) => pool.run(request, signal),
       acceptances: async (github, target) => acceptancesOn(github, target, await this.identity(), this.markerKey),
+      render: { tools: options.renderTools ?? locateTools(process.env), cache: this.renderCache },
     };
     // A run younger than the analysis limit may still be worked on by some replica: never swept.
     this.staleRunMs = Math.max(options.staleRunMs ?? DEFAULT_STALE_RUN_MS, this.analysisTimeoutMs);

@@ -7,6 +7,7 @@ import { constants as zlibConstants, createGunzip } from "node:zlib";
 import tarStream from "tar-stream";
 import { LIMIT_VARIABLES, TARBALL_INFLATION_FACTOR, type LoadLimits } from "../core/limits.js";
 import { POLICY_PATH } from "../core/policy/policy.js";
+import { directoryOf, isKustomizationPath } from "../core/environments/kustomization.js";
 import { decodeFile, isCandidate } from "../core/source/files.js";
 import type { SourceFile } from "../core/types.js";
 import type { BlobCache, CachedBlob } from "./blob-cache.js";
@@ -79,8 +80,35 @@ const SYMLINK_MODE = "120000";
 
 export interface TreeListing {
   sha: string;
-  /** Candidate files (YAML and the policy file); null when GitHub truncated the tree and only the tarball has them all. */
+  /**
+   * Candidate files (YAML and the policy file) and the other files under a render root; null when GitHub truncated the
+   * tree and only the tarball has them all.
+   */
   entries: Entry[] | null;
+  /**
+   * Directories holding a kustomization or a Chart.yaml ("" is the root): a render reads every file under them
+   * (templates, _helpers.tpl, .helmignore, generator inputs), so those are listed too, and only those.
+   */
+  renderRoots: string[];
+}
+
+/** Whether `path` is a kustomization or a chart's Chart.yaml: its directory is a render root. */
+export function isRenderRootFile(path: string): boolean {
+  return isKustomizationPath(path) || /(^|\/)Chart\.ya?ml$/.test(path);
+}
+
+/**
+ * Whether a file under a render root may be read by the render: anything but documentation (`helm template` never
+ * reads a chart's README, and kustomize reads only the files a kustomization names, which are not Markdown), so a
+ * repository whose root is a kustomization does not download its docs.
+ */
+function isRenderInput(path: string): boolean {
+  return !/\.(md|markdown)$/i.test(path) && !/(^|\/)(LICENSE|NOTICE)(\.txt)?$/.test(path);
+}
+
+/** Whether `path` lies under one of `roots` (render roots: see `TreeListing.renderRoots`). */
+export function underRenderRoot(path: string, roots: readonly string[]): boolean {
+  return roots.some((root) => root === "" || path.startsWith(`${root}/`));
 }
 
 export function newReadStats(): ReadStats {
@@ -93,17 +121,26 @@ export async function listCommit(
   repo: RepoRef,
   sha: string,
   stats: ReadStats,
+  /** List the render inputs too (the app renders); false: candidates only, as before rendering existed. */
+  withRenderInputs = false,
 ): Promise<TreeListing> {
   stats.treeRequests++;
   const { data: tree } = await octokit.rest.git.getTree({ ...repo, tree_sha: sha, recursive: "1" });
-  if (tree.truncated) return { sha, entries: null };
+  if (tree.truncated) return { sha, entries: null, renderRoots: [] };
+  const blobs = tree.tree.filter(
+    (item): item is typeof item & { path: string; sha: string } =>
+      item.type === "blob" && item.mode !== SYMLINK_MODE && !!item.path && !!item.sha,
+  );
+  // A repository without kustomizations or charts lists exactly what it did before rendering existed.
+  const renderRoots = !withRenderInputs
+    ? []
+    : [...new Set(blobs.filter((item) => isRenderRootFile(item.path)).map((i) => directoryOf(i.path)))];
   const entries: Entry[] = [];
-  for (const item of tree.tree) {
-    if (item.type !== "blob" || item.mode === SYMLINK_MODE || !item.path || !item.sha || !isCandidate(item.path))
-      continue;
+  for (const item of blobs) {
+    if (!isCandidate(item.path) && !(underRenderRoot(item.path, renderRoots) && isRenderInput(item.path))) continue;
     entries.push({ path: item.path, sha: item.sha, size: item.size ?? 0 });
   }
-  return { sha, entries };
+  return { sha, entries, renderRoots };
 }
 
 /**
@@ -265,7 +302,8 @@ async function readFromTarball(
     // An entry cut off by the download limit fails with the archive; that failure is the extractor's to report.
     stream.on("error", () => undefined);
     const path = header.name.split("/").slice(1).join("/");
-    const wanted = header.type === "file" && path !== "" && isCandidate(path);
+    // Render inputs (files under a render root that are not YAML) are in scope when the listing named the roots.
+    const wanted = header.type === "file" && path !== "" && (isCandidate(path) || options.inScope(path));
     if (!wanted) {
       stream.resume();
       stream.on("end", next);

@@ -1,17 +1,10 @@
 /** Analysis with rendering: discover the environments, render them, analyse each, merge into one report. */
-import {
-  analyzeDiff,
-  analyzeTree,
-  type AnalysisOptions,
-  type DiffAnalysis,
-  type TreeAnalysis,
-} from "../core/analyze.js";
-import type { RenderedInput } from "../core/render/rendered.js";
+import type { AnalysisOptions, DiffAnalysis, TreeAnalysis } from "../core/analyze.js";
 import type { SourceFile } from "../core/types.js";
 import { discoverEnvironments, type Environment } from "../core/environments/discover.js";
 import { loadPolicy } from "../core/policy/load.js";
 import type { Policy } from "../core/policy/policy.js";
-import { mergeAnalyses } from "./merge.js";
+import { analyzeDiffEnvironments, analyzeTreeEnvironments } from "./analyze-environments.js";
 import { renderEnvironments, type RenderOptions } from "./render.js";
 import type { RepoTree } from "./repo.js";
 
@@ -44,7 +37,7 @@ export async function analyzeTreeRendered(
   only?: readonly string[],
 ): Promise<TreeAnalysis> {
   const inputs = await renderEnvironments(tree, selected(environmentsOf(tree, discoveryPolicy(options)), only), render);
-  return mergeAnalyses(inputs.map((input) => analyzeTree(files, { ...options, render: input })));
+  return analyzeTreeEnvironments(files, options, inputs);
 }
 
 export async function analyzeDiffRendered(
@@ -64,28 +57,9 @@ export async function analyzeDiffRendered(
     selected(environmentsOf(base.tree, discoveryPolicy(options)), only),
     render,
   );
-  const analyses = headInputs.map((input) => {
-    // An environment the base does not have is compared with the base's plain files alone (everything in it is new).
-    const baseInput: RenderedInput = baseInputs.find((b) => b.environment === input.environment) ?? {
-      environment: input.environment,
-      files: [],
-      plainFiles: baseInputs[0]?.plainFiles ?? [],
-      diagnostics: baseInputs[0]?.diagnostics ?? [],
-      unrendered: [],
-    };
-    return analyzeDiff(base.files, head.files, { ...options, render: input, baseRender: baseInput });
-  });
-  // An environment the head no longer has: every route it rendered is removed (its head is the plain files alone).
-  const gone = baseInputs
-    .filter((b) => b.files.length > 0 && !headInputs.some((h) => h.environment === b.environment))
-    .map((b) => analyzeDiff(base.files, head.files, { ...options, render: { ...b, files: [] }, baseRender: b }));
-  // The merge names each removed route's environment, as it names each route's (none with one environment).
-  const merged = mergeAnalyses(analyses);
-  const several = analyses.length > 1;
-  const removed = gone.flatMap((a) =>
-    a.removedRoutes.map(({ environment, ...route }) =>
-      several && environment !== undefined ? { ...route, environment } : route,
-    ),
+  return analyzeDiffEnvironments(
+    { files: base.files, inputs: baseInputs },
+    { files: head.files, inputs: headInputs },
+    options,
   );
-  return { ...merged, removedRoutes: [...merged.removedRoutes, ...removed] };
 }

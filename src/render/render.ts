@@ -37,6 +37,11 @@ export interface RenderOptions {
    * with one, an environment whose files did not change (the base and head of a pull request) runs no tool.
    */
   cache?: RenderCache<RenderResult>;
+  /**
+   * Whose renders these are (the app: the repository): part of every cache key, so a cache shared by several
+   * repositories never answers one with a render of another's files.
+   */
+  cacheScope?: string;
   /** What starts a tool (runTool); a test counts the renders through it. */
   run?: typeof runTool;
 }
@@ -152,7 +157,7 @@ export async function renderEnvironments(
       }
       renders++;
       const key = options.cache
-        ? renderKey(tree, env, renderRoots(tree, env, walk?.files), options.tools, options.limits)
+        ? `${options.cacheScope ?? ""}\0${renderKey(tree, env, renderRoots(tree, env, walk?.files), options.tools, options.limits)}`
         : undefined;
       const cached = key === undefined ? undefined : options.cache?.get(key);
       if (cached) {

@@ -30,6 +30,8 @@ export interface EvaluatedCheck {
     routes: readonly RouteView[];
     removedRoutes: readonly RouteView[];
     coverage: Coverage;
+    /** The environments analysed, when there were several. */
+    environments?: readonly string[];
   };
   verdict: Verdict;
 }
@@ -151,6 +153,7 @@ function renderEvaluated(inputs: ReadCheck, evaluation: EvaluatedCheck, context:
     ...(inputs.acceptances.problem ? { acceptanceProblem: inputs.acceptances.problem } : {}),
     coverage: analysis.coverage,
     coverageBlocking: verdict.coverage?.blocks ? verdict.coverage.reason : null,
+    ...(analysis.environments ? { environments: analysis.environments } : {}),
   });
 }
 

@@ -99,6 +99,11 @@ export interface CheckRunReportInput {
    * the run fails and says so at the top, even with no blocking finding.
    */
   coverageBlocking?: string | null;
+  /**
+   * The environments analysed when there were several (rendered overlays, values files): findings are then grouped by
+   * the environments they are in, as routes are. Absent: taken from the routes' and findings' own environments.
+   */
+  environments?: readonly string[];
 }
 
 export interface AcceptanceView {
@@ -152,7 +157,7 @@ interface Entry {
  * consequence (a misspelt context, not the downgrade and the requirement it breaks), so a cause reads once.
  */
 function grouped(entries: readonly Entry[]): Entry[] {
-  const key = (e: Entry) => `${e.finding.resource ?? ""}\u0000${e.finding.file}\u0000${e.finding.line}\u0000${e.preExisting}`;
+  const key = (e: Entry) => `${e.finding.resource ?? ""}\u0000${e.finding.file}\u0000${e.finding.line}\u0000${e.preExisting}\u0000${(e.finding.environments ?? []).join("\u0000")}`;
   // The first root cause of each place takes the consequences found there; a place with no root cause keeps them as they are.
   const rootOf = new Map<string, Entry>();
   for (const e of entries) {
@@ -174,6 +179,8 @@ function grouped(entries: readonly Entry[]): Entry[] {
 interface Context {
   input: CheckRunReportInput;
   failOn: string;
+  /** The environments analysed, sorted, when there were several; else empty (nothing is grouped). */
+  environments: readonly string[];
 }
 
 /** A push replaced this head before its analysis was published: no verdict for a commit nobody can merge any more. */
@@ -195,7 +202,9 @@ export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
     preExisting: hasBase && finding.introduced === false,
     consequences: [],
   }));
-  entries.sort(compareEntries);
+  const environments = analysedEnvironments(input);
+  const environmentKey = environmentGroupKey(environments);
+  entries.sort((a, b) => compareEntries(a, b, environmentKey));
 
   const active = entries.filter((e) => !e.finding.suppressed);
   const fresh = active.filter((e) => !e.preExisting);
@@ -205,9 +214,11 @@ export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
   // What the change introduced, and whatever blocks (the verdict's `failing`, pre-existing ones under `scope: all`).
   const annotated = grouped(active.filter((e) => !e.preExisting || e.blocking));
   const cap = annotationCap(input.maxAnnotations);
-  const annotations = annotated.slice(0, cap).map((e) => toAnnotation(e, input.ruleDocsUrl, input.acceptances ?? []));
+  const annotations = annotated
+    .slice(0, cap)
+    .map((e) => toAnnotation(e, input.ruleDocsUrl, input.acceptances ?? [], environments));
 
-  const ctx: Context = { input, failOn: codeSpan(policy.failOn) };
+  const ctx: Context = { input, failOn: codeSpan(policy.failOn), environments };
   const parts: Part[] = [];
   const coverage = coverageLines(input);
   if (coverage) parts.push(fixed(coverage));
@@ -218,7 +229,7 @@ export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
       ctx,
       1,
       hasBase ? `Introduced findings (${fresh.length})` : `Findings (${fresh.length})`,
-      outsideNote(ctx, fresh),
+      paragraphs(findingCounts(ctx, fresh), outsideNote(ctx, fresh)),
       grouped(fresh),
       hasBase ? "No findings introduced by this change." : "No findings.",
     ),
@@ -252,7 +263,7 @@ export function renderCheckRun(input: CheckRunReportInput): CheckRunReport {
       }
     }
   } else {
-    parts.push(fixed(["### Routes", routeCounts(input.routes)].join("\n")));
+    parts.push(fixed(["### Routes", routeCounts(input.routes), ...environmentCounts(input.routes)].join("\n")));
   }
   if (input.acceptanceProblem) parts.push(fixed(`### Acceptances\n\n${escapeInline(input.acceptanceProblem)}.`));
   if ((input.acceptances ?? []).length > 0) parts.push(acceptancesSection(input.acceptances ?? [], entries));
@@ -357,13 +368,17 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Blocking first, suppressed last, then severity, the change's own before pre-existing, file, line; ties by content. */
-function compareEntries(a: Entry, b: Entry): number {
+/**
+ * Blocking first, suppressed last, then (with several environments) by the environments a finding is in, those in
+ * every environment first, then severity, the change's own before pre-existing, file, line; ties by content.
+ */
+function compareEntries(a: Entry, b: Entry, environmentKey: (f: Finding) => string): number {
   const x = a.finding;
   const y = b.finding;
   return (
     Number(b.blocking) - Number(a.blocking) ||
     Number(Boolean(x.suppressed)) - Number(Boolean(y.suppressed)) ||
+    compareStrings(environmentKey(x), environmentKey(y)) ||
     SEVERITY_RANK[y.severity] - SEVERITY_RANK[x.severity] ||
     Number(a.preExisting) - Number(b.preExisting) ||
     compareStrings(x.file, y.file) ||
@@ -388,17 +403,21 @@ function toAnnotation(
   entry: Entry,
   ruleDocsUrl: (ruleId: string) => string,
   acceptances: readonly AcceptanceView[],
+  environments: readonly string[],
 ): CheckAnnotation {
   const f = entry.finding;
   const startLine = clampLine(f.line);
   const endLine = Math.max(startLine, clampLine(f.endLine));
   const accepted = entry.blocking ? undefined : acceptances.find((a) => names(a, f));
+  // Annotations are plain text: nothing to escape but line breaks and control characters, which a name from the pull
+  // request (an environment's, a resource's) could use to forge lines of its own in the message.
   const message =
-    (f.message === "" ? f.ruleId : f.message) +
+    (f.message === "" ? f.ruleId : flatten(f.message)) +
     (entry.preExisting ? " (pre-existing)" : "") +
     (accepted ? ` (accepted by @${accepted.by}: ${accepted.reason})` : "") +
+    environmentsNote(f, environments) +
     (entry.consequences.length > 0
-      ? `\n\nConsequences on this route:\n${entry.consequences.map((c) => `- ${c.finding.ruleId} (${c.finding.severity}): ${c.finding.message}`).join("\n")}`
+      ? `\n\nConsequences on this route:\n${entry.consequences.map((c) => `- ${c.finding.ruleId} (${c.finding.severity}): ${flatten(c.finding.message)}`).join("\n")}`
       : "");
   const details = [
     ...(f.resource !== null ? [`Resource: ${f.resource}`] : []),
@@ -575,7 +594,8 @@ function findingRow(ctx: Context, e: Entry): string {
   const resource = f.resource !== null ? escapeInline(f.resource, MAX_NAME_CHARS) : "—";
   const where = `${locationText(ctx, f)}${outsideChange(ctx, f) ? " ↪" : ""}`;
   const consequences = e.consequences.length > 0 ? ` **Consequences:** ${e.consequences.map((c) => escapeInline(c.finding.message)).join(" ")}` : "";
-  return `| ${severity} | ${rule} | ${where} | ${resource} | ${truncateChars(`${escapeInline(f.message)}${consequences}`, MAX_CELL_CHARS * 2)} |`;
+  const environments = ctx.environments.length > 1 ? `| ${environmentsCell(f, ctx.environments)} ` : "";
+  return `${environments}| ${severity} | ${rule} | ${where} | ${resource} | ${truncateChars(`${escapeInline(f.message)}${consequences}`, MAX_CELL_CHARS * 2)} |`;
 }
 
 /** The worst severity of a grouped entry. */
@@ -598,8 +618,9 @@ function findingsTable(
     title: [`### ${heading}`, ...intro],
     head: [
       ...(intro.length > 0 ? [""] : []),
-      "| Severity | Rule | Location | Resource | Message |",
-      "| --- | --- | --- | --- | --- |",
+      ...(ctx.environments.length > 1
+        ? ["| Environments | Severity | Rule | Location | Resource | Message |", "| --- | --- | --- | --- | --- | --- |"]
+        : ["| Severity | Rule | Location | Resource | Message |", "| --- | --- | --- | --- | --- |"]),
     ],
     rows: entries.map((e) => findingRow(ctx, e)),
     more: (n) => `… and ${plural(n, "more finding")} (see annotations / run the CLI)`,
@@ -656,7 +677,8 @@ function fullList(ctx: Context, entries: readonly Entry[]): string {
     ].filter((t) => t !== "");
     const rule = link(escapeInline(f.ruleId, MAX_NAME_CHARS), ctx.input.ruleDocsUrl(f.ruleId));
     const resource = f.resource !== null ? ` · ${escapeInline(f.resource, MAX_NAME_CHARS)}` : "";
-    return `- **${f.severity}** ${rule} · ${locationText(ctx, f)}${resource} · ${escapeInline(f.message, MAX_CELL_CHARS)}${tags.length > 0 ? ` (${tags.join("; ")})` : ""}`;
+    const environments = ctx.environments.length > 1 ? ` · in ${environmentsCell(f, ctx.environments)}` : "";
+    return `- **${f.severity}** ${rule} · ${locationText(ctx, f)}${resource}${environments} · ${escapeInline(f.message, MAX_CELL_CHARS)}${tags.length > 0 ? ` (${tags.join("; ")})` : ""}`;
   });
   return layout(
     [
@@ -706,8 +728,17 @@ function routesSection(input: CheckRunReportInput): Part {
   ];
   const rank = (r: RouteView) =>
     r.change !== "removed" && (isDowngrade(r) || r.rejected !== null) ? 0 : (CHANGE_ORDER[r.change ?? "added"] ?? 2);
-  routes.sort((a, b) => rank(a) - rank(b) || compareStrings(a.mapping, b.mapping) || compareStrings(a.kind, b.kind));
-  const title = [`### Changed routes (${routes.length})`, routeCounts(input.routes)];
+  // Several environments (overlays, values files): each is its own cluster, so its routes are listed together.
+  const byEnvironment = environmentsOf(input.routes).length > 1;
+  const environmentOrder = (r: RouteView) => (byEnvironment ? (r.environment ?? "") : "");
+  routes.sort(
+    (a, b) =>
+      compareStrings(environmentOrder(a), environmentOrder(b)) ||
+      rank(a) - rank(b) ||
+      compareStrings(a.mapping, b.mapping) ||
+      compareStrings(a.kind, b.kind),
+  );
+  const title = [`### Changed routes (${routes.length})`, routeCounts(input.routes), ...environmentCounts(input.routes)];
   const showHandshake = routes.some((r) => r.upstreamTls);
   if (routes.length === 0)
     return fixed([...title, "No route changes: every route keeps its upstream and TLS settings."].join("\n"));
@@ -715,17 +746,114 @@ function routesSection(input: CheckRunReportInput): Part {
     kind: "cut",
     priority: 2,
     title,
-    // The handshake column only when some listed route originates TLS (the simulation's upstreamTls).
-    head: showHandshake
-      ? ["", "| Mapping | Prefix | Upstream | Change | Mode (base → head) | Handshake |", "| --- | --- | --- | --- | --- | --- |"]
-      : ["", "| Mapping | Prefix | Upstream | Change | Mode (base → head) |", "| --- | --- | --- | --- | --- |"],
+    // An Environment column with several environments; a Handshake column when some listed route originates TLS.
+    head: [
+      "",
+      `|${byEnvironment ? " Environment |" : ""} Mapping | Prefix | Upstream | Change | Mode (base → head) |${showHandshake ? " Handshake |" : ""}`,
+      `|${" --- |".repeat(5 + (byEnvironment ? 1 : 0) + (showHandshake ? 1 : 0))}`,
+    ],
     rows: routes.map((r) => {
       const prefix = r.prefix !== null ? escapeInline(r.prefix, MAX_NAME_CHARS) : "—";
       const upstream = escapeInline(`${r.upstream.scheme}://${r.upstream.host}:${r.upstream.port}`, MAX_NAME_CHARS);
-      return `| ${routeName(r)} | ${prefix} | ${upstream} | ${r.change ?? "added"} | ${modeCell(r)} |${showHandshake ? ` ${handshakeCell(r)} |` : ""}`;
+      const environment = byEnvironment ? `| ${r.environment !== undefined ? environmentName(r.environment) : "—"} ` : "";
+      return `${environment}| ${routeName(r)} | ${prefix} | ${upstream} | ${r.change ?? "added"} | ${modeCell(r)} |${showHandshake ? ` ${handshakeCell(r)} |` : ""}`;
     }),
     more: (n) => `… and ${plural(n, "more route")} (run \`mtls-gate routes\` for the whole table)`,
   };
+}
+
+/**
+ * An environment's name in Markdown. Names come from the pull request (directory and values file names, Argo CD and
+ * Flux object names), so they are escaped like any echoed text: code font when plain, else `<code>` with escaped text,
+ * never a raw backtick span that a backtick in the name would close.
+ */
+function environmentName(name: string): string {
+  return codeSpan(truncateChars(flatten(name), MAX_NAME_CHARS));
+}
+
+/** How many environments a finding's cell names before "… and N more". */
+const ENVIRONMENTS_NAMED = 10;
+
+/**
+ * The environments analysed, sorted: the input's, else those the routes and findings name. Empty when there was one
+ * (a single environment's findings and routes carry none).
+ */
+function analysedEnvironments(input: CheckRunReportInput): string[] {
+  const names = new Set<string>(input.environments ?? []);
+  if (!input.environments) {
+    for (const r of [...input.routes, ...input.removedRoutes]) if (r.environment !== undefined) names.add(r.environment);
+    for (const f of input.findings) for (const env of f.environments ?? []) names.add(env);
+  }
+  return names.size > 1 ? [...names].sort(compareStrings) : [];
+}
+
+/** Whether a finding stands in every environment analysed (or carries no list, as with one environment). */
+function inEvery(f: Finding, environments: readonly string[]): boolean {
+  return f.environments === undefined || environments.every((env) => f.environments?.includes(env));
+}
+
+/** The order of environment groups: findings in every environment first, then by the sorted names of their own. */
+function environmentGroupKey(environments: readonly string[]): (f: Finding) => string {
+  if (environments.length < 2) return () => "";
+  return (f) => (inEvery(f, environments) ? "" : `\u0001${[...(f.environments ?? [])].sort(compareStrings).join("\u0000")}`);
+}
+
+/** A finding's environments in Markdown: "all N", or the names (the first ENVIRONMENTS_NAMED). */
+function environmentsCell(f: Finding, environments: readonly string[]): string {
+  if (inEvery(f, environments)) return `all ${environments.length}`;
+  const names = [...(f.environments ?? [])].sort(compareStrings);
+  const shown = names.slice(0, ENVIRONMENTS_NAMED).map(environmentName);
+  return names.length > shown.length ? `${shown.join(", ")} … and ${names.length - shown.length} more` : shown.join(", ");
+}
+
+/**
+ * The annotation's line on environments, with several: plain text (annotations are), each name on this one line and
+ * cut like any echoed name.
+ */
+function environmentsNote(f: Finding, environments: readonly string[]): string {
+  if (environments.length < 2) return "";
+  if (inEvery(f, environments)) return `\n\nIn all ${environments.length} environments.`;
+  const names = [...(f.environments ?? [])].sort(compareStrings).map((env) => truncateChars(flatten(env), MAX_NAME_CHARS));
+  const shown = names.slice(0, ENVIRONMENTS_NAMED);
+  const more = names.length > shown.length ? ` and ${names.length - shown.length} more` : "";
+  return `\n\nIn ${plural(names.length, "environment")} of ${environments.length}: ${shown.join(", ")}${more}.`;
+}
+
+/** Blocks of lines, a blank line between those that are not empty (a list then a paragraph stay apart). */
+function paragraphs(...blocks: string[][]): string[] {
+  return blocks.filter((b) => b.length > 0).flatMap((b, i) => (i === 0 ? b : ["", ...b]));
+}
+
+/** With several environments: one line per environment, how many of the findings stand in it (by severity). */
+function findingCounts(ctx: Context, entries: readonly Entry[]): string[] {
+  if (ctx.environments.length < 2 || entries.length === 0) return [];
+  return ctx.environments.map((env) => {
+    const own = entries.filter((e) => e.finding.environments === undefined || e.finding.environments.includes(env));
+    const counts = SEVERITIES.map((severity) => {
+      const n = own.filter((e) => e.finding.severity === severity).length;
+      return n > 0 ? plural(n, severity) : "";
+    }).filter((c) => c !== "");
+    return `- Environment ${environmentName(env)}: ${counts.length > 0 ? counts.join(", ") : "none"}`;
+  });
+}
+
+/** The environments the routes were simulated in (rendered overlays, values files), sorted; empty when not rendered. */
+function environmentsOf(routes: readonly RouteView[]): string[] {
+  return [...new Set(routes.flatMap((r) => (r.environment !== undefined ? [r.environment] : [])))].sort(compareStrings);
+}
+
+/** With several environments: one line of route counts per environment, under the head's total. */
+function environmentCounts(routes: readonly RouteView[]): string[] {
+  const environments = environmentsOf(routes);
+  if (environments.length < 2) return [];
+  return [
+    "",
+    ...environments.map(
+      (env) =>
+        `- Environment ${environmentName(env)}: ` +
+        routeCounts(routes.filter((r) => r.environment === env)).replace(/^Head: /, ""),
+    ),
+  ];
 }
 
 function routeCounts(routes: readonly RouteView[]): string {

@@ -21,6 +21,19 @@ function cleanBase(): Record<string, string> {
   return files;
 }
 
+/**
+ * A head that deletes the upstream client Secret as a person does in this kustomize repository: the file and its entry
+ * in payments/kustomization.yaml (kustomize renders the rest; the TLSContext still names the Secret).
+ */
+function deleteUpstreamSecret(h: Harness, base: string): string {
+  const kustomization = cleanBase()["payments/kustomization.yaml"] ?? "";
+  assert.match(kustomization, /\n {2}- secret-upstream-certs\.yaml\n/);
+  return h.repo.commitChanges(base, {
+    "payments/secret-upstream-certs.yaml": null,
+    "payments/kustomization.yaml": kustomization.replace("  - secret-upstream-certs.yaml\n", ""),
+  });
+}
+
 function lastRun(h: Harness) {
   const run = h.repo.checkRuns.at(-1);
   assert.ok(run, "a check run was created");
@@ -115,7 +128,7 @@ describe("pull_request", () => {
 
   it("annotates where a deleted Secret breaks a TLSContext in an untouched file", async () => {
     const base = h.repo.commit(cleanBase(), { branch: "main" });
-    const head = h.repo.commitChanges(base, { "payments/secret-upstream-certs.yaml": null });
+    const head = deleteUpstreamSecret(h, base);
     h.repo.addPullRequest({ number: 4, headSha: head });
     await h.deliver(
       "pull_request",
@@ -134,6 +147,32 @@ describe("pull_request", () => {
       "the deleted file is named in the summary",
     );
     assert.match(run.output.summary ?? "", /outside/i);
+  });
+
+  it("a deleted file its kustomization still lists: the render fails and blocks, and nothing is passed unseen", async () => {
+    const base = h.repo.commit(cleanBase(), { branch: "main" });
+    const head = h.repo.commitChanges(base, { "payments/secret-upstream-certs.yaml": null });
+    h.repo.addPullRequest({ number: 15, headSha: head });
+    await h.deliver(
+      "pull_request",
+      pullRequestEvent(h.fake, h.repo, "opened", { number: 15, headSha: head, baseSha: base }),
+    );
+
+    const run = lastRun(h);
+    assert.equal(run.head_sha, head);
+    assert.equal(run.conclusion, "failure");
+    // `kustomize build` of the root fails as the deployment's would: one blocking finding on the root kustomization.
+    const annotations = annotationsOf(h.repo, run.id);
+    assert.deepEqual(
+      annotations.map((a) => [a.title, a.path, a.start_line, a.annotation_level]),
+      [["render-failed", "kustomization.yaml", 1, "failure"]],
+    );
+    assert.match(String(annotations[0]?.message), /secret-upstream-certs\.yaml/);
+    const summary = run.output.summary ?? "";
+    assert.match(summary, /payments\/secret-upstream-certs\.yaml/, "the deleted file is named in the summary");
+    // What was not rendered is said, and the gate's own policy file is not a manifest left unrendered.
+    assert.match(summary, /not-rendered/);
+    assert.doesNotMatch(summary, /mtls-gate\.yml/);
   });
 
   it("sends more than 50 annotations in batches of at most 50", async () => {
@@ -336,7 +375,7 @@ describe("re-runs and the merge queue", () => {
 
   it("analyses the merge queue's combined commit for real", async () => {
     const base = h.repo.commit(cleanBase(), { branch: "main" });
-    const head = h.repo.commitChanges(base, { "payments/secret-upstream-certs.yaml": null });
+    const head = deleteUpstreamSecret(h, base);
     await h.deliver("merge_group", mergeGroupEvent(h.fake, h.repo, { headSha: head, baseSha: base }));
 
     const run = lastRun(h);

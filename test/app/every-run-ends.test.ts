@@ -35,8 +35,12 @@ function cleanBase(): Record<string, string> {
 }
 
 /** A pull request introducing one missing-TLSContext error: its verdict is a failure with that annotation. */
-function brokenPull(h: Harness, number: number): { head: string; base: string; payload: Record<string, unknown> } {
-  const base = h.repo.commit(cleanBase(), { branch: "main" });
+function brokenPull(
+  h: Harness,
+  number: number,
+  files: Record<string, string> = cleanBase(),
+): { head: string; base: string; payload: Record<string, unknown> } {
+  const base = h.repo.commit(files, { branch: "main" });
   const head = h.repo.commitChanges(base, {
     [`pr-${number}/broken.yaml`]: brokenMappings(1).replace("broken-0", `broken-${number}`),
   });
@@ -105,20 +109,29 @@ describe("a give-up GitHub keeps refusing", () => {
   });
 });
 
+/**
+ * The example repository analysed as written (the default branch's policy switches rendering off): the limit suite
+ * measures the sweeper and the analysis limit against a loaded machine's analysis, not kubectl's start-up, which
+ * test/app/rendering.test.ts covers.
+ */
+function unrenderedBase(): Record<string, string> {
+  return { ...cleanBase(), ".github/mtls-gate.yml": "render:\n  enabled: false\n" };
+}
+
 describe("the sweeper and the analysis limit", () => {
   let h: Harness;
   before(async () => {
     // A limit a loaded CI machine's cold analysis stays well inside (1.5 s did not, with 14 processes on 2 cores).
     h = await startHarness({ gate: { analysisTimeoutMs: 4000, staleRunMs: 5000, giveUpRetryDelaysMs: [] } });
     // One check first, so that the analysis threads have loaded before the limit is measured against them.
-    await h.deliver("pull_request", brokenPull(h, 9).payload);
+    await h.deliver("pull_request", brokenPull(h, 9, unrenderedBase()).payload);
   });
   after(async () => {
     await h.close();
   });
 
   it("never completes a run this process is still working on, however old", async () => {
-    const pull = brokenPull(h, 10);
+    const pull = brokenPull(h, 10, unrenderedBase());
     // Long enough to sweep while the run is open; the analysis still ends within this suite's limit.
     h.fake.delayNext({ method: "GET", path: /\/git\/trees\// }, 800);
     const delivered = h.probot.receive({
@@ -148,7 +161,7 @@ describe("the sweeper and the analysis limit", () => {
   });
 
   it("ends an analysis that reaches the limit as a failure, and the overrunning job can no longer publish", async () => {
-    const pull = brokenPull(h, 11);
+    const pull = brokenPull(h, 11, unrenderedBase());
     h.fake.delayNext({ method: "GET", path: /\/git\/trees\// }, 6000);
     const started = Date.now();
     await h.deliver("pull_request", pull.payload);

@@ -6,6 +6,8 @@ import { Probot, ProbotOctokit } from "probot";
 import { registerGate } from "../../src/app/index.js";
 import type { Gate, GateOptions } from "../../src/app/gate.js";
 import { BlobCache } from "../../src/app/blob-cache.js";
+import { locateTools } from "../../src/render/tools.js";
+import { toolEnv } from "../render/tools.js";
 import { startFakeGitHub, type FakeGitHub, type FakeRepo } from "../helpers/fake-github.js";
 import { userId } from "../helpers/fake-github/objects.js";
 
@@ -72,6 +74,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     })),
   });
   const gate = registerGate(probot, {
+    // The app renders by default with the tools it finds; the tests give it the pinned helm and kubectl (not whatever
+    // this machine's PATH holds), so a check's findings do not depend on where the tests run.
+    renderTools: locateTools(toolEnv()),
     ...options.gate,
     markerSecret: privateKey,
     now: options.gate?.now ?? (() => NOW),

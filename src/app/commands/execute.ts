@@ -224,6 +224,7 @@ export async function analyse(cc: CommandContext, target: CheckTarget, explain?:
     limits: cc.gate.settings.limits,
     skipUnchanged: false,
     acceptances: null,
+    ...(cc.gate.settings.render ? { render: cc.gate.settings.render } : {}),
   });
   if (read.kind !== "read") return read;
   return { kind: "analysed", inputs: read.inputs, evaluation: await evaluateWith(cc.gate.settings, read.inputs, explain) };

@@ -109,6 +109,7 @@ async function explainFailures(
     limits: gate.settings.limits,
     skipUnchanged: false,
     acceptances: () => gate.settings.acceptances(context.octokit, target),
+    ...(gate.settings.render ? { render: gate.settings.render } : {}),
   });
   if (read.kind !== "read") return "Nothing to explain: this commit was not analysed.";
   const { failingRoutes, explanations } = await evaluateWith(gate.settings, read.inputs, {

@@ -11,6 +11,8 @@ import type { Policy } from "../../core/policy/policy.js";
 import type { SourceFile } from "../../core/types.js";
 import { decide, type Verdict } from "../../core/verdict.js";
 import type { RouteView } from "../../core/views.js";
+import { remapLocation, type RenderedFile, type RenderedInput } from "../../core/render/rendered.js";
+import { analyzeDiffEnvironments, analyzeTreeEnvironments } from "../../render/analyze-environments.js";
 import type { AcceptanceState } from "../commands/acceptances.js";
 
 /** What changed between the base and the head (blob SHAs compared), or null when it could not be listed. */
@@ -29,6 +31,11 @@ export interface CheckInputs {
   changes: Changes | null;
   /** Acceptances recorded by `/mtls-gate accept` (none where they are not read: commands, the Action). */
   acceptances: AcceptanceState;
+  /**
+   * The rendered environments (Kustomize, Helm) of both commits, when either has any: rendered by `readInputs` (child
+   * processes stay out of the thread), analysed one by one here and merged. Absent: the plain analysis.
+   */
+  render?: { head: RenderedInput[]; base: RenderedInput[] | null };
 }
 
 /** Route explanations `evaluate` adds (they need the model, which never leaves the analysis thread). */
@@ -55,6 +62,8 @@ export interface CheckAnalysis extends Pick<
   "findings" | "routes" | "hosts" | "policy" | "stats" | "coverage"
 > {
   removedRoutes: RouteView[];
+  /** The head's rendered environments when there were several (findings and routes then name theirs). */
+  environments?: string[];
 }
 
 export interface Evaluation {
@@ -83,8 +92,21 @@ export function evaluate(inputs: CheckInputs, settings: EvaluateSettings): Evalu
     validatePolicyFile: settings.validatePolicyFile,
     limits: settings.limits,
   };
-  const diff = inputs.base ? analyzeDiff(inputs.base.files, inputs.head.files, options) : null;
-  const full = diff ?? analyzeTree(inputs.head.files, options);
+  const { render } = inputs;
+  const diff = !inputs.base
+    ? null
+    : render
+      ? analyzeDiffEnvironments(
+          { files: inputs.base.files, inputs: render.base ?? [] },
+          { files: inputs.head.files, inputs: render.head },
+          options,
+        )
+      : analyzeDiff(inputs.base.files, inputs.head.files, options);
+  const full =
+    diff ??
+    (render
+      ? analyzeTreeEnvironments(inputs.head.files, options, render.head)
+      : analyzeTree(inputs.head.files, options));
   const analysis: CheckAnalysis = {
     findings: full.findings,
     routes: full.routes,
@@ -93,6 +115,7 @@ export function evaluate(inputs: CheckInputs, settings: EvaluateSettings): Evalu
     stats: full.stats,
     coverage: full.coverage,
     removedRoutes: diff?.removedRoutes ?? [],
+    ...(render && render.head.length > 1 ? { environments: render.head.map((input) => input.environment) } : {}),
   };
   const verdict = judge(analysis, inputs);
   const failingRoutes = failingRoutesOf(verdict);
@@ -103,8 +126,35 @@ export function evaluate(inputs: CheckInputs, settings: EvaluateSettings): Evalu
       ? request.queries
       : failingRoutes.slice(0, request.failingRoutes);
   const explanations = queries.map((query) => explain(full, query));
-  if (!settings.inventory) return { analysis, verdict, failingRoutes, explanations };
-  return { analysis, verdict, failingRoutes, explanations, certificates: certificateInventory(full, options.now) };
+  const located = render ? explanations.map(onSources(render.head)) : explanations;
+  if (!settings.inventory) return { analysis, verdict, failingRoutes, explanations: located };
+  return {
+    analysis,
+    verdict,
+    failingRoutes,
+    explanations: located,
+    certificates: certificateInventory(full, options.now),
+  };
+}
+
+/**
+ * An explanation's chain points into the model, which for a rendered environment is the rendered output: its
+ * locations are moved back to the source lines, as the findings' and routes' already are.
+ */
+function onSources(inputs: readonly RenderedInput[]): (result: ExplainResult) => ExplainResult {
+  const files = new Map<string, RenderedFile>(inputs.flatMap((i) => i.files.map((f) => [f.path, f] as const)));
+  return (result) =>
+    result.kind !== "found"
+      ? result
+      : {
+          ...result,
+          explanation: {
+            ...result.explanation,
+            steps: result.explanation.steps.map((step) =>
+              step.at ? { ...step, at: remapLocation(step.at, files) } : step,
+            ),
+          },
+        };
 }
 
 /** The verdict of an analysis under the trusted policy, with the acceptances in force. */

@@ -16,12 +16,14 @@ import {
   listCommit,
   newReadStats,
   readListing,
+  underRenderRoot,
   type ReaderOptions,
   type ReadStats,
   type TreeListing,
 } from "../github-reader.js";
 import { loadTrustedConfig, readTrustedConfig, type ConfigReader } from "../trusted-config.js";
 import type { Changes, CheckInputs } from "./evaluate.js";
+import { renderCommits, type AppRenderSettings } from "./render-inputs.js";
 
 /** What reading found: the inputs of an evaluation, or a reason there is nothing to evaluate. */
 export type ReadOutcome =
@@ -44,6 +46,12 @@ export interface ReadInputsOptions {
   acceptances: (() => Promise<AcceptanceState>) | null;
   /** The trusted configuration (default: the default branch's, through the client's config plugin). */
   readConfig?: ConfigReader;
+  /**
+   * Rendering (Kustomize, Helm) of the commits that have a kustomization or a chart: the tools found (the Gate always
+   * gives them; a missing tool is a `render-unavailable` finding). Absent, or the trusted policy's `render.enabled:
+   * false`: nothing is rendered (the plain analysis of the YAML as written).
+   */
+  render?: AppRenderSettings;
 }
 
 /** No acceptance counts (a fresh object each time: its set is never shared). */
@@ -62,17 +70,26 @@ export async function readInputs(
 
   noteActivity(`reading ${describeTarget(target)} from GitHub`);
   const baseSha = await baseOf(github, target);
-  const headListing = await listCommit(github, target.repo, target.headSha, stats);
-  const baseListing = baseSha ? await listCommit(github, target.repo, baseSha, stats) : null;
+  // The trusted policy's `render.enabled: false` reads and analyses the YAML as written: no template is downloaded.
+  const render = options.render && config.policy.render.enabled ? options.render : undefined;
+  const headListing = await listCommit(github, target.repo, target.headSha, stats, !!render);
+  const baseListing = baseSha ? await listCommit(github, target.repo, baseSha, stats, !!render) : null;
 
+  const renderRoots = render ? [...new Set([...headListing.renderRoots, ...(baseListing?.renderRoots ?? [])])] : [];
   let changes = baseListing ? changedPaths(blobMap(baseListing), blobMap(headListing)) : null;
-  if (options.skipUnchanged && changes && !touchesManifests(changes)) return { kind: "no-manifest-changes", baseSha };
+  if (options.skipUnchanged && changes && !touchesManifests(changes, renderRoots))
+    return { kind: "no-manifest-changes", baseSha };
 
   const signal = analysisSignal();
+  const scope = manifestScope(config.policy);
   const reader: ReaderOptions = {
     ...options.reader,
     limits: options.limits,
-    inScope: manifestScope(config.policy),
+    // A render reads every file under its root (templates, helpers): those count against the same per-commit limits.
+    inScope:
+      renderRoots.length === 0
+        ? scope
+        : (path) => scope(path) || (path !== POLICY_PATH && underRenderRoot(path, renderRoots)),
     ...(signal ? { signal } : {}),
   };
   const head = await readListing(github, target.repo, headListing, reader, stats);
@@ -80,8 +97,18 @@ export async function readInputs(
   if (base && !changes) {
     // A truncated tree listed nothing: the tarballs tell what changed.
     changes = changedPaths(base.blobs, head.blobs);
-    if (options.skipUnchanged && changes && !touchesManifests(changes)) return { kind: "no-manifest-changes", baseSha };
+    if (options.skipUnchanged && changes && !touchesManifests(changes, renderRoots))
+      return { kind: "no-manifest-changes", baseSha };
   }
+  const rendered = render
+    ? await renderCommits(
+        base ? base.files : null,
+        head.files,
+        config.policy,
+        render,
+        `${target.repo.owner}/${target.repo.repo}`,
+      )
+    : null;
   const acceptances = options.acceptances ? await options.acceptances() : noAcceptances();
   return {
     kind: "read",
@@ -91,6 +118,7 @@ export async function readInputs(
       head: { sha: target.headSha, files: head.files },
       changes,
       acceptances,
+      ...(rendered ? { render: rendered } : {}),
     },
   };
 }
@@ -159,6 +187,8 @@ function changedPaths(base: Map<string, string> | null, head: Map<string, string
   return { changed, deleted };
 }
 
-function touchesManifests(changes: Changes): boolean {
-  return [...changes.changed, ...changes.deleted].some((path) => isManifestPath(path) || path === POLICY_PATH);
+function touchesManifests(changes: Changes, renderRoots: readonly string[]): boolean {
+  return [...changes.changed, ...changes.deleted].some(
+    (path) => isManifestPath(path) || path === POLICY_PATH || underRenderRoot(path, renderRoots),
+  );
 }

@@ -20,6 +20,7 @@ import { TarballTooLargeError, type ReadStats } from "../github-reader.js";
 import type { CheckInputs, EvaluateRequest, Evaluation } from "./evaluate.js";
 import type { Publish } from "./publish.js";
 import { describeInputs, describeTarget, readInputs, type ReaderSettings, type ReadOutcome } from "./read-inputs.js";
+import type { AppRenderSettings } from "./render-inputs.js";
 
 export interface Stages {
   readInputs: (target: CheckTarget) => Promise<ReadOutcome>;
@@ -83,6 +84,8 @@ export interface StageSettings {
   evaluateInThread: (request: EvaluateRequest, signal?: AbortSignal) => Promise<Evaluation>;
   /** The acceptances recorded on a target's pull requests. */
   acceptances: (github: GitHubClient, target: CheckTarget) => Promise<AcceptanceState>;
+  /** Rendering of kustomizations and charts (the tools found); absent: the YAML as written. */
+  render?: AppRenderSettings;
 }
 
 export interface StageOptions {
@@ -116,6 +119,7 @@ export function stagesFor(
         ...(options.stats ? { stats: options.stats } : {}),
         skipUnchanged: true,
         acceptances: () => settings.acceptances(github, t),
+        ...(settings.render ? { render: settings.render } : {}),
       }),
     evaluate: (inputs) => evaluateWith(settings, inputs),
     render: (outcome) => renderCheckReport(outcome, context),
