@@ -44,7 +44,9 @@ export type RunResult =
   | { status: "failed"; code: number | null; stderr: string }
   | { status: "timeout" }
   | { status: "output-too-large" }
-  | { status: "spawn-error"; message: string };
+  | { status: "spawn-error"; message: string }
+  /** Ended because the caller's signal aborted: no outcome of the render, so never cached or reported. */
+  | { status: "aborted" };
 
 const MAX_STDERR_BYTES = 16 * 1024;
 
@@ -55,6 +57,8 @@ export function runTool(
   cwd: string,
   env: Record<string, string>,
   limits: RunLimits,
+  /** The job's: aborted (the app's analysis limit passed), the tool is ended at once rather than at its own limit. */
+  signal?: AbortSignal,
 ): Promise<RunResult> {
   return new Promise((resolvePromise) => {
     let settled = false;
@@ -83,6 +87,13 @@ export function runTool(
       kill();
       finish({ status: "timeout" });
     }, limits.timeoutMs);
+    const abort = () => {
+      kill();
+      finish({ status: "aborted" });
+    };
+    if (signal?.aborted) abort();
+    signal?.addEventListener("abort", abort, { once: true });
+    child.on("close", () => signal?.removeEventListener("abort", abort));
     const out: Buffer[] = [];
     let outBytes = 0;
     const err: Buffer[] = [];

@@ -44,6 +44,11 @@ export interface RenderOptions {
   cacheScope?: string;
   /** What starts a tool (runTool); a test counts the renders through it. */
   run?: typeof runTool;
+  /**
+   * The app's job signal: once aborted (its analysis limit passed) no further render starts, the running tool is ended,
+   * and renderEnvironments rejects with the signal's reason, so nothing half-rendered is cached or analysed.
+   */
+  signal?: AbortSignal;
 }
 
 /** What one render gives, as cached: the rendered file, or the finding that replaces it, and notes on the render. */
@@ -101,6 +106,7 @@ export async function renderEnvironments(
     const run = options.run ?? runTool;
     const outcomes: Outcome[] = [];
     for (const env of environments.filter((e) => e.kind !== "plain")) {
+      options.signal?.throwIfAborted();
       const identity = { environment: env.name };
       const where = at(env.discoveredBy.file ?? (env.root === "" ? "." : env.root), env.discoveredBy.line ?? 1);
       const refused = (r: Refusal, dirs: string[]): Outcome => ({
@@ -186,6 +192,7 @@ export async function renderEnvironments(
             repo,
             childEnv,
             options.limits,
+            options.signal,
           );
           map = (stdout) => mapKustomizeOutput(stdout, tree, env.root, walk.files, walk.dirs, renderedPath);
           const restore = textOf(tree, leaf);
@@ -216,12 +223,13 @@ export async function renderEnvironments(
             args.push("-f", inline);
           }
           if (helm.namespace) args.push("--namespace", helm.namespace);
-          result = await run(tool as string, args, repo, childEnv, options.limits);
+          result = await run(tool as string, args, repo, childEnv, options.limits, options.signal);
           // The chart's copy named as the chart's directory in messages, like the repository's own paths.
           if (result.status === "failed" && chartDir !== chartInRepo)
             result = { ...result, stderr: result.stderr.split(chartDir).join(chartInRepo) };
           map = (stdout) => mapHelmOutput(stdout, tree, env.root, helm.valuesFiles, renderedPath, plan.dependencies);
         }
+        options.signal?.throwIfAborted();
         status = result.status;
         const noTarget =
           env.kind === "kustomize" && walk && (result.status === "ok" || result.status === "failed")
@@ -270,7 +278,9 @@ export async function renderEnvironments(
                     message:
                       result.status === "failed"
                         ? scrubToolMessage(result.stderr, repo)
-                        : scrubToolMessage(result.message, repo),
+                        : result.status === "spawn-error"
+                          ? scrubToolMessage(result.message, repo)
+                          : "ended before it finished",
                   },
                 };
         return { diagnostic };
@@ -278,7 +288,7 @@ export async function renderEnvironments(
       let status: RunResult["status"] | undefined;
       const rendered = await render();
       // A wall-clock limit or a tool that did not start says nothing about the files: only settled outcomes are kept.
-      if (key !== undefined && status !== "timeout" && status !== "spawn-error")
+      if (key !== undefined && status !== "timeout" && status !== "spawn-error" && status !== "aborted")
         options.cache?.set(key, rendered, JSON.stringify(rendered).length);
       outcomes.push({ env, dirs, ...rendered });
     }

@@ -9,7 +9,7 @@ import { analyzeDiffRendered, environmentsOf } from "../../src/render/analyze.js
 import { RenderCache, renderKey, renderRoots } from "../../src/render/cache.js";
 import { runTool } from "../../src/render/process.js";
 import { walkKustomization } from "../../src/render/refuse.js";
-import { DEFAULT_RENDER_OPTIONS, type RenderResult } from "../../src/render/render.js";
+import { DEFAULT_RENDER_OPTIONS, renderEnvironments, type RenderResult } from "../../src/render/render.js";
 import { repoTreeFromSources } from "../../src/render/repo.js";
 import { renderTools } from "./tools.js";
 
@@ -166,4 +166,32 @@ test("a chart's render key covers its file:// dependency's files", () => {
   // A change in the dependency is a new render; a change elsewhere is not.
   assert.notEqual(keyOf(files), keyOf({ ...files, "libs/common/templates/x.yaml": "kind: Secret\n" }));
   assert.equal(keyOf(files), keyOf({ ...files, "libs/other/x.yaml": "kind: Secret\n" }));
+});
+
+test("an aborted job's renders stop: none starts after the abort, the running tool ends, nothing is cached", async () => {
+  const tree = repoTreeFromSources(sources(baseFiles));
+  const environments = environmentsOf(tree);
+  const cache = new RenderCache<RenderResult>(1 << 20);
+  const controller = new AbortController();
+  let spawns = 0;
+  const started = Date.now();
+  // The first render stands for one past the app's analysis limit: a tool that would run 30 s, aborted after 100 ms.
+  const run: typeof runTool = (command, args, cwd, env, limits, signal) => {
+    spawns++;
+    setTimeout(() => controller.abort(new Error("the analysis limit passed")), 100);
+    return runTool("/bin/sleep", ["30"], cwd, env, { ...limits, timeoutMs: 60_000 }, signal);
+  };
+  await assert.rejects(
+    renderEnvironments(tree, environments, {
+      ...DEFAULT_RENDER_OPTIONS,
+      tools: renderTools(),
+      run,
+      cache,
+      signal: controller.signal,
+    }),
+    /the analysis limit passed/,
+  );
+  assert.equal(spawns, 1, "no render starts after the abort");
+  assert.ok(Date.now() - started < 10_000, `the running tool was ended at the abort (${Date.now() - started} ms)`);
+  assert.equal(cache.stats().entries, 0, "an aborted render is no outcome to keep");
 });

@@ -15,7 +15,7 @@ import {
 } from "../../render/render.js";
 import { repoTreeFromSources } from "../../render/repo.js";
 import type { RenderTools } from "../../render/tools.js";
-import { noteActivity } from "../analysis-limit.js";
+import { analysisSignal, noteActivity } from "../analysis-limit.js";
 
 export interface AppRenderSettings {
   /** Where kustomize and helm are (`MTLS_GATE_KUSTOMIZE`, `MTLS_GATE_HELM`, PATH); a missing one is a finding. */
@@ -55,6 +55,7 @@ export async function renderCommits(
   const headTree = repoTreeFromSources(readable(head));
   const baseTree = base ? repoTreeFromSources(readable(base)) : null;
   if (!needsRendering(headEnvironments) && !needsRendering(baseEnvironments)) return null;
+  const signal = analysisSignal();
   const options: RenderOptions = {
     ...DEFAULT_RENDER_OPTIONS,
     ...settings.options,
@@ -62,6 +63,8 @@ export async function renderCommits(
     // Keyed by repository too, though the key already hashes every byte a render reads: a shared entry would let one
     // installation learn, by a check's speed, whether another's repository holds the same files.
     ...(settings.cache ? { cache: settings.cache, cacheScope: repository.toLowerCase() } : {}),
+    // Past the job's analysis limit the run is reported timed out: its renders stop too, not 50 × 30 s later.
+    ...(signal ? { signal } : {}),
   };
   noteActivity(`rendering the kustomizations and charts of ${repository}`);
   return {
