@@ -280,7 +280,10 @@ function addAnalyzeCommand(program: Command, io: CliIo, setExit: (code: number) 
       const analysed = await run(paths, options, format, io);
       // Nothing analysed is not a pass: a wrong path, an empty directory, a chart whose every template was skipped.
       if (!options.allowEmpty && foundNoManifests(analysed.analysis.coverage)) {
-        throw new UsageError(noManifestsMessage(paths.length > 0 ? paths.join(" ") : ".", analysed.analysis.coverage));
+        // Why, when it was a render (a tool missing, a refused chart): the coverage counts alone do not say.
+        const renders = analysed.analysis.findings.filter((f) => f.ruleId.startsWith("render-"));
+        const why = renders.map((f) => `\n  ${terminalSafe(f.file)}:${f.line}: ${f.ruleId}: ${terminalSafe(f.message)}`).join("");
+        throw new UsageError(noManifestsMessage(paths.length > 0 ? paths.join(" ") : ".", analysed.analysis.coverage) + why);
       }
       const color = useColor({ ...(options.color !== undefined ? { color: options.color } : {}), isTty: io.isTty, env: io.env ?? process.env });
       io.stdout(renderAnalysis(analysed, format, options, color));

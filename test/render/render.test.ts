@@ -213,6 +213,21 @@ test("a tool that is not installed: render-unavailable, and the files skipped", 
   );
 });
 
+test("a chart-only tree with no helm is not a pass: exit 2, and the message says which tool was missing for which chart", async () => {
+  const dir = writeTree(chart);
+  dirs.push(dir);
+  let stderr = "";
+  const code = await main(["analyze", dir], {
+    stdout: () => {},
+    stderr: (t) => (stderr += t),
+    isTty: false,
+    env: { MTLS_GATE_HELM: "/nonexistent/helm", PATH: "" },
+  });
+  assert.equal(code, 2);
+  assert.match(stderr, /no manifests found in .* not-rendered/);
+  assert.match(stderr, /charts\/edge\/Chart\.yaml:1: render-unavailable: helm was not found/);
+});
+
 test("kustomize-patch-no-target: a strategic-merge patch for no resource, and a target selector that selects nothing", async () => {
   const { report } = await analyze({
     ...base,
