@@ -88,18 +88,35 @@ export function localDependencies(tree: RepoTree, chartRoot: string): Dependency
     } catch {
       return undefined; // helm reports the syntax error itself
     }
-    const dependencies = asRecord(chart).dependencies;
-    for (const dependency of Array.isArray(dependencies) ? dependencies : []) {
+    // Where helm reads them: Chart.yaml's `dependencies`, and for an `apiVersion: v1` chart its requirements.yaml
+    // (helm still loads those; bevel's charts, for one, declare their file:// dependencies there).
+    const declared = (file: string, source: string, value: unknown) =>
+      (Array.isArray(value) ? value : []).map((dependency: unknown) => ({ dependency, file, source }));
+    const entries = declared(chartFile, text, asRecord(chart).dependencies);
+    if (asRecord(chart).apiVersion === "v1") {
+      const requirementsFile = `${prefixOf(chartDir)}requirements.yaml`;
+      const requirementsText = textOf(tree, requirementsFile);
+      if (requirementsText !== undefined) {
+        try {
+          entries.push(
+            ...declared(requirementsFile, requirementsText, asRecord(parse(requirementsText)).dependencies),
+          );
+        } catch {
+          // helm reports the syntax error itself
+        }
+      }
+    }
+    for (const { dependency, file: declaredIn, source } of entries) {
       const record = asRecord(dependency);
       const name = record.name;
       if (typeof name !== "string" || name === "") continue;
       if (vendored(tree, chartDir, name)) continue;
       const repository = typeof record.repository === "string" ? record.repository.trim() : "";
-      const line = lineOf(text, repository.startsWith(FILE_SCHEME) ? repository : name);
+      const line = lineOf(source, repository.startsWith(FILE_SCHEME) ? repository : name);
       const refuse = (messageId: DependencyRefusalId, reference: string, limit?: string): DependencyRefusal => ({
         messageId,
         reference,
-        file: chartFile,
+        file: declaredIn,
         line,
         ...(limit !== undefined ? { limit } : {}),
       });

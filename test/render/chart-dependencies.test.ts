@@ -106,3 +106,32 @@ test("refused: a path out of the tree, an absolute path, a link leaving the tree
   // Not a file:// dependency and not vendored: refused as before.
   assert.deepEqual(refusal(edge("https://charts.example.com"))?.[0], "chart-dependency-not-vendored");
 });
+
+test("an apiVersion v1 chart's requirements.yaml declares its dependencies (as helm reads them); a v2 chart's is ignored", () => {
+  const requirements = "dependencies:\n  - name: common\n    repository: file://../../libs/common\n";
+  const v1 = tree({
+    "charts/edge/Chart.yaml": "apiVersion: v1\nname: edge\nversion: 1.0.0\n",
+    "charts/edge/requirements.yaml": requirements,
+    "libs/common/Chart.yaml": chart("common"),
+  });
+  assert.deepEqual(localDependencies(v1, "charts/edge").dependencies, [
+    { into: "charts/common", parent: "", names: ["common"], source: "libs/common" },
+  ]);
+  // A refusal names the file and line that declare the dependency: requirements.yaml's.
+  const escaping = tree({
+    "charts/edge/Chart.yaml": "apiVersion: v1\nname: edge\nversion: 1.0.0\n",
+    "charts/edge/requirements.yaml": requirements.replace("../../libs/common", "../../../etc"),
+  });
+  assert.deepEqual(
+    (({ messageId, file, line }) => ({ messageId, file, line }))(
+      localDependencies(escaping, "charts/edge").refusal ?? { messageId: "", file: "", line: 0 },
+    ),
+    { messageId: "outside-repository", file: "charts/edge/requirements.yaml", line: 3 },
+  );
+  const v2 = tree({
+    "charts/edge/Chart.yaml": chart("edge"),
+    "charts/edge/requirements.yaml": requirements,
+    "libs/common/Chart.yaml": chart("common"),
+  });
+  assert.deepEqual(localDependencies(v2, "charts/edge").dependencies, []);
+});
