@@ -98,9 +98,7 @@ export function localDependencies(tree: RepoTree, chartRoot: string): Dependency
       const requirementsText = textOf(tree, requirementsFile);
       if (requirementsText !== undefined) {
         try {
-          entries.push(
-            ...declared(requirementsFile, requirementsText, asRecord(parse(requirementsText)).dependencies),
-          );
+          entries.push(...declared(requirementsFile, requirementsText, asRecord(parse(requirementsText)).dependencies));
         } catch {
           // helm reports the syntax error itself
         }
