@@ -11,7 +11,7 @@ import type { Policy } from "../../core/policy/policy.js";
 import type { SourceFile } from "../../core/types.js";
 import { decide, type Verdict } from "../../core/verdict.js";
 import type { RouteView } from "../../core/views.js";
-import { remapLocation, type RenderedFile, type RenderedInput } from "../../core/render/rendered.js";
+import { remapFileLine, remapLocation, type RenderedFile, type RenderedInput } from "../../core/render/rendered.js";
 import { analyzeDiffEnvironments, analyzeTreeEnvironments } from "../../render/analyze-environments.js";
 import type { AcceptanceState } from "../commands/acceptances.js";
 
@@ -133,8 +133,22 @@ export function evaluate(inputs: CheckInputs, settings: EvaluateSettings): Evalu
     verdict,
     failingRoutes,
     explanations: located,
-    certificates: certificateInventory(full, options.now),
+    certificates: render
+      ? inventoryOnSources(certificateInventory(full, options.now), render.head)
+      : certificateInventory(full, options.now),
   };
+}
+
+/**
+ * A rendered environment's certificates sit in the rendered output (`.mtls-gate-rendered/…`): the dashboard links them,
+ * so each is moved back to the source line it came from, as findings are.
+ */
+export function inventoryOnSources(
+  certificates: readonly InventoryCertificate[],
+  inputs: readonly RenderedInput[],
+): InventoryCertificate[] {
+  const files = new Map<string, RenderedFile>(inputs.flatMap((i) => i.files.map((f) => [f.path, f] as const)));
+  return certificates.map((c) => ({ ...c, ...remapFileLine(c.file, c.line, files) }));
 }
 
 /**
