@@ -128,14 +128,13 @@ export function evaluate(inputs: CheckInputs, settings: EvaluateSettings): Evalu
   const explanations = queries.map((query) => explain(full, query));
   const located = render ? explanations.map(onSources(render.head)) : explanations;
   if (!settings.inventory) return { analysis, verdict, failingRoutes, explanations: located };
+  const certificates = certificateInventory(full, options.now);
   return {
     analysis,
     verdict,
     failingRoutes,
     explanations: located,
-    certificates: render
-      ? inventoryOnSources(certificateInventory(full, options.now), render.head)
-      : certificateInventory(full, options.now),
+    certificates: render ? inventoryOnSources(certificates, render.head) : certificates,
   };
 }
 
@@ -147,7 +146,7 @@ export function inventoryOnSources(
   certificates: readonly InventoryCertificate[],
   inputs: readonly RenderedInput[],
 ): InventoryCertificate[] {
-  const files = new Map<string, RenderedFile>(inputs.flatMap((i) => i.files.map((f) => [f.path, f] as const)));
+  const files = renderedFilesByPath(inputs);
   return certificates.map((c) => ({ ...c, ...remapFileLine(c.file, c.line, files) }));
 }
 
@@ -156,7 +155,7 @@ export function inventoryOnSources(
  * locations are moved back to the source lines, as the findings' and routes' already are.
  */
 function onSources(inputs: readonly RenderedInput[]): (result: ExplainResult) => ExplainResult {
-  const files = new Map<string, RenderedFile>(inputs.flatMap((i) => i.files.map((f) => [f.path, f] as const)));
+  const files = renderedFilesByPath(inputs);
   return (result) =>
     result.kind !== "found"
       ? result
@@ -196,4 +195,9 @@ function failingRoutesOf(verdict: Verdict): string[] {
     .filter((f) => /^(TCP)?Mapping\//.test(f.resource ?? ""))
     .map((f) => (f.resource ?? "").split("/").slice(1).join("/"));
   return [...new Set(routes)];
+}
+
+/** Every environment's rendered files by their path, which is what a rendered location names. */
+function renderedFilesByPath(inputs: readonly RenderedInput[]): Map<string, RenderedFile> {
+  return new Map(inputs.flatMap((i) => i.files.map((f) => [f.path, f] as const)));
 }
