@@ -90,6 +90,43 @@ test("route view: unknown, with why, when the upstream's side is not in the file
   );
 });
 
+test("route view: files the arguments name by a relative name (Kubernetes Dashboard's --tls-cert-file=dashboard.crt) are found in the mounted Secrets", () => {
+  const upstreamOf = (tree: Record<string, string>) => analyzeTree(sources(tree), options).routes[0]?.upstreamTls;
+  // Key names no fallback knows, named only by the arguments, relative to the program's certificate directory.
+  const relative = editedBase({
+    [PAYMENTS]: (t) =>
+      t
+        .replace("--tls-cert-file=/etc/payments/tls/tls.crt", "--tls-cert-file=dashboard.crt")
+        .replace("--tls-private-key-file=/etc/payments/tls/tls.key", "--tls-private-key-file=dashboard.key")
+        .replace("--client-ca-file=/etc/payments/client-ca/ca.crt", "--client-ca-file=./ca.crt")
+        .replace("  tls.crt: ", "  dashboard.crt: ")
+        .replace("  tls.key: ", "  dashboard.key: "),
+  });
+  const upstream = upstreamOf(relative);
+  assert.equal(upstream?.state, "known", upstream?.state === "unknown" ? upstream.why : "");
+  if (upstream?.state !== "known") return;
+  assert.deepEqual(upstream.serverCertificate, {
+    secret: "payments/payments-tls",
+    key: "dashboard.crt",
+    file: PAYMENTS,
+    line: LINES.serverCrt,
+  });
+  assert.equal(upstream.clientCa?.secret, "payments/payments-client-ca");
+  // The client CA is named, so the client side is simulated rather than skipped.
+  assert.deepEqual([upstream.serverCheck.outcome, upstream.clientCheck.outcome], ["ok", "ok"]);
+  // A relative name that no mounted Secret holds finds nothing, as before.
+  const missing = upstreamOf(
+    editedBase({
+      [PAYMENTS]: (t) =>
+        t
+          .replace("--tls-cert-file=/etc/payments/tls/tls.crt", "--tls-cert-file=server.pem")
+          .replace("  tls.crt: ", "  dashboard.crt: ")
+          .replace("  tls.key: ", "  dashboard.key: "),
+    }),
+  );
+  assert.equal(missing?.state, "unknown");
+});
+
 test("diff: a route whose handshake verified in the base and fails in the head is introduced, though only the upstream's Secret changed", () => {
   const diff = analyzeDiff(sources(handshakeTree("base")), sources(handshakeTree("rotated-server")), options);
   const finding = diff.findings.find((f) => f.ruleId === "handshake-server-untrusted");

@@ -114,6 +114,14 @@ export function serviceOf(route: Route, model: Model): CarrierResource | string 
   return model.services.get(secretKey(namespace, name)) ?? `Service ${namespace}/${name} is not in the analysed files`;
 }
 
+/**
+ * Whether an argument's value can name a file: absolute, or relative (Kubernetes Dashboard's `--tls-cert-file=dashboard.crt`
+ * is relative to its `--default-cert-dir`); not the next flag.
+ */
+function isFileName(value: string | undefined): value is string {
+  return value !== undefined && value !== "" && !value.startsWith("-");
+}
+
 /** Files a container's arguments or environment name, by role. */
 function namedPaths(container: ContainerInfo): { cert: string[]; ca: string[] } {
   const cert: string[] = [];
@@ -122,12 +130,12 @@ function namedPaths(container: ContainerInfo): { cert: string[]; ca: string[] } 
     const eq = arg.indexOf("=");
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     const value = eq > 0 ? arg.slice(eq + 1) : container.command[index + 1];
-    if (value === undefined || !value.startsWith("/")) return;
+    if (!isFileName(value)) return;
     if (CERT_ARGS.test(flag)) cert.push(value);
     if (CA_ARGS.test(flag)) ca.push(value);
   });
   for (const variable of container.env) {
-    if (variable.value === undefined || !variable.value.startsWith("/")) continue;
+    if (!isFileName(variable.value)) continue;
     if (CERT_ENV.test(variable.name)) cert.push(variable.value);
     if (CA_ENV.test(variable.name)) ca.push(variable.value);
   }
@@ -142,12 +150,17 @@ function fileAt(
   secrets: ReadonlyMap<string, SecretResource>,
   namespace: string,
 ): SecretFile | undefined {
+  // A relative name is resolved against a directory the program chooses (a cert-dir flag, its working directory), which
+  // the manifests do not always say: it is looked for inside every mount, and the first mounted Secret holding it wins.
+  const relativeName = path.startsWith("/") ? undefined : path.replace(/^(\.\/)+/, "");
   for (const mount of container.volumeMounts ?? []) {
     const base = mount.mountPath.replace(/\/+$/, "");
-    if (mount.subPath !== undefined) {
+    if (relativeName !== undefined) {
+      if (mount.subPath !== undefined && base.slice(base.lastIndexOf("/") + 1) !== relativeName) continue;
+    } else if (mount.subPath !== undefined) {
       if (path !== base) continue;
     } else if (!path.startsWith(`${base}/`)) continue;
-    const relative = mount.subPath ?? path.slice(base.length + 1);
+    const relative = mount.subPath ?? relativeName ?? path.slice(base.length + 1);
     for (const volume of mounts.filter((m) => m.volume === mount.name)) {
       const secret = secrets.get(secretKey(namespace, volume.secretName));
       if (!secret || secret.encrypted) continue;
