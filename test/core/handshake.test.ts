@@ -127,6 +127,29 @@ test("route view: files the arguments name by a relative name (Kubernetes Dashbo
   assert.equal(missing?.state, "unknown");
 });
 
+test("route view: a bare service name is looked up in Emissary's namespace when Emissary leaves it unqualified, and a Consul service is no Kubernetes Service", () => {
+  const inPayments = { ...options, policy: loadPolicy("emissary:\n  namespace: payments\n").policy };
+  const upstreamOf = (tree: Record<string, string>) => analyzeTree(sources(tree), inPayments).routes[0]?.upstreamTls;
+  const bare = (t: string) => t.replace("service: https://payments.payments:8443", "service: https://payments:8443");
+  // The Module makes Emissary dial "payments" from its own pod, in its namespace (payments), not the Mapping's (edge).
+  const module =
+    "---\napiVersion: getambassador.io/v3alpha1\nkind: Module\nmetadata:\n  name: ambassador\n  namespace: payments\nspec:\n  config:\n    use_ambassador_namespace_for_service_resolution: true\n";
+  const unqualified = upstreamOf(editedBase({ [EDGE]: (t) => bare(t) + module }));
+  assert.equal(unqualified?.state, "known", unqualified?.state === "unknown" ? unqualified.why : "");
+  assert.equal(unqualified?.state === "known" && unqualified.service, "payments/payments");
+  // Without the Module, Emissary qualifies it with the Mapping's namespace.
+  const qualified = upstreamOf(editedBase({ [EDGE]: bare }));
+  assert.deepEqual(qualified, { state: "unknown", why: "Service edge/payments is not in the analysed files" });
+  const consul = upstreamOf(
+    editedBase({
+      [EDGE]: (t) =>
+        bare(t).replace("  tls: payments-upstream", "  tls: payments-upstream\n  resolver: consul-dc1") +
+        "---\napiVersion: getambassador.io/v3alpha1\nkind: ConsulResolver\nmetadata:\n  name: consul-dc1\n  namespace: payments\nspec:\n  address: consul-server.consul:8500\n  datacenter: dc1\n",
+    }),
+  );
+  assert.deepEqual(consul, { state: "unknown", why: "payments is a Consul service, not a Kubernetes Service" });
+});
+
 test("diff: a route whose handshake verified in the base and fails in the head is introduced, though only the upstream's Secret changed", () => {
   const diff = analyzeDiff(sources(handshakeTree("base")), sources(handshakeTree("rotated-server")), options);
   const finding = diff.findings.find((f) => f.ruleId === "handshake-server-untrusted");

@@ -18,7 +18,7 @@ import {
 } from "../model/resources.js";
 import type { Location } from "../types.js";
 import { loadCertificates, verifyChain, type LoadedCert, type VerifyResult } from "./chain-verify.js";
-import type { Route } from "./routes.js";
+import { resolverKind, type Route } from "./routes.js";
 import type { SecretLookup } from "./secrets.js";
 
 /** One key of one Secret, where it is written. */
@@ -110,7 +110,15 @@ export function serviceOf(route: Route, model: Model): CarrierResource | string 
   const labels = route.upstreamHost.split(".");
   const name = labels[0] ?? "";
   if (labels.length > 2 && labels[2] !== "svc") return `${route.upstreamHost} is not a Kubernetes Service name`;
-  const namespace = labels[1] ?? route.mapping.namespace;
+  const resolver = resolverKind(route.mapping.resolver, {
+    emissaryNamespace: model.installation.namespace.value,
+    resolvers: model.resolvers,
+  });
+  if (resolver === "consul") return `${route.upstreamHost} is a Consul service, not a Kubernetes Service`;
+  if (route.upstreamHost === "localhost") return "localhost is not a Kubernetes Service name";
+  // A host still bare after routes.ts qualified it is resolved from Emissary's own pod (the Mapping lives in Emissary's
+  // namespace, or the ambassador Module's use_ambassador_namespace_for_service_resolution is set): Emissary's namespace.
+  const namespace = labels[1] ?? model.installation.namespace.value;
   return model.services.get(secretKey(namespace, name)) ?? `Service ${namespace}/${name} is not in the analysed files`;
 }
 
