@@ -150,6 +150,27 @@ test("route view: a bare service name is looked up in Emissary's namespace when 
   assert.deepEqual(consul, { state: "unknown", why: "payments is a Consul service, not a Kubernetes Service" });
 });
 
+test("route view: unknown says which resource makes the key pair, or which mounted Secrets no file defines", () => {
+  const why = (tree: Record<string, string>) => {
+    const upstream = analyzeTree(sources(tree), options).routes[0]?.upstreamTls;
+    return upstream?.state === "unknown" ? upstream.why : upstream?.state;
+  };
+  // The key pair's Secret is cert-manager's, not in the files.
+  const withoutServerSecret = (t: string) =>
+    t.replace(/---\napiVersion: v1\nkind: Secret\nmetadata:\n {2}name: payments-tls\n[\s\S]*?(?=---\n|$)/, "");
+  const certificate =
+    "---\napiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: payments-server\n  namespace: payments\nspec:\n  secretName: payments-tls\n  issuerRef:\n    name: internal-ca\n";
+  assert.equal(
+    why(editedBase({ [PAYMENTS]: (t) => `${withoutServerSecret(t)}${certificate}` })),
+    "the key pair Secret payments/payments-tls is created outside Git (by Certificate payments/payments-server)",
+  );
+  // Nothing makes it in the files: the pod still mounts it, which says where to look.
+  assert.equal(
+    why(editedBase({ [PAYMENTS]: withoutServerSecret })),
+    "Deployment payments/payments mounts no Secret with a server certificate and key in the analysed files; it mounts a Secret no file defines (payments/payments-tls), likely made at deploy time",
+  );
+});
+
 test("diff: a route whose handshake verified in the base and fails in the head is introduced, though only the upstream's Secret changed", () => {
   const diff = analyzeDiff(sources(handshakeTree("base")), sources(handshakeTree("rotated-server")), options);
   const finding = diff.findings.find((f) => f.ruleId === "handshake-server-untrusted");

@@ -229,10 +229,27 @@ function sidesOf(workload: WorkloadResource, model: Model): Sides {
     const outside = secrets.filter(
       ({ secret, name }) => (!secret || secret.encrypted) && model.providers.has(secretKey(workload.namespace, name)),
     );
-    if (outside.length > 0)
-      return { why: `the key pair Secret ${workload.namespace}/${outside[0]?.name ?? ""} is created outside Git` };
+    if (outside.length > 0) {
+      const name = outside[0]?.name ?? "";
+      // Which resource makes it (a cert-manager Certificate, a SealedSecret...) is where a reader goes next. Named, not
+      // located: a rendered environment's line would point into the render, which findings remap and this text cannot.
+      const provider = model.providers.get(secretKey(workload.namespace, name))?.find((p) => p.resource);
+      const by =
+        provider?.kind === "sops"
+          ? " (encrypted in Git)"
+          : provider?.resource
+            ? ` (by ${provider.resource.kind} ${provider.resource.namespace}/${provider.resource.name})`
+            : "";
+      return { why: `the key pair Secret ${workload.namespace}/${name} is created outside Git${by}` };
+    }
+    // Secrets the pod mounts that no file defines are usually made at deploy time (a Job running kubectl, Vault, an
+    // operator): naming them says where the key pair most likely is, which "mounts none" alone does not.
+    const absent = secrets.filter(
+      ({ secret, name }) => !secret && !model.providers.has(secretKey(workload.namespace, name)),
+    );
+    const names = absent.map(({ name }) => `${workload.namespace}/${name}`).join(", ");
     return {
-      why: `${workload.kind} ${workload.namespace}/${workload.name} mounts no Secret with a server certificate and key in the analysed files`,
+      why: `${workload.kind} ${workload.namespace}/${workload.name} mounts no Secret with a server certificate and key in the analysed files${absent.length > 0 ? `; it mounts ${absent.length === 1 ? "a Secret" : "Secrets"} no file defines (${names}), likely made at deploy time` : ""}`,
     };
   }
   if (!clientCa) {
