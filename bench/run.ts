@@ -634,7 +634,11 @@ function evaluateTargets(results: readonly SizeResult[]): Target[] {
     holds: withApp.length >= 2 ? coldCalls.size === 1 : null,
     detail:
       withApp.length > 0
-        ? withApp.map((r) => `${r.resources}: ${r.app?.cold.calls}`).join(", ") + (differing.length > 0 ? ` (differing: ${differing.join(", ")})` : "")
+        ? withApp.map((r) => `${r.resources}: ${r.app?.cold.calls}`).join(", ") +
+          (differing.length > 0 ? ` (differing: ${differing.join(", ")})` : "") +
+          // Why a size can differ: a check that ends early (the analysis limit) skips the requests after the analysis.
+          ` (conclusions: ${withApp.map((r) => `${r.app?.cold.conclusion ?? "none"} with ${r.app?.cold.annotations ?? 0} annotations`).join(", ")}; ` +
+          "GET apps/get-authenticated is once per process, so in each process's first check)"
         : "app not measured",
   });
   const fiftyApp = fifty?.app;
