@@ -4,7 +4,7 @@
  * the local fake GitHub through the real app.
  */
 import { BlobCache } from "../src/app/blob-cache.js";
-import { pullRequestEvent, startHarness } from "../test/app/harness.js";
+import { pullRequestEvent, startHarness, type Harness } from "../test/app/harness.js";
 
 const MANIFESTS = 1000;
 
@@ -43,11 +43,15 @@ export interface CheckRunMeasurement {
   byEndpoint: Record<string, number>;
   conclusion: string | null;
   annotations: number;
+  /** Each annotation's rule (its title) and place: the bench checks the seeded defect is among them. */
+  annotated: { title: string; path: string; line: number }[];
 }
 
 export interface CheckMeasurement {
   cold: CheckRunMeasurement;
   afterPush: CheckRunMeasurement;
+  /** With `CheckScenario.replicaPush`: the first check a second app instance runs (its own caches), after the push. */
+  secondReplica?: CheckRunMeasurement;
 }
 
 export interface CheckScenario {
@@ -57,6 +61,12 @@ export interface CheckScenario {
   head: Record<string, string>;
   /** A later push to the pull request: the head with these files replaced. */
   push: Record<string, string>;
+  /**
+   * One more push to the pull request, checked by a second app instance against the same fake GitHub: its own blob
+   * cache, render cache and analysis threads (so its own parsed-file cache), as another replica behind a load balancer
+   * or a restarted process. It shares this process's compiled code, which a real replica would have warmed on its own.
+   */
+  replicaPush?: Record<string, string>;
   tarballThreshold?: number;
 }
 
@@ -70,10 +80,10 @@ export async function measureCheck(scenario: CheckScenario): Promise<CheckMeasur
     const base = h.repo.commit(scenario.files, { branch: "main" });
     const first = h.repo.commitChanges(base, scenario.head);
     h.repo.addPullRequest({ number: 1, headSha: first });
-    const check = async (action: "opened" | "synchronize", headSha: string): Promise<CheckRunMeasurement> => {
+    const check = async (action: "opened" | "synchronize", headSha: string, app: Harness = h): Promise<CheckRunMeasurement> => {
       h.fake.reset();
       const started = performance.now();
-      await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, action, { number: 1, headSha, baseSha: base }));
+      await app.deliver("pull_request", pullRequestEvent(h.fake, h.repo, action, { number: 1, headSha, baseSha: base }));
       const ms = performance.now() - started;
       const calls = h.fake.apiCalls();
       if (h.fake.violations.length > 0) throw new Error(`requests outside GitHub's API description: ${h.fake.violations.join("; ")}`);
@@ -90,12 +100,21 @@ export async function measureCheck(scenario: CheckScenario): Promise<CheckMeasur
         byEndpoint,
         conclusion: run?.conclusion ?? null,
         annotations: run?.annotations.length ?? 0,
+        annotated: (run?.annotations ?? []).map((a) => ({ title: String(a.title), path: String(a.path), line: Number(a.start_line) })),
       };
     };
     const cold = await check("opened", first);
     const second = h.repo.commitChanges(first, scenario.push);
     const afterPush = await check("synchronize", second);
-    return { cold, afterPush };
+    if (!scenario.replicaPush) return { cold, afterPush };
+    const replica = await startHarness({ fake: h.fake, cache: new BlobCache(), ...(scenario.tarballThreshold !== undefined ? { tarballThreshold: scenario.tarballThreshold } : {}) });
+    try {
+      // Delivered at once, as the first instance's cold check was: both include their analysis threads' start.
+      const third = h.repo.commitChanges(second, scenario.replicaPush);
+      return { cold, afterPush, secondReplica: await check("synchronize", third, replica) };
+    } finally {
+      await replica.close();
+    }
   } finally {
     await h.close();
   }

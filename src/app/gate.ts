@@ -70,6 +70,12 @@ export interface GateOptions {
   renderTools?: RenderTools;
   /** The renders this process keeps across checks (default: one of `DEFAULT_RENDER_CACHE_BYTES`, 64 MiB). */
   renderCache?: RenderCache<RenderResult>;
+  /**
+   * The time all renders of one check may take together (`MTLS_GATE_RENDER_BUDGET_MS`; default half the analysis
+   * limit): what is left of the limit is for reading and the analysis, so a render that cannot finish is a
+   * `render-failed` finding in a concluded check, not a timed-out one.
+   */
+  renderBudgetMs?: number;
   /** Test-only: every analysis first keeps its thread busy this long (`MTLS_GATE_TEST_SLOW_ANALYSIS_MS`). */
   testSlowAnalysisMs?: number;
   /** How often the sweeper looks for abandoned runs (default 60 s). */
@@ -80,6 +86,11 @@ export interface GateOptions {
   watch?: Pick<WatchOptions, "tickMs" | "periodsMs" | "now" | "redis">;
   /** Waits between attempts to complete a given-up run (default 1 s, 5 s, 30 s, 2 min); then the sweeper takes over. */
   giveUpRetryDelaysMs?: readonly number[];
+}
+
+/** Half the analysis limit for every render of a check: the other half reads the commits and analyses them. */
+export function defaultRenderBudgetMs(analysisTimeoutMs: number): number {
+  return Math.floor(analysisTimeoutMs / 2);
 }
 
 export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
@@ -158,7 +169,11 @@ export class Gate {
       ruleDocsUrl,
       evaluateInThread: (request, signal) => pool.run(request, signal),
       acceptances: async (github, target) => acceptancesOn(github, target, await this.identity(), this.markerKey),
-      render: { tools: options.renderTools ?? locateTools(process.env), cache: this.renderCache },
+      render: {
+        tools: options.renderTools ?? locateTools(process.env),
+        cache: this.renderCache,
+        budgetMs: options.renderBudgetMs ?? defaultRenderBudgetMs(this.analysisTimeoutMs),
+      },
     };
     // A run younger than the analysis limit may still be worked on by some replica: never swept.
     this.staleRunMs = Math.max(options.staleRunMs ?? DEFAULT_STALE_RUN_MS, this.analysisTimeoutMs);

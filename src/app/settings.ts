@@ -4,7 +4,7 @@ import type { Probot } from "probot";
 import { DEFAULT_ANALYSIS_TIMEOUT_MS } from "./analysis-limit.js";
 import { defaultAnalysisThreads } from "./analysis-pool.js";
 import { parsedCacheBytes } from "./blob-cache.js";
-import { DEFAULT_STALE_RUN_MS, DEFAULT_SWEEP_INTERVAL_MS, type Gate, type GateOptions } from "./gate.js";
+import { DEFAULT_STALE_RUN_MS, DEFAULT_SWEEP_INTERVAL_MS, defaultRenderBudgetMs, type Gate, type GateOptions } from "./gate.js";
 import { RedisCheckQueue, type Role } from "./queue/redis-queue.js";
 import { DEFAULT_TICK_MS } from "./watch/watch.js";
 
@@ -18,6 +18,8 @@ export interface DeploymentSettings {
   queueName: string;
   /** The analysis limit (`MTLS_GATE_ANALYSIS_TIMEOUT_MS`): a job still running after it is stopped and its run fails. */
   analysisTimeoutMs: number;
+  /** The time all renders of one check may take (`MTLS_GATE_RENDER_BUDGET_MS`; default half the analysis limit). */
+  renderBudgetMs: number;
   /** How often the sweeper looks for abandoned runs (`MTLS_GATE_SWEEP_INTERVAL_MS`). */
   sweepIntervalMs: number;
   /** How long a run may stay in progress before the sweeper completes it (`MTLS_GATE_STALE_RUN_MS`). */
@@ -44,7 +46,8 @@ export interface DeploymentSettings {
  * with or without Redis, `MTLS_GATE_ANALYSIS_TIMEOUT_MS` (the analysis limit), `MTLS_GATE_SWEEP_INTERVAL_MS` and
  * `MTLS_GATE_STALE_RUN_MS` (the sweeper's; never less than the analysis limit, or a run still being analysed could be
  * swept), `MTLS_GATE_ANALYSIS_THREADS` (the analysis thread pool), `MTLS_GATE_CACHE_MB` (parsed files kept per analysis
- * thread) and, for tests only, `MTLS_GATE_TEST_SLOW_ANALYSIS_MS`.
+ * thread), `MTLS_GATE_RENDER_BUDGET_MS` (all renders of one check, below the analysis limit) and, for tests only,
+ * `MTLS_GATE_TEST_SLOW_ANALYSIS_MS`.
  */
 export function deploymentSettings(env: Readonly<Record<string, string | undefined>>): DeploymentSettings {
   const role = env.MTLS_GATE_ROLE ?? "all";
@@ -70,8 +73,15 @@ export function deploymentSettings(env: Readonly<Record<string, string | undefin
 
 function runLimits(
   env: Readonly<Record<string, string | undefined>>,
-): Pick<DeploymentSettings, "analysisTimeoutMs" | "sweepIntervalMs" | "staleRunMs"> {
+): Pick<DeploymentSettings, "analysisTimeoutMs" | "renderBudgetMs" | "sweepIntervalMs" | "staleRunMs"> {
   const analysisTimeoutMs = positiveInteger(env, "MTLS_GATE_ANALYSIS_TIMEOUT_MS", DEFAULT_ANALYSIS_TIMEOUT_MS);
+  const renderBudgetMs = positiveInteger(env, "MTLS_GATE_RENDER_BUDGET_MS", defaultRenderBudgetMs(analysisTimeoutMs));
+  // Renders that may use the whole limit leave no time to analyse what they produced: every such check would time out.
+  if (renderBudgetMs >= analysisTimeoutMs)
+    throw new Error(
+      `MTLS_GATE_RENDER_BUDGET_MS (${renderBudgetMs}) must be less than the analysis limit, MTLS_GATE_ANALYSIS_TIMEOUT_MS ` +
+        `(${analysisTimeoutMs}): the rest of the limit reads and analyses the commits`,
+    );
   const sweepIntervalMs = positiveInteger(env, "MTLS_GATE_SWEEP_INTERVAL_MS", DEFAULT_SWEEP_INTERVAL_MS);
   const staleRunMs = positiveInteger(env, "MTLS_GATE_STALE_RUN_MS", Math.max(DEFAULT_STALE_RUN_MS, analysisTimeoutMs));
   if (staleRunMs < analysisTimeoutMs)
@@ -79,7 +89,7 @@ function runLimits(
       `MTLS_GATE_STALE_RUN_MS (${staleRunMs}) must not be less than the analysis limit, MTLS_GATE_ANALYSIS_TIMEOUT_MS ` +
         `(${analysisTimeoutMs}): a run still being analysed would be swept`,
     );
-  return { analysisTimeoutMs, sweepIntervalMs, staleRunMs };
+  return { analysisTimeoutMs, renderBudgetMs, sweepIntervalMs, staleRunMs };
 }
 
 function positiveInteger(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number): number {
@@ -138,6 +148,7 @@ export function gateOptionsFor(
   const signing: GateOptions = {
     ...(markerSecret !== null ? { markerSecret } : {}),
     analysisTimeoutMs: settings.analysisTimeoutMs,
+    renderBudgetMs: settings.renderBudgetMs,
     analysisThreads: settings.analysisThreads,
     ...(settings.testSlowAnalysisMs !== null ? { testSlowAnalysisMs: settings.testSlowAnalysisMs } : {}),
     sweepIntervalMs: settings.sweepIntervalMs,

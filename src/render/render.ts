@@ -49,6 +49,13 @@ export interface RenderOptions {
    * and renderEnvironments rejects with the signal's reason, so nothing half-rendered is cached or analysed.
    */
   signal?: AbortSignal;
+  /**
+   * The time all renders of one check may take together (the app: see AppRenderSettings.budgetMs), as the moment it
+   * ends (`Date.now()`) and its length for messages. A render is cut at the deadline (the sooner of it and its own
+   * `limits.timeoutMs`), and one due after it does not start: either ends as a `render-failed` finding on the
+   * environment, so the check still analyses the rest and concludes, rather than reaching the job's analysis limit.
+   */
+  budget?: { deadline: number; budgetMs: number };
 }
 
 /** What one render gives, as cached: the rendered file, or the finding that replaces it, and notes on the render. */
@@ -162,14 +169,34 @@ export async function renderEnvironments(
         continue;
       }
       renders++;
-      const key = options.cache
-        ? `${options.cacheScope ?? ""}\0${renderKey(tree, env, renderRoots(tree, env, walk?.files), options.tools, options.limits)}`
-        : undefined;
+      const remainingMs = options.budget ? options.budget.deadline - Date.now() : Number.POSITIVE_INFINITY;
+      const inputs =
+        options.cache || options.budget ? renderKey(tree, env, renderRoots(tree, env, walk?.files), options.tools, options.limits) : "";
+      const budgetFailure = (): RenderResult => ({
+        diagnostic: {
+          rule: "render-failed",
+          messageId: "time-budget",
+          location: where,
+          // What the render would have read is part of the identity: an environment the change touched is not
+          // "pre-existing" because the base's render ran out of time too; an untouched one is.
+          identity: { ...identity, limit: "time-budget", inputs: inputs.slice(0, 16) },
+          display: { value: formatMs(options.budget?.budgetMs ?? 0) },
+        },
+      });
+      const key = options.cache ? `${options.cacheScope ?? ""}\0${inputs}` : undefined;
       const cached = key === undefined ? undefined : options.cache?.get(key);
       if (cached) {
         outcomes.push({ env, dirs, ...cached });
         continue;
       }
+      // The check's renders used their time: this one is not started (a cached outcome above costs no time).
+      if (remainingMs <= 0) {
+        outcomes.push({ env, dirs, ...budgetFailure() });
+        continue;
+      }
+      // Cut at the budget's end when that comes before the render's own limit (said so in the finding, below).
+      const cutByBudget = remainingMs < options.limits.timeoutMs;
+      const limits: RunLimits = cutByBudget ? { ...options.limits, timeoutMs: Math.max(1, Math.floor(remainingMs)) } : options.limits;
       const render = async (): Promise<RenderResult> => {
         if (!materialized) {
           materialize(tree, repo);
@@ -191,7 +218,7 @@ export async function renderEnvironments(
             [...args, join(repo, ...env.root.split("/").filter(Boolean))],
             repo,
             childEnv,
-            options.limits,
+            limits,
             options.signal,
           );
           map = (stdout) => mapKustomizeOutput(stdout, tree, env.root, walk.files, walk.dirs, renderedPath);
@@ -223,7 +250,7 @@ export async function renderEnvironments(
             args.push("-f", inline);
           }
           if (helm.namespace) args.push("--namespace", helm.namespace);
-          result = await run(tool as string, args, repo, childEnv, options.limits, options.signal);
+          result = await run(tool as string, args, repo, childEnv, limits, options.signal);
           // The chart's copy named as the chart's directory in messages, like the repository's own paths.
           if (result.status === "failed" && chartDir !== chartInRepo)
             result = { ...result, stderr: result.stderr.split(chartDir).join(chartInRepo) };
@@ -252,6 +279,7 @@ export async function renderEnvironments(
         const [first] = noTarget;
         if (first) return { diagnostic: first };
         const tooling = env.kind === "kustomize" ? "kustomize build" : "helm template";
+        if (result.status === "timeout" && cutByBudget) return budgetFailure();
         const diagnostic: RenderDiagnostic =
           result.status === "timeout"
             ? {

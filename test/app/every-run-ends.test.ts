@@ -310,6 +310,14 @@ describe("the sweeper's settings", () => {
     );
     assert.equal(deploymentSettings({ MTLS_GATE_ANALYSIS_TIMEOUT_MS: "1200000" }).staleRunMs, 1_200_000);
   });
+
+  it("give the renders of a check half the analysis limit by default, and never all of it", () => {
+    assert.equal(deploymentSettings({}).renderBudgetMs, 30_000);
+    assert.equal(deploymentSettings({ MTLS_GATE_ANALYSIS_TIMEOUT_MS: "120000" }).renderBudgetMs, 60_000);
+    assert.equal(deploymentSettings({ MTLS_GATE_RENDER_BUDGET_MS: "45000" }).renderBudgetMs, 45_000);
+    assert.throws(() => deploymentSettings({ MTLS_GATE_RENDER_BUDGET_MS: "60000" }), /must be less than the analysis limit/);
+    assert.throws(() => deploymentSettings({ MTLS_GATE_RENDER_BUDGET_MS: "soon" }), /MTLS_GATE_RENDER_BUDGET_MS/);
+  });
 });
 
 describe("Probot's Redis-backed throttling on Redis 7", () => {

@@ -536,3 +536,68 @@ describe("the render cache across checks", () => {
     }
   });
 });
+
+/**
+ * kubectl behind a wrapper that blocks, until its process group is killed, when asked to render `overlays/stage` (a
+ * render that can never finish, as `kubectl kustomize` of a huge root kustomization), and runs the real one otherwise.
+ */
+function stageBlockingTools(): RenderTools {
+  const real = toolEnv();
+  const dir = mkdtempSync(join(tmpdir(), "mtls-gate-blocking-tools-"));
+  const path = join(dir, "kubectl");
+  writeFileSync(
+    path,
+    `#!/bin/sh\ncase "$*" in\n  *overlays/stage*) exec /bin/sleep 2147483647 ;;\nesac\nexec '${real[KUSTOMIZE_VARIABLE] ?? ""}' "$@"\n`,
+  );
+  chmodSync(path, 0o755);
+  const tools = locateTools({ [KUSTOMIZE_VARIABLE]: path, [HELM_VARIABLE]: real[HELM_VARIABLE] ?? "" });
+  assert.ok(tools.kustomize);
+  return tools;
+}
+
+describe("a render that cannot finish", () => {
+  it("ends at the check's render budget as render-failed on its kustomization; the rest is analysed and the check concludes", async () => {
+    // The analysis limit stays 60 s; the budget is what a deployment sets with MTLS_GATE_RENDER_BUDGET_MS.
+    const h = await startHarness({ repo: "acme/slow", gate: { renderTools: stageBlockingTools(), renderBudgetMs: 3000 } });
+    try {
+      const plain = (context: string) => `apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata:
+  name: reports
+  namespace: edge
+spec:
+  prefix: /reports/
+  service: https://reports:443
+  tls: ${context}
+`;
+      const base = h.repo.commit({ ...overlays("upstream"), "apps/reports.yaml": plain("upstream") }, { branch: "main" });
+      const head = h.repo.commitChanges(base, {
+        "overlays/stage/tls.yaml": overlays("upstrem")["overlays/stage/tls.yaml"] ?? "",
+        "apps/reports.yaml": plain("upstreem"),
+      });
+      const started = Date.now();
+      await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 1, headSha: head, baseSha: base }));
+      const elapsed = Date.now() - started;
+      const run = h.repo.checkRuns.find((r) => r.head_sha === head);
+      assert.equal(run?.status, "completed");
+      assert.equal(run?.conclusion, "failure");
+      assert.doesNotMatch(String(run?.output.title), /exceeded/i, "concluded, not timed out");
+      const annotations = annotationsOf(h.repo, run?.id ?? 0);
+      const failed = annotations.filter((a) => a.title === "render-failed");
+      assert.deepEqual(
+        failed.map((a) => [a.path, a.start_line]),
+        [["overlays/stage/kustomization.yaml", 1]],
+        JSON.stringify(annotations),
+      );
+      assert.match(String(failed[0]?.message), /time budget \(3 s\)/);
+      // The plain YAML beside the overlays is still analysed: its misspelt context is reported on its line.
+      const typo = annotations.find((a) => a.title === "mapping-tls-context-not-found" && a.path === "apps/reports.yaml");
+      assert.equal(typo?.start_line, 9, JSON.stringify(annotations));
+      // The blocked render was ended by the budget, not by its own 30 s limit or the check's 60 s one.
+      assert.ok(elapsed < 30_000, `${elapsed} ms`);
+    } finally {
+      await h.close();
+      await h.gate.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 /** The sandbox of a render: the child's environment, the limits, the cap, and the scrubbing of tool messages. */
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
+import { chmodSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, test } from "node:test";
 import { environmentsOf } from "../../src/render/analyze.js";
 import { childEnvironment, runTool, scrubToolMessage } from "../../src/render/process.js";
@@ -97,6 +98,56 @@ test("a render past its time limit ends as render-failed naming the limit, its f
   );
   assert.deepEqual(input.files, []);
   assert.ok(input.unrendered.some((u) => u.path === "charts/edge/templates/cm.yaml"));
+});
+
+/** A helm that never finishes: it blocks until the render's limit kills its process group. */
+function blockingHelm(): string {
+  const dir = writeTree({});
+  dirs.push(dir);
+  const path = join(dir, "helm");
+  // No PATH in the child's environment: the blocking command is named by its absolute path.
+  writeFileSync(path, "#!/bin/sh\nexec /bin/sleep 2147483647\n");
+  chmodSync(path, 0o755);
+  return path;
+}
+
+test("the check's render budget: a render that cannot finish is cut at it, the next is not started, each a finding", async () => {
+  const dir = writeTree(chart);
+  dirs.push(dir);
+  const tree = readRepoTree(dir);
+  const started = Date.now();
+  const [input] = await renderEnvironments(tree, environmentsOf(tree), {
+    ...DEFAULT_RENDER_OPTIONS,
+    tools: { helm: blockingHelm() },
+    // The render's own limit (30 s) is far off: only the budget can end it.
+    budget: { deadline: Date.now() + 300, budgetMs: 300 },
+  });
+  const elapsed = Date.now() - started;
+  assert.ok(input);
+  assert.deepEqual(
+    input.diagnostics.map((d) => [d.rule, d.messageId, d.identity.limit, d.display.value, d.location.file, d.location.line]),
+    [
+      ["render-failed", "time-budget", "time-budget", "300 ms", "charts/edge/Chart.yaml", 1],
+      ["render-failed", "time-budget", "time-budget", "300 ms", "charts/edge/values-prod.yaml", 1],
+    ],
+  );
+  assert.ok(input.unrendered.some((u) => u.path === "charts/edge/templates/cm.yaml"));
+  // Ended by the budget, not by the 30 s limit of each render (two of them would be a minute).
+  assert.ok(elapsed < DEFAULT_RENDER_OPTIONS.limits.timeoutMs, `${elapsed} ms`);
+});
+
+test("a budget longer than a render's own limit leaves the limit's finding as it was", async () => {
+  const [input] = await renderWith(chart, {
+    limits: { timeoutMs: 1, maxOutputBytes: 1_000_000 },
+    budget: { deadline: Date.now() + 60_000, budgetMs: 60_000 },
+  });
+  assert.deepEqual(
+    input?.diagnostics.map((d) => [d.messageId, d.identity.limit, d.display.value]),
+    [
+      ["timeout", "time", "1 ms"],
+      ["timeout", "time", "1 ms"],
+    ],
+  );
 });
 
 test("the output limit and the cap on renders per check each end as a finding", async () => {

@@ -27,6 +27,12 @@ export interface AppRenderSettings {
    * base and head of one check included. Absent: every environment is rendered.
    */
   cache?: RenderCache<RenderResult>;
+  /**
+   * The time all renders of one check (head and base together) may take, in milliseconds: the Gate's default is half
+   * the analysis limit (`MTLS_GATE_RENDER_BUDGET_MS`). A render past it ends as a `render-failed` finding and the rest
+   * is analysed within the limit, instead of the whole check timing out. Absent: each render has only its own limit.
+   */
+  budgetMs?: number;
 }
 
 /** The rendered environments of both commits (plain data for `evaluate`). */
@@ -65,6 +71,8 @@ export async function renderCommits(
     ...(settings.cache ? { cache: settings.cache, cacheScope: repository.toLowerCase() } : {}),
     // Past the job's analysis limit the run is reported timed out: its renders stop too, not 50 × 30 s later.
     ...(signal ? { signal } : {}),
+    // One deadline for both commits: the head's renders come first (its verdict is what the check is for).
+    ...(settings.budgetMs !== undefined ? { budget: { deadline: Date.now() + settings.budgetMs, budgetMs: settings.budgetMs } } : {}),
   };
   noteActivity(`rendering the kustomizations and charts of ${repository}`);
   return {

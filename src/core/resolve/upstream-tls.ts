@@ -317,6 +317,37 @@ function nameCovered(leaf: LoadedCert | undefined, name: string): boolean {
   }
 }
 
+interface WorkloadIndex {
+  byNamespace: Map<string, WorkloadResource[]>;
+  /** The workloads running each Service's pods (Jobs and CronJobs aside), by Service: many routes share one. */
+  serving: Map<CarrierResource, readonly WorkloadResource[]>;
+}
+
+const workloadIndexes = new WeakMap<Model, WorkloadIndex>();
+
+/**
+ * The model's workloads by namespace, in model order. Every route and every Service looks its pods up here: scanning
+ * all workloads for each of them grew with routes times workloads (seconds at 10,000 resources). Per model, since
+ * base and head are two models of one check.
+ */
+function workloadIndex(model: Model): WorkloadIndex {
+  let index = workloadIndexes.get(model);
+  if (!index) {
+    index = { byNamespace: new Map(), serving: new Map() };
+    for (const workload of model.workloads) {
+      const list = index.byNamespace.get(workload.namespace);
+      if (list) list.push(workload);
+      else index.byNamespace.set(workload.namespace, [workload]);
+    }
+    workloadIndexes.set(model, index);
+  }
+  return index;
+}
+
+function workloadsIn(model: Model, namespace: string): readonly WorkloadResource[] {
+  return workloadIndex(model).byNamespace.get(namespace) ?? [];
+}
+
 /** The upstream's TLS side of one route that originates TLS, both directions simulated; null for other routes. */
 export function upstreamTlsOf(route: Route, model: Model, now: Date): UpstreamTls | null {
   if (route.rejected || !route.originatesTls || route.mapping.kind !== "Mapping") return null;
@@ -324,14 +355,15 @@ export function upstreamTlsOf(route: Route, model: Model, now: Date): UpstreamTl
   if (typeof service === "string") return unknown(service);
   if (!service.selector || Object.keys(service.selector).length === 0)
     return unknown(`Service ${service.namespace}/${service.name} has no selector`);
-  const selector = Object.entries(service.selector);
-  const workloads = model.workloads.filter(
-    (w) =>
-      w.namespace === service.namespace &&
-      w.kind !== "Job" &&
-      w.kind !== "CronJob" &&
-      selector.every(([k, v]) => w.podLabels[k] === v),
-  );
+  const { serving } = workloadIndex(model);
+  let workloads = serving.get(service);
+  if (!workloads) {
+    const selector = Object.entries(service.selector);
+    workloads = workloadsIn(model, service.namespace).filter(
+      (w) => w.kind !== "Job" && w.kind !== "CronJob" && selector.every(([k, v]) => w.podLabels[k] === v),
+    );
+    serving.set(service, workloads);
+  }
   if (workloads.length === 0)
     return unknown(`no workload in the analysed files runs the pods of Service ${service.namespace}/${service.name}`);
   const found = workloads.map((workload) => ({ workload, sides: sidesOf(workload, model) }));
@@ -427,9 +459,7 @@ export function servedCertificates(model: Model, now: Date): ServedCertificate[]
   for (const service of model.services.values()) {
     const selector = Object.entries(service.selector ?? {});
     if (selector.length === 0) continue;
-    const workloads = model.workloads.filter(
-      (w) => w.namespace === service.namespace && selector.every(([k, v]) => w.podLabels[k] === v),
-    );
+    const workloads = workloadsIn(model, service.namespace).filter((w) => selector.every(([k, v]) => w.podLabels[k] === v));
     const server = workloads.map((w) => sidesOf(w, model).server).find((s) => s !== undefined);
     if (!server) continue;
     const certs = loadCertificates(valueOf(server), now);

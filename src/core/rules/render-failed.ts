@@ -13,6 +13,8 @@ export const rule = defineRule({
         `Rendering environment ${text(data, "environment")} passed the time limit (${text(data, "value")}): it was stopped and its manifests were not analysed.`,
       "output-too-large": (data) =>
         `Rendering environment ${text(data, "environment")} wrote more than the output limit (${text(data, "value")}): it was stopped and its manifests were not analysed.`,
+      "time-budget": (data) =>
+        `Rendering environment ${text(data, "environment")} was stopped, or not started, when the check's renders reached their time budget (${text(data, "value")}): its manifests were not analysed.`,
       "too-many-renders": (data) =>
         `Environment ${text(data, "environment")} was not rendered: the check already ran the most renders allowed (${text(data, "value")}).`,
     },
