@@ -398,6 +398,15 @@ describe("fast values: the same documents, values, diagnostics and positions as 
       `${"k".repeat(1100)}: v\n`,
       "a: 1\r\nb: 2\r\n",
       "a: 'x\n  y'\n",
+      // js-yaml reads `---x` as a marker and a key `x`; yaml reads a key `---x`. Found by the generated cases.
+      "---x: y\n",
+      "a: 1\n...x\n",
+      // js-yaml reads these as lists; yaml refuses the less indented item. Found by the generated cases.
+      "name:\n    -\n  -\n      x: 1\n",
+      "x:\n  -\n -\n      - TRUE\n",
+      "  a: 1\nb: 2\n",
+      "x:\n  -\n    - -\n  - 1:20\n",
+      "a: >+\n    - not a list\n ",
     ];
     for (const text of cases) {
       assert.equal(fastDocuments(text, DEFAULT_LOAD_LIMITS), undefined, JSON.stringify(text));

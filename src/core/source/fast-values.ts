@@ -76,14 +76,19 @@ const SCHEMA = FAILSAFE_SCHEMA.extend({
 
 /**
  * Text the fast path does not vouch for, anywhere in a file: tabs, carriage returns, other control characters, byte
- * order marks and Unicode line breaks (the two parsers read them differently); anchors, aliases and tags
- * (`&`, `*`, `!` after a separator); directives (`%` opening a line); document end markers (`...`); a document start
- * marker followed by content; merge keys (`<<`); complex keys (`?`); a flow collection as a key (`]:`, `}:`); null
- * and empty keys; a comment glued to a quote or bracket (`"a"#c`, an error in `yaml`).
+ * order marks and Unicode line breaks (the two parsers read them differently); anchors, aliases and tags (`&`, `*`,
+ * `!` after a separator); directives (`%` opening a line); a line opening with `...`; a line opening with `---` that
+ * is not a bare document start marker (js-yaml reads `---x` as a marker, yaml as a scalar); merge keys (`<<`); complex
+ * keys (`?`); a flow collection as a key (`]:`, `}:`); null and empty keys; a comment glued to a quote or bracket
+ * (`"a"#c`, an error in `yaml`); an empty item of a sequence opened on the same line (`- -`: js-yaml adds the next
+ * less indented item to that inner sequence).
  */
 const UNVOUCHED =
   // eslint-disable-next-line no-control-regex -- control characters are what this looks for
-  /[\t\r\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufeff\u2028\u2029\ufffe\uffff]|(?:^|[\s,[{])[&*!?]|^%|^\.\.\.(?:[ \n]|$)|^---[ ]+[^#\s]|<<|[\]}][ ]*:(?:[\s,\]}]|$)|(?:^|[\s,[{?-])(?:~|null|Null|NULL)?[ ]*:(?:[\s,\]}]|$)|["'\]}]#/m;
+  /[\t\r\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufeff\u2028\u2029\ufffe\uffff]|(?:^|[\s,[{])[&*!?]|^%|^\.\.\.|^---(?:[ ]+[^#\s]|[^ \n])|<<|[\]}][ ]*:(?:[\s,\]}]|$)|(?:^|[\s,[{?-])(?:~|null|Null|NULL)?[ ]*:(?:[\s,\]}]|$)|["'\]}]#|^ *-(?: +-)+ *(?:#.*)?$/m;
+
+/** A last line of spaces and no line break after it (js-yaml keeps it in a `|+` block scalar, yaml does not). */
+const TRAILING_BLANK = /\n +$/;
 
 /** A document start marker line: `---` alone or followed by a comment (others are not vouched for, above). */
 const MARKER = /^---(?=[ \n]|$)/gm;
@@ -97,7 +102,7 @@ const LONG_LINE = 1000;
  */
 export function fastDocuments(text: string, limits: LoadLimits): FastDocument[] | undefined {
   if (!enabled) return undefined;
-  if (UNVOUCHED.test(text) || !linesVouched(text)) return undefined;
+  if (UNVOUCHED.test(text) || TRAILING_BLANK.test(text) || !linesVouched(text) || !indentsVouched(text)) return undefined;
   const bounds = documentBounds(text);
   if (bounds.length > limits.maxDocumentsPerFile) return undefined;
   const documents: FastDocument[] = [];
@@ -181,6 +186,56 @@ function linesVouched(text: string): boolean {
     if (brackets !== 0 || doubles % 2 !== 0 || singleOpen) return false;
     if (lineEnd - lineStart > LONG_LINE && text.lastIndexOf(":", lineEnd) >= lineStart + LONG_LINE) return false;
     lineStart = lineEnd + 1;
+  }
+  return true;
+}
+
+/** Where block entries start on a line: the columns of its `- ` dashes and of what follows the last one. */
+const ENTRY = /^( *)((?:- +)*)/;
+
+/** A line whose value is a block scalar (`key: |`, `- >-`, with an optional comment): its content lines follow. */
+const BLOCK_SCALAR_HEADER = /(?:^ *|: +|- +)[|>][-+0-9]*(?: +#.*)?$/;
+
+/**
+ * The block structure's indentation, as `yaml` demands it and js-yaml does not always (it reads `a:\n    -\n  -` as a
+ * list; `yaml` refuses the second item): a line less indented than the one before must come back to the column of an
+ * entry still open (a key or a `- ` above it), and never below the document's first line. Lines of a block scalar
+ * (those more indented than its entry), blank lines and comments are skipped.
+ */
+function indentsVouched(text: string): boolean {
+  const open: number[] = [];
+  let root = -1;
+  let scalarAbove = -1;
+  for (const line of text.split("\n")) {
+    const trimmed = line.trimStart();
+    const indent = line.length - trimmed.length;
+    if (scalarAbove >= 0) {
+      if (trimmed === "" || indent > scalarAbove) continue;
+      scalarAbove = -1;
+    }
+    if (trimmed === "" || trimmed.startsWith("#")) continue;
+    if (/^---(?: |$)/.test(line)) {
+      open.length = 0;
+      root = -1;
+      continue;
+    }
+    if (root < 0) root = indent;
+    if (indent < root) return false;
+    let dedented = false;
+    while (open.length > 0 && (open[open.length - 1] as number) > indent) {
+      open.pop();
+      dedented = true;
+    }
+    if (dedented && open[open.length - 1] !== indent) return false;
+    const [, spaces = "", dashes = ""] = ENTRY.exec(line) ?? [];
+    let column = spaces.length;
+    if (open[open.length - 1] !== column) open.push(column);
+    // Each dash opens an entry at its own column, and what follows the last one opens an entry at its column.
+    for (const dash of dashes.matchAll(/- +/g)) {
+      column += dash[0].length;
+      open.push(column);
+    }
+    if (BLOCK_SCALAR_HEADER.test(line)) scalarAbove = column;
   }
   return true;
 }
