@@ -102,7 +102,8 @@ const LONG_LINE = 1000;
  */
 export function fastDocuments(text: string, limits: LoadLimits): FastDocument[] | undefined {
   if (!enabled) return undefined;
-  if (UNVOUCHED.test(text) || TRAILING_BLANK.test(text) || !linesVouched(text) || !indentsVouched(text)) return undefined;
+  if (UNVOUCHED.test(text) || TRAILING_BLANK.test(text) || !linesVouched(text) || !indentsVouched(text))
+    return undefined;
   const bounds = documentBounds(text);
   if (bounds.length > limits.maxDocumentsPerFile) return undefined;
   const documents: FastDocument[] = [];
