@@ -41,7 +41,7 @@ export class FileParser {
     }
     this.#parses++;
     const parsed = parseManifestFile(file, limits, reads);
-    this.store.set(key, parsed, estimatedBytes(file));
+    this.store.set(key, parsed, estimatedBytes(file, parsed));
     return parsed;
   }
 }
@@ -88,10 +88,13 @@ function limitsKey(limits: LoadLimits): string {
 }
 
 /**
- * A rough size of a parsed file in memory: its kept documents (values and parse trees) and diagnostics, measured at
- * about 18 bytes of heap per character of text on the benchmark repository at 10,000 resources (heap after garbage
- * collection, the text itself not counted); 20 leaves a margin.
+ * A rough size of a parsed file in memory: its kept documents and diagnostics. Read on the `yaml` path (values and
+ * parse trees), measured at about 17.5 to 20 bytes of heap per character of text on the benchmark repository at 10,000
+ * resources (heap after garbage collection, the text itself not counted): 20 with a margin. Read on the fast path
+ * (values, and the text kept for positions), 3 to 3.5 bytes per character, plus the text, which the parsed file now
+ * holds (up to 2 bytes a character): 6 with a margin.
  */
-export function estimatedBytes(file: SourceFile): number {
-  return file.text.length * 20 + 256;
+export function estimatedBytes(file: SourceFile, parsed?: ParsedFile): number {
+  const fast = parsed !== undefined && parsed.documents.length > 0 && parsed.documents.every((doc) => doc.fast);
+  return file.text.length * (fast ? 6 : 20) + 256;
 }

@@ -18,7 +18,8 @@ import {
 import { DEFAULT_LOAD_LIMITS, type LoadLimits } from "../limits.js";
 import type { SourceDiagnosticKind } from "../diagnostics.js";
 import type { Location, MessageData, SourceFile } from "../types.js";
-import { aliasTargets, identityMapper, LocatedDocument, type PositionMapper } from "./yaml-document.js";
+import { aliasTargets, FileText, identityMapper, LocatedDocument, type PositionMapper } from "./yaml-document.js";
+import { fastDocuments, type FastDocument } from "./fast-values.js";
 
 /** A problem found while reading input or outside the rules. Its kind names its rule and message (see DIAGNOSTICS). */
 export interface SourceDiagnostic {
@@ -84,11 +85,48 @@ export function parseManifestFile(file: SourceFile, limits: LoadLimits = DEFAULT
     const location = { file: file.path, line: helm.line, column: helm.column, endLine: helm.line, endColumn: helm.column + 2 };
     return { documents: [], diagnostics: [diag("helm-template", location, { reason: "helm-template" })] };
   }
-  const parsed = rejectUnsupportedKeys(parseYamlText(text, file.path, identityMapper, limits, reads));
+  const fast = fastDocuments(text, limits);
+  const fastParsed = fast && fastFile(fast, text, file.path, reads);
+  const parsed = fastParsed ?? rejectUnsupportedKeys(parseYamlText(text, file.path, identityMapper, limits, reads));
   if (!reads) return parsed;
   const kinds = parsed.documents.flatMap((doc) => kubernetesKind(doc.value) ?? []);
   return { documents: parsed.documents.filter((doc) => !doc.setAside), diagnostics: parsed.diagnostics, summary: { documents: parsed.documents.length, kinds } };
 }
+
+/**
+ * A file's documents read on the fast path, as the `yaml` path would have made them; undefined (the `yaml` path reads
+ * the file) for a document whose `yaml` tree `headerOf` might read differently from its value: a top-level key that
+ * may have been a number, boolean or null scalar (`headerOf` sets no document with such a key aside).
+ */
+function fastFile(fast: readonly FastDocument[], text: string, path: string, reads: DocumentFilter | undefined): ParsedFile | undefined {
+  const file = new FileText(text);
+  const documents: LocatedDocument[] = [];
+  for (const { index, start, end, value } of fast) {
+    if (value === null || value === undefined) continue;
+    const source = { file, start, end };
+    const header = reads ? fastHeader(value) : undefined;
+    if (header === "unsure") return undefined;
+    if (reads && header && !reads(path, header.apiVersion, header.kind)) {
+      documents.push(new LocatedDocument(path, index, header, source, identityMapper, true));
+      continue;
+    }
+    documents.push(new LocatedDocument(path, index, value, source, identityMapper));
+  }
+  return { documents, diagnostics: [] };
+}
+
+/** `headerOf` on a fast-path value: its `apiVersion` and `kind`, undefined, or "unsure" when a key may not be a string. */
+function fastHeader(value: unknown): { apiVersion: string; kind: string } | "unsure" | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const record = value as Record<string, unknown>;
+  const { apiVersion, kind } = record;
+  if (typeof apiVersion !== "string" || typeof kind !== "string") return undefined;
+  for (const key of Object.keys(record)) if (SCALAR_KEY.test(key)) return "unsure";
+  return { apiVersion, kind };
+}
+
+/** A key a number or boolean scalar may have been converted to. */
+const SCALAR_KEY = /^(?:true|false|NaN|-?Infinity)$|^[-+.]?[0-9]/;
 
 /** The `kind` of a Kubernetes object (a mapping with string `apiVersion` and `kind`), else undefined. */
 export function kubernetesKind(value: unknown): string | undefined {
@@ -174,7 +212,7 @@ export function parseYamlText(
     const header = reads && !keys.merges && !withAliases.has(index) ? headerOf(doc.contents) : undefined;
     if (reads && header && !reads(path, header.apiVersion, header.kind)) {
       // Not read: what the coverage and the unsupported-key check need, and the parse tree only until that check ran.
-      documents.push(new LocatedDocument(path, index, header, doc, lines, mapPosition, true));
+      documents.push(new LocatedDocument(path, index, header, { doc, lines }, mapPosition, true));
       return;
     }
     let value: unknown;
@@ -186,7 +224,7 @@ export function parseYamlText(
       return;
     }
     if (value === null || value === undefined) return;
-    documents.push(new LocatedDocument(path, index, value, doc, lines, mapPosition));
+    documents.push(new LocatedDocument(path, index, value, { doc, lines }, mapPosition));
   });
   return { documents, diagnostics };
 }
@@ -417,7 +455,7 @@ function rejectUnsupportedKeys(parsed: ParsedFile): ParsedFile {
   const diagnostics = [...parsed.diagnostics];
   const documents: LocatedDocument[] = [];
   for (const doc of parsed.documents) {
-    const offset = isKubernetesObject(doc.value) ? unsupportedKeyOffset(doc) : undefined;
+    const offset = !doc.fast && isKubernetesObject(doc.value) ? unsupportedKeyOffset(doc) : undefined;
     if (offset === undefined) {
       documents.push(doc);
       continue;

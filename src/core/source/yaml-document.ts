@@ -6,10 +6,11 @@ import {
   isSeq,
   type Alias,
   type Document,
-  type LineCounter,
   type Node,
   type Pair,
   type YAMLMap,
+  LineCounter as YamlLineCounter,
+  parseDocument,
   visit,
 } from "yaml";
 import type { SourceRange } from "../types.js";
@@ -21,6 +22,78 @@ export type PositionMapper = (line: number, column: number) => { line: number; c
 
 export const identityMapper: PositionMapper = (line, column) => ({ line, column });
 
+/** A document's parse tree and its text's line index, as the `yaml` path composed them. */
+export interface ParsedTree {
+  doc: Document.Parsed;
+  lines: YamlLineCounter;
+}
+
+/**
+ * A document read on the fast path (fast-values.ts): no parse tree is kept, only where its text is in the file's. The
+ * tree is composed again from that text, on the first question about positions, and only a few are kept at a time.
+ */
+export interface DocumentText {
+  file: FileText;
+  start: number;
+  end: number;
+}
+
+/** A file's text, shared by its documents, and its line index, built on first use. */
+export class FileText {
+  #lines: YamlLineCounter | undefined;
+
+  constructor(readonly text: string) {}
+
+  /** The line index the `yaml` parser would have built: a line starts at offset 0 and after every line feed. */
+  get lines(): YamlLineCounter {
+    if (!this.#lines) {
+      const lines = new YamlLineCounter();
+      lines.addNewLine(0);
+      for (let at = this.text.indexOf("\n"); at >= 0; at = this.text.indexOf("\n", at + 1)) lines.addNewLine(at + 1);
+      this.#lines = lines;
+    }
+    return this.#lines;
+  }
+}
+
+/** Options the loader composes documents with (load.ts): ranges and values are the same whichever way it is run. */
+const TREE_OPTIONS = { prettyErrors: false, uniqueKeys: false, logLevel: "error" } as const;
+
+/** Trees composed again for fast-path documents, most recently used last: positions are asked of few at a time. */
+const recentTrees = new Map<DocumentText, Document.Parsed>();
+const RECENT_TREES = 64;
+
+/**
+ * The tree of a fast-path document: its text composed on its own, every range moved by where the text starts in the
+ * file. A document's tree does not depend on the documents around it (no directives on the fast path), so the ranges
+ * are those of the whole file's parse.
+ */
+function treeOf(source: DocumentText): Document.Parsed {
+  const known = recentTrees.get(source);
+  if (known) {
+    recentTrees.delete(source);
+    recentTrees.set(source, known);
+    return known;
+  }
+  const doc = parseDocument(source.file.text.slice(source.start, source.end), TREE_OPTIONS) as Document.Parsed;
+  const shift = source.start;
+  if (shift !== 0) {
+    const move = (range: [number, number, number]): [number, number, number] => [range[0] + shift, range[1] + shift, range[2] + shift];
+    doc.range = move(doc.range);
+    visit(doc, {
+      Node(_key, node) {
+        if (node.range) node.range = move(node.range);
+      },
+    });
+  }
+  recentTrees.set(source, doc);
+  if (recentTrees.size > RECENT_TREES) {
+    const oldest = recentTrees.keys().next();
+    if (!oldest.done) recentTrees.delete(oldest.value);
+  }
+  return doc;
+}
+
 /** One YAML document with its plain value and a way back from any field path to the lines it came from. */
 export class LocatedDocument {
   private aliases: Map<Alias, Node> | undefined;
@@ -30,8 +103,8 @@ export class LocatedDocument {
     /** Index of the document in its file (or in its annotation block). */
     readonly index: number,
     readonly value: unknown,
-    private readonly doc: Document.Parsed,
-    private readonly lines: LineCounter,
+    /** The parse tree (the `yaml` path), or where the document's text is (the fast path), for positions. */
+    private readonly source: ParsedTree | DocumentText,
     private readonly mapPosition: PositionMapper = identityMapper,
     /**
      * True for a document its reader set aside (`DocumentFilter`): `value` holds its `apiVersion` and `kind` only, and
@@ -40,13 +113,27 @@ export class LocatedDocument {
     readonly setAside: boolean = false,
   ) {}
 
+  /** Whether the document was read on the fast path: then it has no aliases, tags, merge keys or unsupported keys. */
+  get fast(): boolean {
+    return "file" in this.source;
+  }
+
+  private get doc(): Document.Parsed {
+    return "file" in this.source ? treeOf(this.source) : this.source.doc;
+  }
+
+  private get lines(): YamlLineCounter {
+    return "file" in this.source ? this.source.file.lines : this.source.lines;
+  }
+
   /**
    * The range of the field at `path`: for a scalar value the whole `key: value` line, for a collection only its key,
    * so a finding on `tls:` underlines that line and not the block below it. A missing path falls back to the nearest
    * ancestor that exists, so a finding about an absent field points at its parent.
    */
   locate(path: YamlPath): SourceRange {
-    let node: unknown = this.doc.contents;
+    const doc = this.doc;
+    let node: unknown = doc.contents;
     let pair: Pair | undefined;
     for (const segment of path) {
       const next = childOf(node, segment);
@@ -63,13 +150,14 @@ export class LocatedDocument {
     const range = isNode(node) ? node.range : undefined;
     // A whole collection would underline hundreds of lines: point at where it starts.
     if (range) return this.rangeOf(range[0], range[0]);
-    return this.rangeOf(this.doc.range[0], this.doc.range[0]);
+    return this.rangeOf(doc.range[0], doc.range[0]);
   }
 
   /** The whole document, from its first to its last line. */
   locateDocument(): SourceRange {
-    const contents = this.doc.contents;
-    const range = isNode(contents) && contents.range ? contents.range : this.doc.range;
+    const doc = this.doc;
+    const contents = doc.contents;
+    const range = isNode(contents) && contents.range ? contents.range : doc.range;
     return this.rangeOf(range[0], range[1]);
   }
 
