@@ -14,6 +14,20 @@ export interface SecretFileView {
   key: string;
   file: string;
   line: number;
+  /**
+   * Set when cert-manager writes the Secret from a Certificate in Git (file and line are the Certificate's secretName):
+   * its issuer, the CA Secret that signs it, the names and usages the certificate will carry.
+   */
+  issued?: {
+    certificate: string;
+    issuer: string;
+    caSecret: string;
+    caFile: string;
+    caLine: number;
+    ca: LeafView | null;
+    names: string[];
+    usages: string[];
+  };
 }
 
 /** Public facts of a leaf certificate in the handshake. */
@@ -253,7 +267,22 @@ export function routeViews(routes: readonly Route[], now: Date): RouteView[] {
 }
 
 function secretFileView(file: SecretFile): SecretFileView {
-  return { secret: `${file.secret.namespace}/${file.secret.name}`, key: file.key, file: file.at.file, line: file.at.line };
+  const view: SecretFileView = { secret: `${file.secret.namespace}/${file.secret.name}`, key: file.key, file: file.at.file, line: file.at.line };
+  const issued = file.issued;
+  if (issued) {
+    const ca = issued.caCerts[0]?.facts;
+    view.issued = {
+      certificate: `${issued.certificate.namespace}/${issued.certificate.name}`,
+      issuer: issued.issuerName,
+      caSecret: `${issued.caSecret.namespace}/${issued.caSecret.name}`,
+      caFile: issued.caAt.file,
+      caLine: issued.caAt.line,
+      ca: ca ? leafView({ subject: ca.subject, issuer: ca.issuer, sans: [...ca.sanDnsNames, ...ca.sanIpAddresses], notAfter: ca.notAfter, daysLeft: ca.daysLeft }) : null,
+      names: [...issued.names],
+      usages: [...issued.usages],
+    };
+  }
+  return view;
 }
 
 function leafView(leaf: LeafSummary | null): LeafView | null {

@@ -7,7 +7,14 @@ export const HANDSHAKE_DIR = fileURLToPath(new URL("../../../test/fixtures/hands
 
 /** A fixture tree as path -> text (paths relative to the tree, as an analysis of that directory names them). */
 export function handshakeTree(
-  name: "base" | "rotated-server" | "rotated-client-ca" | "shared-ca",
+  name:
+    | "base"
+    | "rotated-server"
+    | "rotated-client-ca"
+    | "shared-ca"
+    | "cert-manager"
+    | "cert-manager-rotated"
+    | "cert-manager-acme",
 ): Record<string, string> {
   const dir = join(HANDSHAKE_DIR, name);
   const files = (readdirSync(dir, { recursive: true }) as string[]).filter((path) => path.endsWith(".yaml")).sort();
@@ -30,8 +37,11 @@ export function withSecretKey(yaml: string, secret: string, key: string, certifi
 }
 
 /** The base tree with the given files' texts transformed. */
-export function editedBase(edits: Record<string, (text: string) => string>): Record<string, string> {
-  const tree = handshakeTree("base");
+export function editedBase(
+  edits: Record<string, (text: string) => string>,
+  from: Parameters<typeof handshakeTree>[0] = "base",
+): Record<string, string> {
+  const tree = handshakeTree(from);
   for (const [path, edit] of Object.entries(edits)) tree[path] = edit(tree[path] ?? "");
   return tree;
 }
@@ -40,3 +50,11 @@ export const EDGE = "edge/payments.yaml";
 export const PAYMENTS = "payments/payments.yaml";
 /** Lines of the base tree's edge/payments.yaml and payments/payments.yaml the findings and messages name. */
 export const LINES = { secret: 27, caSecret: 28, serverCrt: 62, clientCaCrt: 72 } as const;
+
+/** Files and lines of the cert-manager trees: the Certificates stand where the Secrets they write would be. */
+export const CM = {
+  issuer: "payments/issuer.yaml",
+  clientCa: "payments/client-ca.yaml",
+  clientIssuer: "cert-manager/client-issuer.yaml",
+  lines: { secret: 34, caSecret: 35, serverCertificate: 61, clientCertificate: 8, issuerCaCrt: 18, clientCaCrt: 9 },
+} as const;

@@ -1,5 +1,15 @@
 import { ruleTester } from "../helpers/rule-tester.js";
-import { EDGE, editedBase, handshakeTree, LINES, PAYMENTS, withSecretKey } from "../helpers/handshake-fixtures.js";
+import { CM, EDGE, editedBase, handshakeTree, LINES, PAYMENTS, withSecretKey } from "../helpers/handshake-fixtures.js";
+
+/** The cert-manager tree where the upstream's client CA Secret is written by cert-manager, signed by `kind name`. */
+const clientCaFromCertManager = (kind: string, name: string) =>
+  editedBase(
+    {
+      [CM.clientCa]: () =>
+        `apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: payments-client-ca\n  namespace: payments\nspec:\n  secretName: payments-client-ca\n  dnsNames:\n    - payments.payments\n  issuerRef:\n    kind: ${kind}\n    name: ${name}\n`,
+    },
+    "cert-manager",
+  );
 
 ruleTester("handshake-client-untrusted", [
   {
@@ -31,6 +41,38 @@ ruleTester("handshake-client-untrusted", [
     name: "Emissary's client certificate has serverAuth only",
     files: editedBase({ [EDGE]: (t) => withSecretKey(t, "payments-client", "tls.crt", ["edge-client-server-eku"]) }),
     expect: [{ file: EDGE, line: LINES.secret, severity: "error", data: { failure: "wrong-purpose" } }],
+  },
+  {
+    name: "clean (cert-manager): Emissary's client certificate will be issued by the ClusterIssuer client-ca the upstream trusts",
+    files: handshakeTree("cert-manager"),
+    expect: [],
+  },
+  {
+    name: "cert-manager: the upstream's client CA is the ca.crt of a Secret cert-manager writes from the Issuer internal-ca (the root, not the client CA)",
+    files: clientCaFromCertManager("Issuer", "internal-ca"),
+    expect: [
+      {
+        file: EDGE,
+        line: CM.lines.secret,
+        severity: "error",
+        data: {
+          failure: "untrusted",
+          clientCaFile: CM.clientCa,
+          clientCaLine: 7,
+          clientSecret: `edge/payments-client (written by cert-manager Certificate edge/payments-client, ClusterIssuer client-ca with the CA in Secret cert-manager/client-ca-key-pair at ${CM.clientIssuer}:17)`,
+        },
+      },
+    ],
+  },
+  {
+    name: "clean (cert-manager): the upstream's client CA is the ca.crt of a Secret the ClusterIssuer client-ca writes",
+    files: clientCaFromCertManager("ClusterIssuer", "client-ca"),
+    expect: [],
+  },
+  {
+    name: "cert-manager: Emissary's client Certificate asks for server auth only",
+    files: editedBase({ [EDGE]: (t) => t.replace("    - client auth\n", "    - server auth\n") }, "cert-manager"),
+    expect: [{ file: EDGE, line: CM.lines.secret, severity: "error", data: { failure: "wrong-purpose" } }],
   },
   {
     name: "clean: both client CAs during a rotation",

@@ -45,6 +45,11 @@ export interface Model {
    * when one of their definitions carries a getambassador.io/config annotation.
    */
   duplicates: { winner: ResourceBase; replaced: ResourceBase[] }[];
+  /**
+   * cert-manager Issuers by `Issuer/namespace/name` and ClusterIssuers by `ClusterIssuer//name` (the definitions kept):
+   * what signs the Secrets Certificates produce.
+   */
+  issuers: Map<string, ResourceBase>;
   /** Core Services by `namespace/name` (the definitions the cluster keeps). */
   services: Map<string, CarrierResource>;
   /** Pods and pod controllers, with the labels of their pods and the Secrets those mount. */
@@ -102,7 +107,7 @@ export function buildModel(files: readonly ModelInput[], options: ModelOptions):
   }
   const namespaces = kustomizeNamespaces(kustomizations, new Set(sorted.map((file) => file.path)));
 
-  const sink: ModelSink = { collected: [], carriers: [], workloads: [], releases: [], secrets: [], providers: [], ingresses: [], ingressClasses: [], diagnostics };
+  const sink: ModelSink = { collected: [], carriers: [], workloads: [], releases: [], secrets: [], providers: [], issuers: [], ingresses: [], ingressClasses: [], diagnostics };
   let order = 0;
   const nextOrder = () => order++;
 
@@ -200,6 +205,7 @@ export function buildModel(files: readonly ModelInput[], options: ModelOptions):
       ...secretDuplicates,
       ...carrierDuplicates.filter(({ winner, replaced }) => winner.hasConfig || replaced.some((c) => c.hasConfig)),
     ],
+    issuers: new Map(deduplicate(sink.issuers).winners.map((issuer) => [issuer.id, issuer])),
     services: serviceIndex,
     workloads,
     resolvers: new Map(winners.flatMap((r) => (RESOLVER_KINDS[r.kind] ? [[r.name, RESOLVER_KINDS[r.kind] as "service" | "endpoint" | "consul"] as const] : []))),
