@@ -141,7 +141,7 @@ function upstreamSteps(route: Route, view: RouteView): ExplainStep[] {
       details: [
         ...(server ? [`subject: ${server.subject}`, `issuer: ${server.issuer}`, server.daysLeft >= 0 ? `${server.daysLeft} days left (until ${server.notAfter})` : `expired ${-server.daysLeft} days ago`] : []),
         ...issuedDetails("server certificate", shown.serverCertificate),
-        `client CA: ${shown.clientCa ? `Secret ${shown.clientCa.secret} (${shown.clientCa.key})` : "none named"}`,
+        `client CA: ${shown.clientCa ? `${shown.clientCa.kind ?? "Secret"} ${shown.clientCa.secret} (${shown.clientCa.key})` : "none named"}`,
         ...(shown.clientCa ? issuedDetails("client CA", shown.clientCa) : []),
         `name ${shown.name}: ${shown.nameCovered ? "covered" : "not covered"} by the server certificate (Emissary checks no names)`,
       ],

@@ -14,6 +14,8 @@ export interface SecretFileView {
   key: string;
   file: string;
   line: number;
+  /** `ConfigMap` for a CA bundle read from a ConfigMap (then `secret` names the ConfigMap); absent for Secrets. */
+  kind?: "ConfigMap";
   /**
    * Set when cert-manager writes the Secret from a Certificate in Git (file and line are the Certificate's secretName):
    * its issuer, the CA Secret that signs it, the names and usages the certificate will carry.
@@ -268,6 +270,7 @@ export function routeViews(routes: readonly Route[], now: Date): RouteView[] {
 
 function secretFileView(file: SecretFile): SecretFileView {
   const view: SecretFileView = { secret: `${file.secret.namespace}/${file.secret.name}`, key: file.key, file: file.at.file, line: file.at.line };
+  if (file.secret.kind === "ConfigMap") view.kind = "ConfigMap";
   const issued = file.issued;
   if (issued) {
     const ca = issued.caCerts[0]?.facts;

@@ -179,7 +179,7 @@ export function upstreamLines(route: RouteView): string[] {
   if (upstream.state === "unknown") return [`${head} unknown: ${upstream.why}`];
   const lines = [`${head} Service ${upstream.service} -> ${upstream.workload}`];
   const server = upstream.server;
-  const where = (f: { secret: string; key: string; file: string; line: number }) => `Secret ${f.secret} ${f.key} (${f.file}:${f.line})`;
+  const where = (f: SecretFileView) => `${f.kind ?? "Secret"} ${f.secret} ${f.key} (${f.file}:${f.line})`;
   lines.push(`    server certificate: ${where(upstream.serverCertificate)}${server ? `: ${server.subject}, issuer ${server.issuer}, ${server.daysLeft >= 0 ? `${server.daysLeft} days left` : `expired ${-server.daysLeft} days ago`}` : ""}`);
   lines.push(...issuedLines(upstream.serverCertificate));
   lines.push(`    client CA: ${upstream.clientCa ? where(upstream.clientCa) : "none named"}`);

@@ -3,11 +3,21 @@
  * `routes[].upstreamTls` says which Certificate and Issuer stand for the Secret, and the text prints each step.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { main } from "../../src/cli/main.js";
 import type { UpstreamTlsView } from "../../src/core/views.js";
-import { CM, EDGE, HANDSHAKE_DIR, PAYMENTS } from "../helpers/handshake-fixtures.js";
+import {
+  CM,
+  CONFIGMAP_CA_LINE,
+  EDGE,
+  editedBase,
+  HANDSHAKE_DIR,
+  PAYMENTS,
+  withClientCaConfigMap,
+} from "../helpers/handshake-fixtures.js";
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string }> {
   let stdout = "";
@@ -16,7 +26,12 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string }> {
 }
 
 async function upstreamOf(tree: string): Promise<UpstreamTlsView | null | undefined> {
-  const { code, stdout } = await cli(["routes", join(HANDSHAKE_DIR, tree), "--format", "json"]);
+  const { code, stdout } = await cli([
+    "routes",
+    tree.startsWith("/") ? tree : join(HANDSHAKE_DIR, tree),
+    "--format",
+    "json",
+  ]);
   assert.equal(code, 0);
   const report = JSON.parse(stdout) as { routes: { mapping: string; upstreamTls?: UpstreamTlsView | null }[] };
   return report.routes.find((r) => r.mapping === "edge/payments")?.upstreamTls;
@@ -91,4 +106,52 @@ test("routes (text): the Certificate, its Issuer and CA, and each step of the pl
     stdout,
     /ok +the certificate of Certificate payments\/payments allows serverAuth \(no extendedKeyUsage\)/,
   );
+});
+
+/** The tree written to a temporary directory, for the CLI to read. */
+function written(tree: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "mtls-gate-handshake-"));
+  for (const [path, text] of Object.entries(tree)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+test("routes --format json: the upstream's client CA bundle from a ConfigMap it projects", async () => {
+  const dir = written(editedBase({ [PAYMENTS]: (t) => withClientCaConfigMap(t, ["client-ca"]) }));
+  try {
+    const upstream = await upstreamOf(dir);
+    assert.equal(upstream?.state, "known");
+    if (upstream?.state !== "known") return;
+    assert.deepEqual(upstream.clientCa, {
+      secret: "payments/payments-client-ca",
+      key: "ca.crt",
+      file: PAYMENTS,
+      line: CONFIGMAP_CA_LINE,
+      kind: "ConfigMap",
+    });
+    assert.equal(upstream.clientCheck.outcome, "ok");
+    assert.deepEqual(upstream.clientCheck.trustedBy, upstream.clientCa);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("routes --format json: a client CA ConfigMap that is not in the files leaves the client side skipped, with why", async () => {
+  const dir = written(editedBase({ [PAYMENTS]: (t) => withClientCaConfigMap(t, []) }));
+  try {
+    const upstream = await upstreamOf(dir);
+    assert.equal(upstream?.state, "known");
+    if (upstream?.state !== "known") return;
+    assert.equal(upstream.clientCa, null);
+    assert.equal(upstream.clientCheck.outcome, "skipped");
+    assert.equal(
+      upstream.clientCheck.why,
+      "the client CA file /etc/payments/client-ca/ca.crt comes from ConfigMap payments/payments-client-ca, which is not in the analysed files (a trust-manager Bundle or another controller may write it)",
+    );
+    assert.equal(upstream.serverCheck.outcome, "ok");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

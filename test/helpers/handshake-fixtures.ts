@@ -58,3 +58,33 @@ export const CM = {
   clientIssuer: "cert-manager/client-issuer.yaml",
   lines: { secret: 34, caSecret: 35, serverCertificate: 61, clientCertificate: 8, issuerCaCrt: 18, clientCaCrt: 9 },
 } as const;
+
+/**
+ * The base tree's payments/payments.yaml with the client CA mounted from a ConfigMap (a projected `configMap` source)
+ * holding the given PKI certificates under `ca.crt`; with no certificates, the ConfigMap is not in the files (as when a
+ * trust-manager Bundle writes it in the cluster).
+ */
+export function withClientCaConfigMap(yaml: string, certificates: readonly string[]): string {
+  const projected = yaml.replace(
+    "              - secret:\n                  name: payments-client-ca\n",
+    "              - configMap:\n                  name: payments-client-ca\n",
+  );
+  const start = projected.indexOf("apiVersion: v1\nkind: Secret\nmetadata:\n  name: payments-client-ca\n");
+  if (start < 0) throw new Error("no Secret payments-client-ca");
+  const bundle = certificates
+    .map(pki)
+    .join("")
+    .replace(/\r/g, "")
+    .trimEnd()
+    .split("\n")
+    .map((line) => `    ${line}`)
+    .join("\n");
+  const configMap =
+    certificates.length === 0
+      ? ""
+      : `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: payments-client-ca\n  namespace: payments\ndata:\n  ca.crt: |\n${bundle}\n`;
+  return `${projected.slice(0, start)}${configMap}`;
+}
+
+/** Line of `ca.crt:` in the ConfigMap `withClientCaConfigMap` writes (it replaces the Secret at the end of the file). */
+export const CONFIGMAP_CA_LINE = 71;

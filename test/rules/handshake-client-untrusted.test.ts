@@ -1,5 +1,15 @@
 import { ruleTester } from "../helpers/rule-tester.js";
-import { CM, EDGE, editedBase, handshakeTree, LINES, PAYMENTS, withSecretKey } from "../helpers/handshake-fixtures.js";
+import {
+  CM,
+  CONFIGMAP_CA_LINE,
+  EDGE,
+  editedBase,
+  handshakeTree,
+  LINES,
+  PAYMENTS,
+  withClientCaConfigMap,
+  withSecretKey,
+} from "../helpers/handshake-fixtures.js";
 
 /** The cert-manager tree where the upstream's client CA Secret is written by cert-manager, signed by `kind name`. */
 const clientCaFromCertManager = (kind: string, name: string) =>
@@ -75,6 +85,33 @@ ruleTester("handshake-client-untrusted", [
     expect: [{ file: EDGE, line: CM.lines.secret, severity: "error", data: { failure: "wrong-purpose" } }],
   },
   {
+    name: "clean (ConfigMap): the client CA bundle is a ConfigMap the Deployment projects, holding the client CA",
+    files: editedBase({ [PAYMENTS]: (t) => withClientCaConfigMap(t, ["client-ca"]) }),
+    expect: [],
+  },
+  {
+    name: "ConfigMap: the client CA bundle ConfigMap holds only the rotated client CA",
+    files: editedBase({ [PAYMENTS]: (t) => withClientCaConfigMap(t, ["rotated-client-ca"]) }),
+    expect: [
+      {
+        file: EDGE,
+        line: LINES.secret,
+        severity: "error",
+        data: {
+          failure: "untrusted",
+          clientCaSecret: "payments/payments-client-ca (a ConfigMap)",
+          clientCaFile: PAYMENTS,
+          clientCaLine: CONFIGMAP_CA_LINE,
+        },
+      },
+    ],
+  },
+  {
+    name: "clean (ConfigMap, unknown): the client CA ConfigMap is not in the files (a trust-manager Bundle writes it)",
+    files: editedBase({ [PAYMENTS]: (t) => withClientCaConfigMap(t, []) }),
+    expect: [],
+  },
+  {
     name: "clean: both client CAs during a rotation",
     files: editedBase({
       [PAYMENTS]: (t) => withSecretKey(t, "payments-client-ca", "ca.crt", ["client-ca", "rotated-client-ca"]),
@@ -87,7 +124,10 @@ ruleTester("handshake-client-untrusted", [
     name: "clean (not simulated): the upstream mounts a ca.crt that would not verify, but names no client CA file",
     files: editedBase({
       [PAYMENTS]: (t) =>
-        withSecretKey(t, "payments-client-ca", "ca.crt", ["rotated-client-ca"]).replace(/ +- --client-ca-file=.*\n/, ""),
+        withSecretKey(t, "payments-client-ca", "ca.crt", ["rotated-client-ca"]).replace(
+          / +- --client-ca-file=.*\n/,
+          "",
+        ),
     }),
     expect: [],
   },

@@ -28,6 +28,7 @@ import { compareApplyOrder, deduplicate } from "./apply-order.js";
 import { RESOLVER_KINDS } from "./readers/emissary.js";
 import { externalProviders, kustomizeGeneratedSecrets } from "./readers/providers.js";
 import { chartValuesReleases } from "./readers/chart-values.js";
+import { configMapIndex, type ConfigMapIndex } from "./config-maps.js";
 
 export { compareApplyOrder };
 
@@ -50,6 +51,12 @@ export interface Model {
    * what signs the Secrets Certificates produce.
    */
   issuers: Map<string, ResourceBase>;
+  /**
+   * ConfigMaps by `namespace/name` (the definition kept), with the keys that hold PEM certificates. Read on demand: the
+   * loader sets ConfigMaps aside unconverted (most are unrelated configuration), and only a CA bundle a workload's
+   * container names is looked up.
+   */
+  configMaps: ConfigMapIndex;
   /** Core Services by `namespace/name` (the definitions the cluster keeps). */
   services: Map<string, CarrierResource>;
   /** Pods and pod controllers, with the labels of their pods and the Secrets those mount. */
@@ -206,6 +213,7 @@ export function buildModel(files: readonly ModelInput[], options: ModelOptions):
       ...carrierDuplicates.filter(({ winner, replaced }) => winner.hasConfig || replaced.some((c) => c.hasConfig)),
     ],
     issuers: new Map(deduplicate(sink.issuers).winners.map((issuer) => [issuer.id, issuer])),
+    configMaps: configMapIndex(sorted, namespaces, options.defaultNamespace),
     services: serviceIndex,
     workloads,
     resolvers: new Map(winners.flatMap((r) => (RESOLVER_KINDS[r.kind] ? [[r.name, RESOLVER_KINDS[r.kind] as "service" | "endpoint" | "consul"] as const] : []))),

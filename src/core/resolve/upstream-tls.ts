@@ -12,6 +12,7 @@ import {
   secretKey,
   type CarrierResource,
   type ContainerInfo,
+  type MountedConfigMap,
   type MountedSecret,
   type SecretResource,
   type SecretValue,
@@ -28,6 +29,8 @@ export interface SecretRef {
   id: string;
   namespace: string;
   name: string;
+  /** Set for a CA bundle in a ConfigMap, which messages must not call a Secret. */
+  kind?: string;
 }
 
 /** One key of one Secret, where it is written (a Certificate's `secretName` for a Secret cert-manager writes). */
@@ -145,6 +148,7 @@ export function certsOf(file: SecretFile, now: Date): LoadedCert[] {
 /** The name a file's owner is shown by: the Secret, and for one cert-manager writes, the Certificate and its issuer. */
 export function describeFile(file: SecretFile): string {
   const name = `${file.secret.namespace}/${file.secret.name}`;
+  if (file.secret.kind === "ConfigMap") return `${name} (a ConfigMap)`;
   if (!file.issued) return name;
   const certificate = file.issued.certificate;
   const ca = file.issued.caSecret;
@@ -193,6 +197,26 @@ function namedPaths(container: ContainerInfo): { cert: string[]; ca: string[] } 
 }
 
 /** The Secret key a file path inside a container comes from, through its volume mounts and the volume's items. */
+/** A CA bundle a ConfigMap volume (or projected source) puts at `relative` inside the volume named `volume`. */
+function configMapFileAt(
+  relative: string,
+  volume: string,
+  configMaps: readonly MountedConfigMap[],
+  model: Model,
+  namespace: string,
+): SecretFile | undefined {
+  for (const mounted of configMaps.filter((m) => m.volume === volume)) {
+    const key = mounted.items ? mounted.items.find((item) => item.path === relative)?.key : relative;
+    const configMap = key === undefined ? undefined : model.configMaps.get(secretKey(namespace, mounted.configMapName));
+    const value = key === undefined ? undefined : configMap?.bundles.get(key);
+    if (configMap && value) {
+      const ref = { id: configMap.id, namespace: configMap.namespace, name: configMap.name, kind: "ConfigMap" };
+      return { secret: ref, key: value.key, at: documentLocation(configMap, value.path), value };
+    }
+  }
+  return undefined;
+}
+
 function fileAt(
   path: string,
   container: ContainerInfo,
@@ -200,6 +224,7 @@ function fileAt(
   model: Model,
   namespace: string,
   now: Date,
+  configMaps: readonly MountedConfigMap[] = [],
 ): SecretFile | undefined {
   for (const mount of container.volumeMounts ?? []) {
     const base = mount.mountPath.replace(/\/+$/, "");
@@ -207,6 +232,8 @@ function fileAt(
       if (path !== base) continue;
     } else if (!path.startsWith(`${base}/`)) continue;
     const relative = mount.subPath ?? path.slice(base.length + 1);
+    const bundle = configMapFileAt(relative, mount.name, configMaps, model, namespace);
+    if (bundle) return bundle;
     for (const volume of mounts.filter((m) => m.volume === mount.name)) {
       const key = volume.items ? volume.items.find((item) => item.path === relative)?.key : relative;
       if (key === undefined) continue;
@@ -233,6 +260,8 @@ interface Sides {
    * upstream asks for a client certificate: a merge gate must not block on that guess.
    */
   clientCaNamed?: boolean;
+  /** Why the client CA file a container names cannot be read. */
+  clientCaWhy?: string;
   why?: string;
 }
 
@@ -242,15 +271,17 @@ function sidesOf(workload: WorkloadResource, model: Model, now: Date): Sides {
   let server: SecretFile | undefined;
   let clientCa: SecretFile | undefined;
   let clientCaNamed = false;
+  let clientCaWhy: string | undefined;
   for (const container of workload.containers) {
     const named = namedPaths(container);
     server ??= named.cert
       .map((p) => fileAt(p, container, mounted, model, workload.namespace, now))
       .find((f) => f !== undefined);
     clientCa ??= named.ca
-      .map((p) => fileAt(p, container, mounted, model, workload.namespace, now))
+      .map((p) => fileAt(p, container, mounted, model, workload.namespace, now, workload.mountedConfigMaps))
       .find((f) => f !== undefined);
     if (clientCa) clientCaNamed = true;
+    else if (named.ca.length > 0) clientCaWhy ??= unreadableCa(named.ca[0] as string, container, workload, model);
   }
   const secrets = [...new Set(mounted.map((m) => m.secretName))].map((name) => ({
     name,
@@ -293,7 +324,7 @@ function sidesOf(workload: WorkloadResource, model: Model, now: Date): Sides {
       why: `${workload.kind} ${workload.namespace}/${workload.name} mounts no Secret with a server certificate and key in the analysed files`,
     };
   }
-  if (!clientCa) {
+  if (!clientCa && !clientCaWhy) {
     // The usual names: ca.crt beside the key pair (cert-manager) or in a Secret of its own.
     const serverSecret = server.secret;
     if (server.issued) clientCa = issuedFileOf(model, serverSecret, "ca.crt", now);
@@ -309,7 +340,34 @@ function sidesOf(workload: WorkloadResource, model: Model, now: Date): Sides {
       }
     }
   }
-  return { ...(server ? { server } : {}), ...(clientCa ? { clientCa, clientCaNamed } : {}) };
+  return {
+    ...(server ? { server } : {}),
+    ...(clientCa ? { clientCa, clientCaNamed } : {}),
+    ...(!clientCa && clientCaWhy ? { clientCaWhy } : {}),
+  };
+}
+
+/**
+ * Why the client CA file a container names cannot be read: the ConfigMap or Secret its volume comes from is not in Git
+ * (a trust-manager Bundle, for one, writes ConfigMaps in the cluster from sources outside the repository).
+ */
+function unreadableCa(path: string, container: ContainerInfo, workload: WorkloadResource, model: Model): string {
+  for (const mount of container.volumeMounts ?? []) {
+    const base = mount.mountPath.replace(/\/+$/, "");
+    if (path !== base && !path.startsWith(`${base}/`)) continue;
+    const configMap = (workload.mountedConfigMaps ?? []).find((m) => m.volume === mount.name);
+    if (configMap) {
+      const key = secretKey(workload.namespace, configMap.configMapName);
+      const known = model.configMaps.get(key);
+      return known
+        ? `the client CA file ${path} comes from ConfigMap ${key}, which holds no certificate under that name`
+        : `the client CA file ${path} comes from ConfigMap ${key}, which is not in the analysed files (a trust-manager Bundle or another controller may write it)`;
+    }
+    const secret = workload.mountedSecrets.find((m) => m.volume === mount.name);
+    if (secret)
+      return `the client CA file ${path} comes from Secret ${workload.namespace}/${secret.secretName}, which is not readable in Git`;
+  }
+  return `the client CA file ${path} is not in a volume from the analysed files`;
 }
 
 function issuedFileOf(model: Model, secret: SecretRef, key: string, now: Date): SecretFile | undefined {
@@ -431,7 +489,8 @@ export function upstreamTlsOf(route: Route, model: Model, now: Date): UpstreamTl
       trustedCerts: caCerts,
     };
   }
-  if (!clientCa) clientSkipped = "the upstream names no client CA (it may not ask for a client certificate)";
+  if (!clientCa && first.sides.clientCaWhy) clientSkipped = first.sides.clientCaWhy;
+  else if (!clientCa) clientSkipped = "the upstream names no client CA (it may not ask for a client certificate)";
   else if (first.sides.clientCaNamed !== true)
     clientSkipped = `the upstream mounts ${clientCa.secret.namespace}/${clientCa.secret.name} (${clientCa.key}) but names no client CA file in its arguments or environment, so whether it asks for a client certificate is not known`;
   else if (typeof clientCert === "string") clientSkipped = clientCert;
