@@ -322,6 +322,34 @@ export function upstreamTlsView(upstream: UpstreamTls): UpstreamTlsView {
   };
 }
 
+/**
+ * The upstream side's locations moved by `move` (a rendered environment's output back to its sources, as the route's
+ * own location is): every Secret file, the Certificate standing for one cert-manager writes, and its issuer's CA.
+ */
+export function remapUpstreamTls(view: UpstreamTlsView, move: (file: string, line: number) => { file: string; line: number }): UpstreamTlsView {
+  if (view.state === "unknown") return view;
+  const file = (f: SecretFileView): SecretFileView => {
+    const moved: SecretFileView = { ...f, ...move(f.file, f.line) };
+    if (f.issued) {
+      const ca = move(f.issued.caFile, f.issued.caLine);
+      moved.issued = { ...f.issued, caFile: ca.file, caLine: ca.line };
+    }
+    return moved;
+  };
+  const check = (c: HandshakeCheckView): HandshakeCheckView => ({
+    ...c,
+    presented: c.presented && file(c.presented),
+    trustedBy: c.trustedBy && file(c.trustedBy),
+  });
+  return {
+    ...view,
+    serverCertificate: file(view.serverCertificate),
+    clientCa: view.clientCa && file(view.clientCa),
+    serverCheck: check(view.serverCheck),
+    clientCheck: check(view.clientCheck),
+  };
+}
+
 /** The handshake in one word for tables: `ok`, `fails` (with why) or `unknown` (with why); null for routes without TLS. */
 export function handshakeSummary(view: RouteView): { status: "ok" | "fails" | "unknown"; why: string | null } | null {
   const upstream = view.upstreamTls;
