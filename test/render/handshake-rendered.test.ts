@@ -67,3 +67,34 @@ test("rendered (kustomize): the upstream's Certificate and the Issuer's CA Secre
   }
   assert.deepEqual([upstream.serverCheck.trustedBy?.file], [EDGE]);
 });
+
+test("rendered (helm): a chart's template mounts the upstream's Secret; its locations are the template's lines", async () => {
+  const tree = handshakeTree("cert-manager-rotated");
+  const chart = "charts/payments";
+  const files: Record<string, string> = {
+    [EDGE]: tree[EDGE] ?? "",
+    [CM.clientIssuer]: tree[CM.clientIssuer] ?? "",
+    [`${chart}/Chart.yaml`]: "apiVersion: v2\nname: payments\nversion: 0.1.0\n",
+    [`${chart}/values.yaml`]: "{}\n",
+    [`${chart}/templates/payments.yaml`]: tree[PAYMENTS] ?? "",
+    [`${chart}/templates/issuer.yaml`]: tree[CM.issuer] ?? "",
+    [`${chart}/templates/client-ca.yaml`]: tree[CM.clientCa] ?? "",
+  };
+  const report = await analyze(files);
+  const finding = report.findings.find((f) => f.ruleId === "handshake-server-untrusted");
+  assert.ok(finding, JSON.stringify(report.findings.map((f) => [f.ruleId, f.message])));
+  assert.deepEqual([finding.file, finding.line], [EDGE, CM.lines.caSecret]);
+  assert.doesNotMatch(finding.message, /mtls-gate-rendered/);
+  assert.match(finding.message, new RegExp(`\\(${chart}/templates/payments\\.yaml:${CM.lines.serverCertificate}\\)`));
+  const upstream = report.routes.find((r) => r.mapping === "edge/payments")?.upstreamTls;
+  assert.equal(upstream?.state, "known");
+  if (upstream?.state !== "known") return;
+  assert.deepEqual(
+    [upstream.serverCertificate.file, upstream.serverCertificate.line],
+    [`${chart}/templates/payments.yaml`, CM.lines.serverCertificate],
+  );
+  assert.deepEqual(
+    [upstream.serverCertificate.issued?.caFile, upstream.serverCertificate.issued?.caLine],
+    [`${chart}/templates/issuer.yaml`, CM.lines.issuerCaCrt],
+  );
+});
