@@ -140,10 +140,52 @@ function secret(name, namespace, data, type = "kubernetes.io/tls") {
   return `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\ntype: ${type}\ndata:\n${lines.join("\n")}\n`;
 }
 
-/** Emissary's side: the client certificate it presents, the CA it verifies the upstream with, the route. */
-function edge(client) {
+/** A cert-manager Certificate that writes Secret `secretName`, signed by `issuer` (kind Issuer or ClusterIssuer). */
+function certificate(name, namespace, secretName, issuerKind, issuerName, dnsNames, usages = []) {
+  return `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: ${name}
+  namespace: ${namespace}
+spec:
+  secretName: ${secretName}
+  dnsNames:
+${dnsNames.map((n) => `    - ${n}`).join("\n")}
+${usages.length > 0 ? `  usages:\n${usages.map((u) => `    - ${u}`).join("\n")}\n` : ""}  issuerRef:
+    kind: ${issuerKind}
+    name: ${issuerName}
+`;
+}
+
+/** A CA issuer and its key pair Secret (`chain`: the CA first, then its issuers), as cert-manager's docs set one up. */
+function caIssuer(kind, name, namespace, secretName, chain) {
+  const metadata = kind === "ClusterIssuer" ? `  name: ${name}\n` : `  name: ${name}\n  namespace: ${namespace}\n`;
   return [
-    secret("payments-client", "edge", { "tls.crt": b64(certs[client].pem), "tls.key": b64(certs[client].keyPem) }),
+    `apiVersion: cert-manager.io/v1\nkind: ${kind}\nmetadata:\n${metadata}spec:\n  ca:\n    secretName: ${secretName}\n`,
+    secret(secretName, namespace, {
+      "tls.crt": b64(...chain.map((c) => certs[c].pem)),
+      "tls.key": b64(certs[chain[0]].keyPem),
+    }),
+  ].join("---\n");
+}
+
+/**
+ * Emissary's side: the client certificate it presents, the CA it verifies the upstream with, the route. With
+ * `clientFromCertManager`, the client Secret is not in Git: a Certificate signed by the ClusterIssuer `client-ca` writes it.
+ */
+function edge(client, clientFromCertManager = false) {
+  return [
+    clientFromCertManager
+      ? certificate(
+          "payments-client",
+          "edge",
+          "payments-client",
+          "ClusterIssuer",
+          "client-ca",
+          ["edge.emissary"],
+          ["digital signature", "key encipherment", "client auth"],
+        )
+      : secret("payments-client", "edge", { "tls.crt": b64(certs[client].pem), "tls.key": b64(certs[client].keyPem) }),
     secret("payments-ca", "edge", { "tls.crt": b64(rootCa.pem) }, "Opaque"),
     `apiVersion: getambassador.io/v3alpha1
 kind: TLSContext
@@ -171,7 +213,7 @@ spec:
  * The upstream's side, as public charts write it: a Service selecting a Deployment that mounts its key pair as a secret
  * volume and the client CA through a projected volume, and names both files in its arguments.
  */
-function payments(server, trustedClientCa) {
+function payments(server, trustedClientCa, serverFromCertManager = false) {
   return [
     `apiVersion: v1
 kind: Service
@@ -226,11 +268,15 @@ spec:
                     - key: ca.crt
                       path: ca.crt
 `,
-    secret("payments-tls", "payments", {
-      "tls.crt": b64(certs[server].pem, intermediate.pem),
-      "tls.key": b64(certs[server].keyPem),
-    }),
-    secret("payments-client-ca", "payments", { "ca.crt": b64(certs[trustedClientCa].pem) }, "Opaque"),
+    serverFromCertManager
+      ? certificate("payments", "payments", "payments-tls", "Issuer", "internal-ca", paymentsNames)
+      : secret("payments-tls", "payments", {
+          "tls.crt": b64(certs[server].pem, intermediate.pem),
+          "tls.key": b64(certs[server].keyPem),
+        }),
+    ...(trustedClientCa
+      ? [secret("payments-client-ca", "payments", { "ca.crt": b64(certs[trustedClientCa].pem) }, "Opaque")]
+      : []),
   ].join("---\n");
 }
 
@@ -305,7 +351,48 @@ const trees = {
     "payments/payments.yaml": payments("payments-server-wrong-san", "client-ca"),
     "payments/orders.yaml": orders(),
   },
+  // cert-manager writes both certificates: the upstream's from the Issuer payments/internal-ca (the intermediate, whose
+  // key pair Secret is in Git), Emissary's client certificate from the ClusterIssuer client-ca. Both directions verify.
+  "cert-manager": certManagerTree("payments/internal-ca", ["intermediate-ca", "root-ca"]),
+  // Only the Issuer's CA Secret changed: the CA was rotated to one the route's ca_secret does not hold.
+  "cert-manager-rotated": certManagerTree("payments/internal-ca", ["rotated-ca"]),
+  // The Issuer is an ACME issuer: its CA is not in Git, so the handshake is unknown.
+  "cert-manager-acme": certManagerTree("acme", []),
 };
+
+function certManagerTree(issuer, chain) {
+  return {
+    "edge/payments.yaml": edge("edge-client", true),
+    "payments/payments.yaml": payments(undefined, undefined, true),
+    "payments/client-ca.yaml": secret(
+      "payments-client-ca",
+      "payments",
+      { "ca.crt": b64(certs["client-ca"].pem) },
+      "Opaque",
+    ),
+    "payments/issuer.yaml":
+      issuer === "acme"
+        ? `apiVersion: cert-manager.io/v1
+kind: Issuer
+metadata:
+  name: internal-ca
+  namespace: payments
+spec:
+  acme:
+    server: https://acme.example.com/directory
+    privateKeySecretRef:
+      name: internal-ca-account
+    solvers:
+      - http01:
+          ingress:
+            ingressClassName: ambassador
+`
+        : caIssuer("Issuer", "internal-ca", "payments", "internal-ca-key-pair", chain),
+    "cert-manager/client-issuer.yaml": caIssuer("ClusterIssuer", "client-ca", "cert-manager", "client-ca-key-pair", [
+      "client-ca",
+    ]),
+  };
+}
 for (const [tree, files] of Object.entries(trees)) {
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(out, tree, path)), { recursive: true });

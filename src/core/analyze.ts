@@ -14,9 +14,9 @@ import { DEFAULT_LOAD_LIMITS, isManifestPath, kubernetesKind, parseManifestFile,
 import { FileParser } from "./source/file-parser.js";
 import { activeSuppressionKeys, readSuppressions, SUPPRESSION_OUTCOME_RULES, suppressionOutcomes, type Suppressions } from "./suppressions.js";
 import { selectManifestFiles } from "./source/select.js";
-import { hostViews, installationView, redirectViews, routeViews, type HostView, type InstallationView, type RedirectView, type RouteView } from "./views.js";
+import { hostViews, installationView, redirectViews, remapUpstreamTls, routeViews, type HostView, type InstallationView, type RedirectView, type RouteView } from "./views.js";
 import { type Finding, type RouteMode, type SourceFile } from "./types.js";
-import { remapFileLine, remapLocation, type RenderedFile, type RenderedInput } from "./render/rendered.js";
+import { remapFileLine, remapFindingText, remapLocation, type RenderedFile, type RenderedInput } from "./render/rendered.js";
 import { isKustomizationPath } from "./environments/kustomization.js";
 
 export interface AnalysisOptions {
@@ -163,8 +163,14 @@ function analyzeRendered(
   const byPath = new Map<string, RenderedFile>(rendered.map((r) => [r.path, r]));
   const analysis = result.analysis;
   const environments = [render.environment];
-  analysis.findings = sortAndDedupe(analysis.findings.map((f) => ({ ...remapLocation(f, byPath), environments })));
-  analysis.routes = analysis.routes.map((r) => ({ ...r, ...remapFileLine(r.file, r.line, byPath), environment: render.environment }));
+  analysis.findings = sortAndDedupe(analysis.findings.map((f) => ({ ...remapFindingText(remapLocation(f, byPath), byPath), environments })));
+  const move = (file: string, line: number) => remapFileLine(file, line, byPath);
+  analysis.routes = analysis.routes.map((r) => ({
+    ...r,
+    ...move(r.file, r.line),
+    ...(r.upstreamTls ? { upstreamTls: remapUpstreamTls(r.upstreamTls, move) } : {}),
+    environment: render.environment,
+  }));
   analysis.hosts = analysis.hosts.map((h) => ({ ...h, ...remapFileLine(h.file, h.line, byPath), environment: render.environment }));
   analysis.coverage.skippedFiles = analysis.coverage.skippedFiles.map((s) => ({ ...s, path: byPath.get(s.path)?.fallback.file ?? s.path }));
   analysis.environment = render.environment;

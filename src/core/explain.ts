@@ -5,7 +5,7 @@ import type { Route } from "./resolve/routes.js";
 import type { SecretLookup } from "./resolve/secrets.js";
 import type { Finding, Location } from "./types.js";
 import { closestMatches } from "./util/suggest.js";
-import type { RouteView } from "./views.js";
+import type { RouteView, SecretFileView } from "./views.js";
 
 /** One link of a route's resolution chain, as `/mtls-gate explain` shows it. */
 export interface ExplainStep {
@@ -114,8 +114,12 @@ function explainRoute(route: Route, view: RouteView, findings: readonly Finding[
   steps.push(...upstreamSteps(route, view));
   const upstreamTls = route.upstreamTls;
   if (upstreamTls?.state === "known") {
-    onChain.add(upstreamTls.server.secret.id);
-    if (upstreamTls.clientCa) onChain.add(upstreamTls.clientCa.secret.id);
+    for (const file of [upstreamTls.server, upstreamTls.clientCa]) {
+      if (!file) continue;
+      onChain.add(file.secret.id);
+      // A Secret cert-manager writes: findings about its Certificate and the issuer's CA Secret are on the chain too.
+      if (file.issued) onChain.add(file.issued.certificate.id).add(file.issued.caSecret.id);
+    }
   }
 
   return { route: view, steps, findings: findings.filter((f) => f.resource !== null && onChain.has(f.resource)) };
@@ -136,7 +140,9 @@ function upstreamSteps(route: Route, view: RouteView): ExplainStep[] {
       summary: `Service ${shown.service} -> ${shown.workload}, server certificate from Secret ${shown.serverCertificate.secret} (${shown.serverCertificate.key})`,
       details: [
         ...(server ? [`subject: ${server.subject}`, `issuer: ${server.issuer}`, server.daysLeft >= 0 ? `${server.daysLeft} days left (until ${server.notAfter})` : `expired ${-server.daysLeft} days ago`] : []),
-        `client CA: ${shown.clientCa ? `Secret ${shown.clientCa.secret} (${shown.clientCa.key})` : "none named"}`,
+        ...issuedDetails("server certificate", shown.serverCertificate),
+        `client CA: ${shown.clientCa ? `${shown.clientCa.kind ?? "Secret"} ${shown.clientCa.secret} (${shown.clientCa.key})` : "none named"}`,
+        ...(shown.clientCa ? issuedDetails("client CA", shown.clientCa) : []),
         `name ${shown.name}: ${shown.nameCovered ? "covered" : "not covered"} by the server certificate (Emissary checks no names)`,
       ],
       at: upstream.server.at,
@@ -153,6 +159,18 @@ function upstreamSteps(route: Route, view: RouteView): ExplainStep[] {
     });
   }
   return steps;
+}
+
+/** A Secret cert-manager writes: which Certificate, issuer and CA (issue 20). */
+function issuedDetails(role: string, file: SecretFileView): string[] {
+  const issued = file.issued;
+  if (!issued) return [];
+  const ca = issued.ca;
+  return [
+    `${role} written by cert-manager from Certificate ${issued.certificate} (${file.file}:${file.line}), ${issued.issuer}`,
+    `${role} CA: Secret ${issued.caSecret} (${issued.caFile}:${issued.caLine})${ca ? `, ${ca.subject}, ${ca.daysLeft >= 0 ? `${ca.daysLeft} days left` : `expired ${-ca.daysLeft} days ago`}` : ""}`,
+    `${role} names: ${issued.names.length > 0 ? issued.names.join(", ") : "none"}; usages: ${issued.usages.join(", ")}`,
+  ];
 }
 
 const ORIGIN_NAMES: Readonly<Record<ResolvedContext["definition"]["origin"], string>> = {

@@ -14,6 +14,22 @@ export interface SecretFileView {
   key: string;
   file: string;
   line: number;
+  /** `ConfigMap` for a CA bundle read from a ConfigMap (then `secret` names the ConfigMap); absent for Secrets. */
+  kind?: "ConfigMap";
+  /**
+   * Set when cert-manager writes the Secret from a Certificate in Git (file and line are the Certificate's secretName):
+   * its issuer, the CA Secret that signs it, the names and usages the certificate will carry.
+   */
+  issued?: {
+    certificate: string;
+    issuer: string;
+    caSecret: string;
+    caFile: string;
+    caLine: number;
+    ca: LeafView | null;
+    names: string[];
+    usages: string[];
+  };
 }
 
 /** Public facts of a leaf certificate in the handshake. */
@@ -253,7 +269,23 @@ export function routeViews(routes: readonly Route[], now: Date): RouteView[] {
 }
 
 function secretFileView(file: SecretFile): SecretFileView {
-  return { secret: `${file.secret.namespace}/${file.secret.name}`, key: file.key, file: file.at.file, line: file.at.line };
+  const view: SecretFileView = { secret: `${file.secret.namespace}/${file.secret.name}`, key: file.key, file: file.at.file, line: file.at.line };
+  if (file.secret.kind === "ConfigMap") view.kind = "ConfigMap";
+  const issued = file.issued;
+  if (issued) {
+    const ca = issued.caCerts[0]?.facts;
+    view.issued = {
+      certificate: `${issued.certificate.namespace}/${issued.certificate.name}`,
+      issuer: issued.issuerName,
+      caSecret: `${issued.caSecret.namespace}/${issued.caSecret.name}`,
+      caFile: issued.caAt.file,
+      caLine: issued.caAt.line,
+      ca: ca ? leafView({ subject: ca.subject, issuer: ca.issuer, sans: [...ca.sanDnsNames, ...ca.sanIpAddresses], notAfter: ca.notAfter, daysLeft: ca.daysLeft }) : null,
+      names: [...issued.names],
+      usages: [...issued.usages],
+    };
+  }
+  return view;
 }
 
 function leafView(leaf: LeafSummary | null): LeafView | null {
@@ -287,6 +319,34 @@ export function upstreamTlsView(upstream: UpstreamTls): UpstreamTlsView {
     clientCheck: checkView(upstream.clientCheck, upstream.clientSkipped),
     name: upstream.name,
     nameCovered: upstream.nameCovered,
+  };
+}
+
+/**
+ * The upstream side's locations moved by `move` (a rendered environment's output back to its sources, as the route's
+ * own location is): every Secret file, the Certificate standing for one cert-manager writes, and its issuer's CA.
+ */
+export function remapUpstreamTls(view: UpstreamTlsView, move: (file: string, line: number) => { file: string; line: number }): UpstreamTlsView {
+  if (view.state === "unknown") return view;
+  const file = (f: SecretFileView): SecretFileView => {
+    const moved: SecretFileView = { ...f, ...move(f.file, f.line) };
+    if (f.issued) {
+      const ca = move(f.issued.caFile, f.issued.caLine);
+      moved.issued = { ...f.issued, caFile: ca.file, caLine: ca.line };
+    }
+    return moved;
+  };
+  const check = (c: HandshakeCheckView): HandshakeCheckView => ({
+    ...c,
+    presented: c.presented && file(c.presented),
+    trustedBy: c.trustedBy && file(c.trustedBy),
+  });
+  return {
+    ...view,
+    serverCertificate: file(view.serverCertificate),
+    clientCa: view.clientCa && file(view.clientCa),
+    serverCheck: check(view.serverCheck),
+    clientCheck: check(view.clientCheck),
   };
 }
 

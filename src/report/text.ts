@@ -1,6 +1,6 @@
 import { coverageSummary, foundNoManifests, skippedLine } from "../core/coverage.js";
 import type { Finding, RouteMode } from "../core/types.js";
-import { handshakeSummary, type InferredView, type InstallationView, type RouteView } from "../core/views.js";
+import { handshakeSummary, type InferredView, type InstallationView, type RouteView, type SecretFileView } from "../core/views.js";
 import type { ReportInput } from "./json.js";
 import { terminalSafe } from "./terminal.js";
 
@@ -179,15 +179,28 @@ export function upstreamLines(route: RouteView): string[] {
   if (upstream.state === "unknown") return [`${head} unknown: ${upstream.why}`];
   const lines = [`${head} Service ${upstream.service} -> ${upstream.workload}`];
   const server = upstream.server;
-  const where = (f: { secret: string; key: string; file: string; line: number }) => `Secret ${f.secret} ${f.key} (${f.file}:${f.line})`;
+  const where = (f: SecretFileView) => `${f.kind ?? "Secret"} ${f.secret} ${f.key} (${f.file}:${f.line})`;
   lines.push(`    server certificate: ${where(upstream.serverCertificate)}${server ? `: ${server.subject}, issuer ${server.issuer}, ${server.daysLeft >= 0 ? `${server.daysLeft} days left` : `expired ${-server.daysLeft} days ago`}` : ""}`);
+  lines.push(...issuedLines(upstream.serverCertificate));
   lines.push(`    client CA: ${upstream.clientCa ? where(upstream.clientCa) : "none named"}`);
+  if (upstream.clientCa) lines.push(...issuedLines(upstream.clientCa));
   for (const [label, check] of [["server side (Envoy verifies the upstream)", upstream.serverCheck], ["client side (the upstream verifies Emissary)", upstream.clientCheck]] as const) {
     lines.push(`    ${label}: ${check.outcome}${check.outcome === "skipped" && check.why ? ` (${check.why})` : ""}`);
     for (const step of check.steps) lines.push(`      ${step.ok ? "ok  " : "FAIL"} ${step.text}`);
   }
   lines.push(`    name ${upstream.name}: ${upstream.nameCovered ? "covered by the server certificate" : "not covered by the server certificate"} (Emissary checks no names)`);
   return lines;
+}
+
+/** For a Secret cert-manager writes: the Certificate, its issuer and the CA that will sign it. */
+function issuedLines(file: SecretFileView): string[] {
+  const issued = file.issued;
+  if (!issued) return [];
+  const ca = issued.ca;
+  return [
+    `      written by cert-manager: Certificate ${issued.certificate}, ${issued.issuer}, CA Secret ${issued.caSecret} (${issued.caFile}:${issued.caLine})${ca ? `: ${ca.subject}, ${ca.daysLeft >= 0 ? `${ca.daysLeft} days left` : `expired ${-ca.daysLeft} days ago`}` : ""}`,
+    `      names: ${issued.names.length > 0 ? issued.names.join(", ") : "none"}; usages: ${issued.usages.join(", ")}`,
+  ];
 }
 
 /** With a base: the change's own findings first, then the pre-existing ones, each group under its heading. */

@@ -6,7 +6,7 @@ import { explain } from "../../src/core/explain.js";
 import { loadPolicy } from "../../src/core/policy/load.js";
 import type { SourceFile } from "../../src/core/types.js";
 import { renderRoutes } from "../../src/report/text.js";
-import { EDGE, editedBase, handshakeTree, LINES, PAYMENTS, withSecretKey } from "../helpers/handshake-fixtures.js";
+import { CM, EDGE, editedBase, handshakeTree, LINES, PAYMENTS, withSecretKey } from "../helpers/handshake-fixtures.js";
 import { FIXED_NOW } from "../helpers/rule-tester.js";
 
 const sources = (tree: Record<string, string>): SourceFile[] =>
@@ -230,4 +230,37 @@ test("explain and routes: the upstream's Secret, subject, days left and each ver
     renderRoutes(expired.routes, { color: false }),
     /FAIL O=mtls-gate handshake fixtures, CN=payments\.payments expired on 2021-01-01/,
   );
+});
+
+test("explain (cert-manager): the Certificate and Issuer that write the upstream's Secret, the CA, each step", () => {
+  const analysis = analyzeTree(sources(handshakeTree("cert-manager-rotated")), options);
+  const result = explain(analysis, "/payments/");
+  assert.equal(result.kind, "found");
+  if (result.kind !== "found") return;
+  const upstream = result.explanation.steps.find((s) => s.kind === "Upstream");
+  assert.deepEqual(upstream?.at && [upstream.at.file, upstream.at.line], [PAYMENTS, CM.lines.serverCertificate]);
+  assert.ok(
+    upstream?.details.includes(
+      `server certificate written by cert-manager from Certificate payments/payments (${PAYMENTS}:${CM.lines.serverCertificate}), Issuer payments/internal-ca`,
+    ),
+    JSON.stringify(upstream?.details),
+  );
+  assert.ok(
+    upstream?.details.some((d) =>
+      d.startsWith(
+        `server certificate CA: Secret payments/internal-ca-key-pair (${CM.issuer}:${CM.lines.issuerCaCrt}), O=mtls-gate handshake fixtures, CN=Handshake Rotated CA, `,
+      ),
+    ),
+  );
+  const handshake = result.explanation.steps.filter((s) => s.kind === "Handshake");
+  assert.equal(
+    handshake[0]?.summary,
+    "server certificate (Envoy verifies the upstream): fails (O=mtls-gate handshake fixtures, CN=Handshake Rotated CA is self-signed and not in the CA bundle)",
+  );
+  assert.deepEqual(handshake[0]?.details, [
+    "ok: the certificate of Certificate payments/payments will be issued by O=mtls-gate handshake fixtures, CN=Handshake Rotated CA (cert-manager)",
+    "FAILS: O=mtls-gate handshake fixtures, CN=Handshake Rotated CA is self-signed and not in the CA bundle",
+  ]);
+  // The Issuer's CA Secret is on the route's chain: findings about it (its private key in Git) are explained too.
+  assert.ok(result.explanation.findings.some((f) => f.ruleId === "secret-private-key-in-git" && f.file === CM.issuer));
 });

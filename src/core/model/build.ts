@@ -28,6 +28,7 @@ import { compareApplyOrder, deduplicate } from "./apply-order.js";
 import { RESOLVER_KINDS } from "./readers/emissary.js";
 import { externalProviders, kustomizeGeneratedSecrets } from "./readers/providers.js";
 import { chartValuesReleases } from "./readers/chart-values.js";
+import { configMapIndex, type ConfigMapIndex } from "./config-maps.js";
 
 export { compareApplyOrder };
 
@@ -45,6 +46,17 @@ export interface Model {
    * when one of their definitions carries a getambassador.io/config annotation.
    */
   duplicates: { winner: ResourceBase; replaced: ResourceBase[] }[];
+  /**
+   * cert-manager Issuers by `Issuer/namespace/name` and ClusterIssuers by `ClusterIssuer//name` (the definitions kept):
+   * what signs the Secrets Certificates produce.
+   */
+  issuers: Map<string, ResourceBase>;
+  /**
+   * ConfigMaps by `namespace/name` (the definition kept), with the keys that hold PEM certificates. Read on demand: the
+   * loader sets ConfigMaps aside unconverted (most are unrelated configuration), and only a CA bundle a workload's
+   * container names is looked up.
+   */
+  configMaps: ConfigMapIndex;
   /** Core Services by `namespace/name` (the definitions the cluster keeps). */
   services: Map<string, CarrierResource>;
   /** Pods and pod controllers, with the labels of their pods and the Secrets those mount. */
@@ -102,7 +114,7 @@ export function buildModel(files: readonly ModelInput[], options: ModelOptions):
   }
   const namespaces = kustomizeNamespaces(kustomizations, new Set(sorted.map((file) => file.path)));
 
-  const sink: ModelSink = { collected: [], carriers: [], workloads: [], releases: [], secrets: [], providers: [], ingresses: [], ingressClasses: [], diagnostics };
+  const sink: ModelSink = { collected: [], carriers: [], workloads: [], releases: [], secrets: [], providers: [], issuers: [], ingresses: [], ingressClasses: [], diagnostics };
   let order = 0;
   const nextOrder = () => order++;
 
@@ -200,6 +212,8 @@ export function buildModel(files: readonly ModelInput[], options: ModelOptions):
       ...secretDuplicates,
       ...carrierDuplicates.filter(({ winner, replaced }) => winner.hasConfig || replaced.some((c) => c.hasConfig)),
     ],
+    issuers: new Map(deduplicate(sink.issuers).winners.map((issuer) => [issuer.id, issuer])),
+    configMaps: configMapIndex(sorted, namespaces, options.defaultNamespace),
     services: serviceIndex,
     workloads,
     resolvers: new Map(winners.flatMap((r) => (RESOLVER_KINDS[r.kind] ? [[r.name, RESOLVER_KINDS[r.kind] as "service" | "endpoint" | "consul"] as const] : []))),

@@ -161,6 +161,24 @@ export interface MountedSecret {
   items?: readonly { key: string; path: string }[];
 }
 
+/** A ConfigMap a workload's pods mount as a volume (`configMap.name`, or a projected volume's `configMap.name`). */
+export interface MountedConfigMap {
+  configMapName: string;
+  path: YamlPath;
+  volume?: string;
+  items?: readonly { key: string; path: string }[];
+}
+
+/**
+ * A ConfigMap, with only the keys that hold PEM certificates (CA bundles): the rest of its data is not kept, since the
+ * handshake reads CA bundles only and ConfigMaps often carry large unrelated files.
+ */
+export interface ConfigMapResource extends ResourceBase {
+  kind: "ConfigMap";
+  /** Keys of `data` holding a PEM certificate, as plain-text values. */
+  bundles: ReadonlyMap<string, SecretValue>;
+}
+
 /** A container's `volumeMounts` entry: where a pod volume appears in the container's file system. */
 export interface VolumeMount {
   name: string;
@@ -173,6 +191,8 @@ export interface WorkloadResource extends ResourceBase {
   /** Labels of the pods it runs (the pod template's, or a Pod's own). */
   podLabels: Readonly<Record<string, string>>;
   mountedSecrets: MountedSecret[];
+  /** The ConfigMaps its pods mount (CA bundles); absent for workloads the model made. */
+  mountedConfigMaps?: MountedConfigMap[];
   /** The pod template's containers, with what the installation's inference reads from them. */
   containers: readonly ContainerInfo[];
 }

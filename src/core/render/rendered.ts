@@ -80,6 +80,47 @@ export function remapLocation<T extends Location>(location: T, files: ReadonlyMa
   };
 }
 
+/**
+ * Moves the `file:line` references a message or a display value names (the handshake rules name the upstream's Secret
+ * and its issuer's CA where they are written) from rendered output back to the sources, as the finding's own location.
+ */
+export function remapText(text: string, files: ReadonlyMap<string, RenderedFile>): string {
+  let result = text;
+  for (const path of files.keys()) {
+    if (!result.includes(path)) continue;
+    result = result.split(path).reduce((done, part, index) => {
+      if (index === 0) return part;
+      const line = /^:(\d+)/.exec(part);
+      if (!line) return `${done}${path}${part}`;
+      const point = remapFileLine(path, Number(line[1]), files);
+      return `${done}${point.file}:${point.line}${part.slice(line[0].length)}`;
+    }, "");
+  }
+  return result;
+}
+
+/** A finding's message and display data with their `file:line` references (and `…File`/`…Line` pairs) on the sources. */
+export function remapFindingText<T extends { message: string; data: MessageData }>(
+  finding: T,
+  files: ReadonlyMap<string, RenderedFile>,
+): T {
+  if (![...files.keys()].some((path) => finding.message.includes(path) || JSON.stringify(finding.data).includes(path)))
+    return finding;
+  const data: Record<string, string | number | boolean | null> = {};
+  for (const [key, value] of Object.entries(finding.data)) {
+    data[key] = typeof value === "string" ? remapText(value, files) : value;
+  }
+  for (const [key, value] of Object.entries(finding.data)) {
+    const lineKey = key.endsWith("File") ? `${key.slice(0, -4)}Line` : undefined;
+    const line = lineKey === undefined ? undefined : finding.data[lineKey];
+    if (typeof value !== "string" || typeof line !== "number" || !files.has(value)) continue;
+    const point = remapFileLine(value, line, files);
+    data[key] = point.file;
+    data[lineKey as string] = point.line;
+  }
+  return { ...finding, message: remapText(finding.message, files), data };
+}
+
 /** The file and line a rendered position maps to, for views that carry only `file` and `line`. */
 export function remapFileLine(
   file: string,

@@ -101,8 +101,21 @@ const LEAF_KEY_USAGE: Readonly<Record<Purpose, readonly string[]>> = {
 };
 
 /**
+ * A leaf that does not exist yet: what cert-manager will issue from a Certificate whose CA is in Git. Its extensions come
+ * from the Certificate's spec (usages), so the purpose checks run on them; its signature and dates cannot be checked.
+ */
+export interface PlannedLeaf {
+  /** How outputs name it (the Certificate and the names it asks for). */
+  subject: string;
+  keyUsage: readonly string[] | null;
+  extKeyUsage: readonly string[] | null;
+}
+
+/**
  * Verifies `presented` (leaf first, then what the peer sends with it) to a self-signed certificate of `trusted`, with
  * `extra` as further untrusted intermediates (the other bundle's). Trusted issuers are preferred (OpenSSL's trusted-first).
+ * With `planned`, `presented` starts at the CA that will issue that leaf: the path is built from the CA, which is checked
+ * as an issuer, and the purpose checks run on the planned leaf's extensions.
  */
 export function verifyChain(
   presented: readonly LoadedCert[],
@@ -110,9 +123,12 @@ export function verifyChain(
   extra: readonly LoadedCert[],
   purpose: Purpose,
   now: Date,
+  planned?: PlannedLeaf,
 ): VerifyResult {
   const steps: VerifyStep[] = [];
   const leaf = presented[0];
+  if (planned && leaf)
+    steps.push({ ok: true, text: `${planned.subject} will be issued by ${leaf.facts.subject} (cert-manager)` });
   if (!leaf)
     return {
       ok: false,
@@ -125,8 +141,9 @@ export function verifyChain(
   const path: LoadedCert[] = [leaf];
   const fail = (failure: VerifyFailure, why: string): VerifyResult => {
     steps.push({ ok: false, text: why });
-    return { ok: false, failure, why, path: path.map((c) => c.facts.subject), steps };
+    return { ok: false, failure, why, path: subjects(), steps };
   };
+  const subjects = () => [...(planned ? [planned.subject] : []), ...path.map((c) => c.facts.subject)];
 
   // 1. Build the path: each certificate's issuer, trusted ones first, until a self-signed trusted certificate.
   let current = leaf;
@@ -158,11 +175,12 @@ export function verifyChain(
   steps.push({ ok: true, text: `${current.facts.subject} is a root in the CA bundle` });
 
   // 2. Each issuer must be a CA, within its path length, and allow the purpose.
-  for (let i = 1; i < path.length; i++) {
+  // A planned leaf's issuer is the first certificate of the path: it is checked as a CA too.
+  for (let i = planned ? 0 : 1; i < path.length; i++) {
     const ca = path[i] as LoadedCert;
     const problem = caProblem(ca);
     if (problem) return fail("not-a-ca", `${ca.facts.subject} issues certificates but ${problem}`);
-    const below = i - 1;
+    const below = planned ? i : i - 1;
     if (ca.facts.basicConstraints.pathLength !== null && below > ca.facts.basicConstraints.pathLength) {
       return fail(
         "path-length",
@@ -178,22 +196,17 @@ export function verifyChain(
   steps.push({ ok: true, text: "every issuer is a CA (basicConstraints, keyUsage keyCertSign)" });
 
   // 3. The leaf is for this purpose.
-  const eku = leaf.facts.extKeyUsage;
+  const leafSubject = planned ? planned.subject : leaf.facts.subject;
+  const eku = planned ? planned.extKeyUsage : leaf.facts.extKeyUsage;
   if (eku !== null && !eku.includes(purpose))
-    return fail(
-      "wrong-purpose",
-      `${leaf.facts.subject} has extendedKeyUsage ${eku.join(", ") || "(empty)"}, without ${purpose}`,
-    );
-  const keyUsage = leaf.facts.keyUsage;
-  if (keyUsage !== null && !LEAF_KEY_USAGE[purpose].some((bit) => keyUsage.includes(bit as never))) {
-    return fail(
-      "leaf-key-usage",
-      `${leaf.facts.subject} has keyUsage ${keyUsage.join(", ")}, which allows no TLS handshake`,
-    );
+    return fail("wrong-purpose", `${leafSubject} has extendedKeyUsage ${eku.join(", ") || "(empty)"}, without ${purpose}`);
+  const keyUsage = planned ? planned.keyUsage : leaf.facts.keyUsage;
+  if (keyUsage !== null && !LEAF_KEY_USAGE[purpose].some((bit) => keyUsage.includes(bit))) {
+    return fail("leaf-key-usage", `${leafSubject} has keyUsage ${keyUsage.join(", ")}, which allows no TLS handshake`);
   }
   steps.push({
     ok: true,
-    text: `${leaf.facts.subject} allows ${purpose}${eku === null ? " (no extendedKeyUsage)" : ""}`,
+    text: `${leafSubject} allows ${purpose}${eku === null ? " (no extendedKeyUsage)" : ""}`,
   });
 
   // 4. Every certificate of the path is valid now.
@@ -203,6 +216,9 @@ export function verifyChain(
     if (now > cert.facts.notAfter)
       return fail("expired", `${cert.facts.subject} expired on ${days(cert.facts.notAfter)}`);
   }
-  steps.push({ ok: true, text: `every certificate is valid on ${days(now)}` });
-  return { ok: true, path: path.map((c) => c.facts.subject), steps };
+  steps.push({
+    ok: true,
+    text: `every certificate${planned ? " above the planned leaf" : ""} is valid on ${days(now)}`,
+  });
+  return { ok: true, path: subjects(), steps };
 }

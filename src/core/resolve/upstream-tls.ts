@@ -8,9 +8,11 @@
 import type { Model } from "../model/build.js";
 import {
   documentLocation,
+  resourceId,
   secretKey,
   type CarrierResource,
   type ContainerInfo,
+  type MountedConfigMap,
   type MountedSecret,
   type SecretResource,
   type SecretValue,
@@ -18,14 +20,27 @@ import {
 } from "../model/resources.js";
 import type { Location } from "../types.js";
 import { loadCertificates, verifyChain, type LoadedCert, type VerifyResult } from "./chain-verify.js";
+import { issuedCovers, issuedSecret, type IssuedSecret } from "./issued-secrets.js";
 import { resolverKind, type Route } from "./routes.js";
 import type { SecretLookup } from "./secrets.js";
 
-/** One key of one Secret, where it is written. */
+/** A Secret by name: one in Git, or one cert-manager writes. */
+export interface SecretRef {
+  id: string;
+  namespace: string;
+  name: string;
+  /** Set for a CA bundle in a ConfigMap, which messages must not call a Secret. */
+  kind?: string;
+}
+
+/** One key of one Secret, where it is written (a Certificate's `secretName` for a Secret cert-manager writes). */
 export interface SecretFile {
-  secret: SecretResource;
+  secret: SecretRef;
   key: string;
   at: Location;
+  /** The value in Git; absent when cert-manager writes the Secret, and then `issued` says what it will hold. */
+  value?: SecretValue;
+  issued?: IssuedSecret;
 }
 
 /** Facts about a leaf certificate that outputs show (public only). */
@@ -90,7 +105,54 @@ function unknown(why: string): UpstreamTls {
 function secretFile(secret: SecretResource, key: string): SecretFile | undefined {
   const value = secret.values.get(key);
   if (!value) return undefined;
-  return { secret, key, at: documentLocation(secret, value.path) };
+  return { secret, key, at: documentLocation(secret, value.path), value };
+}
+
+/** The keys cert-manager writes that the handshake reads. */
+const ISSUED_KEYS = ["tls.crt", "ca.crt"];
+
+/**
+ * Key `key` of Secret `namespace/name` when a Certificate in Git produces it: the file (at the Certificate's secretName),
+ * a string saying why its contents are unknown, or undefined when no Certificate produces it or it has no such key.
+ */
+function issuedFile(
+  model: Model,
+  namespace: string,
+  name: string,
+  key: string,
+  now: Date,
+): SecretFile | string | undefined {
+  if (!ISSUED_KEYS.includes(key)) return undefined;
+  const issued = issuedSecret(model, namespace, name, now);
+  if (!issued) return undefined;
+  if (issued.state === "unknown") return issued.why;
+  return {
+    secret: { id: resourceId("Secret", namespace, name), namespace, name },
+    key,
+    at: issued.issued.at,
+    issued: issued.issued,
+  };
+}
+
+/**
+ * The certificates a file holds. A Secret cert-manager writes holds a leaf not issued yet and the CA's chain: `tls.crt`
+ * gives the chain from the issuing CA (the planned leaf is verified from it), `ca.crt` the top of that chain.
+ */
+export function certsOf(file: SecretFile, now: Date): LoadedCert[] {
+  if (file.value) return loadCertificates(file.value, now);
+  if (!file.issued) return [];
+  const chain = [...file.issued.caCerts];
+  return file.key === "ca.crt" ? chain.slice(-1) : chain;
+}
+
+/** The name a file's owner is shown by: the Secret, and for one cert-manager writes, the Certificate and its issuer. */
+export function describeFile(file: SecretFile): string {
+  const name = `${file.secret.namespace}/${file.secret.name}`;
+  if (file.secret.kind === "ConfigMap") return `${name} (a ConfigMap)`;
+  if (!file.issued) return name;
+  const certificate = file.issued.certificate;
+  const ca = file.issued.caSecret;
+  return `${name} (written by cert-manager Certificate ${certificate.namespace}/${certificate.name}, ${file.issued.issuerName} with the CA in Secret ${ca.namespace}/${ca.name} at ${file.issued.caAt.file}:${file.issued.caAt.line})`;
 }
 
 function leafSummary(certs: readonly LoadedCert[]): LeafSummary | null {
@@ -151,12 +213,34 @@ function namedPaths(container: ContainerInfo): { cert: string[]; ca: string[] } 
 }
 
 /** The Secret key a file path inside a container comes from, through its volume mounts and the volume's items. */
+/** A CA bundle a ConfigMap volume (or projected source) puts at `relative` inside the volume named `volume`. */
+function configMapFileAt(
+  relative: string,
+  volume: string,
+  configMaps: readonly MountedConfigMap[],
+  model: Model,
+  namespace: string,
+): SecretFile | undefined {
+  for (const mounted of configMaps.filter((m) => m.volume === volume)) {
+    const key = mounted.items ? mounted.items.find((item) => item.path === relative)?.key : relative;
+    const configMap = key === undefined ? undefined : model.configMaps.get(secretKey(namespace, mounted.configMapName));
+    const value = key === undefined ? undefined : configMap?.bundles.get(key);
+    if (configMap && value) {
+      const ref = { id: configMap.id, namespace: configMap.namespace, name: configMap.name, kind: "ConfigMap" };
+      return { secret: ref, key: value.key, at: documentLocation(configMap, value.path), value };
+    }
+  }
+  return undefined;
+}
+
 function fileAt(
   path: string,
   container: ContainerInfo,
   mounts: readonly MountedSecret[],
-  secrets: ReadonlyMap<string, SecretResource>,
+  model: Model,
   namespace: string,
+  now: Date,
+  configMaps: readonly MountedConfigMap[] = [],
 ): SecretFile | undefined {
   // A relative name is resolved against a directory the program chooses (a cert-dir flag, its working directory), which
   // the manifests do not always say: it is looked for inside every mount, and the first mounted Secret holding it wins.
@@ -169,11 +253,19 @@ function fileAt(
       if (path !== base) continue;
     } else if (!path.startsWith(`${base}/`)) continue;
     const relative = mount.subPath ?? relativeName ?? path.slice(base.length + 1);
+    const bundle = configMapFileAt(relative, mount.name, configMaps, model, namespace);
+    if (bundle) return bundle;
     for (const volume of mounts.filter((m) => m.volume === mount.name)) {
-      const secret = secrets.get(secretKey(namespace, volume.secretName));
-      if (!secret || secret.encrypted) continue;
       const key = volume.items ? volume.items.find((item) => item.path === relative)?.key : relative;
-      const file = key === undefined ? undefined : secretFile(secret, key);
+      if (key === undefined) continue;
+      const secret = model.secrets.get(secretKey(namespace, volume.secretName));
+      if (!secret) {
+        const issued = issuedFile(model, namespace, volume.secretName, key, now);
+        if (issued !== undefined && typeof issued !== "string") return issued;
+        continue;
+      }
+      if (secret.encrypted) continue;
+      const file = secretFile(secret, key);
       if (file) return file;
     }
   }
@@ -189,24 +281,28 @@ interface Sides {
    * upstream asks for a client certificate: a merge gate must not block on that guess.
    */
   clientCaNamed?: boolean;
+  /** Why the client CA file a container names cannot be read. */
+  clientCaWhy?: string;
   why?: string;
 }
 
 /** A workload's server key pair and client CA: from the files its containers name, else from the usual key names. */
-function sidesOf(workload: WorkloadResource, model: Model): Sides {
+function sidesOf(workload: WorkloadResource, model: Model, now: Date): Sides {
   const mounted = workload.mountedSecrets;
   let server: SecretFile | undefined;
   let clientCa: SecretFile | undefined;
   let clientCaNamed = false;
+  let clientCaWhy: string | undefined;
   for (const container of workload.containers) {
     const named = namedPaths(container);
     server ??= named.cert
-      .map((p) => fileAt(p, container, mounted, model.secrets, workload.namespace))
+      .map((p) => fileAt(p, container, mounted, model, workload.namespace, now))
       .find((f) => f !== undefined);
     clientCa ??= named.ca
-      .map((p) => fileAt(p, container, mounted, model.secrets, workload.namespace))
+      .map((p) => fileAt(p, container, mounted, model, workload.namespace, now, workload.mountedConfigMaps))
       .find((f) => f !== undefined);
     if (clientCa) clientCaNamed = true;
+    else if (named.ca.length > 0) clientCaWhy ??= unreadableCa(named.ca[0] as string, container, workload, model);
   }
   const secrets = [...new Set(mounted.map((m) => m.secretName))].map((name) => ({
     name,
@@ -224,6 +320,20 @@ function sidesOf(workload: WorkloadResource, model: Model): Sides {
         why: `${workload.kind} ${workload.namespace}/${workload.name} mounts ${pairs.length} key pairs (${pairs.map((p) => p.secret.name).join(", ")}) and names none in its arguments`,
       };
     server = pairs[0];
+  }
+  if (!server) {
+    // A key pair Secret not in Git that a Certificate in Git produces: the certificate its issuer's CA will sign.
+    const issued = secrets
+      .filter(({ secret }) => !secret)
+      .map(({ name }) => issuedFile(model, workload.namespace, name, "tls.crt", now))
+      .filter((f) => f !== undefined);
+    const known = issued.filter((f): f is SecretFile => typeof f !== "string");
+    if (known.length > 1)
+      return {
+        why: `${workload.kind} ${workload.namespace}/${workload.name} mounts ${known.length} Secrets cert-manager writes (${known.map((p) => p.secret.name).join(", ")}) and names none in its arguments`,
+      };
+    if (known.length === 0 && typeof issued[0] === "string") return { why: issued[0] };
+    server = known[0];
   }
   if (!server) {
     const outside = secrets.filter(
@@ -252,14 +362,15 @@ function sidesOf(workload: WorkloadResource, model: Model): Sides {
       why: `${workload.kind} ${workload.namespace}/${workload.name} mounts no Secret with a server certificate and key in the analysed files${absent.length > 0 ? `; it mounts ${absent.length === 1 ? "a Secret" : "Secrets"} no file defines (${names}), likely made at deploy time` : ""}`,
     };
   }
-  if (!clientCa) {
+  if (!clientCa && !clientCaWhy) {
     // The usual names: ca.crt beside the key pair (cert-manager) or in a Secret of its own.
     const serverSecret = server.secret;
+    if (server.issued) clientCa = issuedFileOf(model, serverSecret, "ca.crt", now);
     const ordered = [
-      serverSecret,
+      ...(server.issued ? [] : [serverSecret as SecretResource]),
       ...secrets.flatMap(({ secret }) => (secret && secret !== serverSecret && !secret.encrypted ? [secret] : [])),
     ];
-    for (const secret of ordered) {
+    for (const secret of clientCa ? [] : ordered) {
       const key = CA_KEYS.find((k) => secret.values.has(k));
       if (key !== undefined) {
         clientCa = secretFile(secret, key);
@@ -267,15 +378,48 @@ function sidesOf(workload: WorkloadResource, model: Model): Sides {
       }
     }
   }
-  return { ...(server ? { server } : {}), ...(clientCa ? { clientCa, clientCaNamed } : {}) };
+  return {
+    ...(server ? { server } : {}),
+    ...(clientCa ? { clientCa, clientCaNamed } : {}),
+    ...(!clientCa && clientCaWhy ? { clientCaWhy } : {}),
+  };
+}
+
+/**
+ * Why the client CA file a container names cannot be read: the ConfigMap or Secret its volume comes from is not in Git
+ * (a trust-manager Bundle, for one, writes ConfigMaps in the cluster from sources outside the repository).
+ */
+function unreadableCa(path: string, container: ContainerInfo, workload: WorkloadResource, model: Model): string {
+  for (const mount of container.volumeMounts ?? []) {
+    const base = mount.mountPath.replace(/\/+$/, "");
+    if (path !== base && !path.startsWith(`${base}/`)) continue;
+    const configMap = (workload.mountedConfigMaps ?? []).find((m) => m.volume === mount.name);
+    if (configMap) {
+      const key = secretKey(workload.namespace, configMap.configMapName);
+      const known = model.configMaps.get(key);
+      return known
+        ? `the client CA file ${path} comes from ConfigMap ${key}, which holds no certificate under that name`
+        : `the client CA file ${path} comes from ConfigMap ${key}, which is not in the analysed files (a trust-manager Bundle or another controller may write it)`;
+    }
+    const secret = workload.mountedSecrets.find((m) => m.volume === mount.name);
+    if (secret)
+      return `the client CA file ${path} comes from Secret ${workload.namespace}/${secret.secretName}, which is not readable in Git`;
+  }
+  return `the client CA file ${path} is not in a volume from the analysed files`;
+}
+
+function issuedFileOf(model: Model, secret: SecretRef, key: string, now: Date): SecretFile | undefined {
+  const file = issuedFile(model, secret.namespace, secret.name, key, now);
+  return typeof file === "string" ? undefined : file;
 }
 
 function sameFile(a: SecretFile | undefined, b: SecretFile | undefined): boolean {
-  return a?.secret === b?.secret && a?.key === b?.key;
+  if (!a || !b) return a === b;
+  return a.secret.id === b.secret.id && a.key === b.key;
 }
 
 /** The route's trusted CA bundle in Git, or why there is none to simulate with. */
-function trustedCaOf(route: Route): SecretFile | string {
+function trustedCaOf(route: Route, model: Model, now: Date): SecretFile | string {
   const context = route.effectiveContext;
   if (!context) return "the route has no TLSContext: Envoy verifies no server certificate";
   const definition = context.definition;
@@ -283,6 +427,11 @@ function trustedCaOf(route: Route): SecretFile | string {
     return `the CA is the file ${definition.cacertChainFile} in Emissary's pod, not in Git`;
   const lookup: SecretLookup | undefined = context.caSecret ?? (route.upstreamVerified ? context.secret : undefined);
   if (!lookup) return "the route has no ca_secret: Envoy verifies no server certificate";
+  // Emissary reads the CA from tls.crt: in a Secret cert-manager writes, a leaf followed by its issuer's chain.
+  if (!lookup.secret && context.caSecret) {
+    const issued = issuedFile(model, lookup.namespace, lookup.name, "tls.crt", now);
+    if (issued !== undefined) return issued;
+  }
   if (!lookup.secret || lookup.secret.encrypted)
     return `the CA Secret ${lookup.namespace}/${lookup.name} is not readable in Git`;
   const key = context.caSecret
@@ -292,9 +441,13 @@ function trustedCaOf(route: Route): SecretFile | string {
   return file ?? `the CA Secret ${lookup.namespace}/${lookup.name} holds no tls.crt`;
 }
 
-function clientCertOf(route: Route): SecretFile | string {
+function clientCertOf(route: Route, model: Model, now: Date): SecretFile | string {
   const lookup = route.effectiveContext?.secret;
   if (!lookup) return "Emissary presents no client certificate from a Secret";
+  if (!lookup.secret) {
+    const issued = issuedFile(model, lookup.namespace, lookup.name, "tls.crt", now);
+    if (issued !== undefined) return issued;
+  }
   if (!lookup.secret || lookup.secret.encrypted)
     return `the client Secret ${lookup.namespace}/${lookup.name} is not readable in Git`;
   const key = ["tls.crt", "cert-chain.pem"].find((k) => lookup.secret?.values.has(k));
@@ -302,11 +455,8 @@ function clientCertOf(route: Route): SecretFile | string {
   return file ?? `the client Secret ${lookup.namespace}/${lookup.name} holds no certificate`;
 }
 
-function valueOf(file: SecretFile): SecretValue {
-  return file.secret.values.get(file.key) as SecretValue;
-}
-
-function nameCovered(leaf: LoadedCert | undefined, name: string): boolean {
+function nameCovered(file: SecretFile, leaf: LoadedCert | undefined, name: string): boolean {
+  if (file.issued) return issuedCovers(file.issued, name);
   if (!leaf) return false;
   try {
     return /^[\d.]+$|:/.test(name)
@@ -366,7 +516,7 @@ export function upstreamTlsOf(route: Route, model: Model, now: Date): UpstreamTl
   }
   if (workloads.length === 0)
     return unknown(`no workload in the analysed files runs the pods of Service ${service.namespace}/${service.name}`);
-  const found = workloads.map((workload) => ({ workload, sides: sidesOf(workload, model) }));
+  const found = workloads.map((workload) => ({ workload, sides: sidesOf(workload, model, now) }));
   const withServer = found.filter((f) => f.sides.server);
   if (withServer.length === 0) return unknown(found[0]?.sides.why ?? "no server certificate found");
   const first = withServer[0] as { workload: WorkloadResource; sides: Sides };
@@ -378,7 +528,7 @@ export function upstreamTlsOf(route: Route, model: Model, now: Date): UpstreamTl
   }
   const server = first.sides.server as SecretFile;
   const clientCa = first.sides.clientCa ?? null;
-  const serverCerts = loadCertificates(valueOf(server), now);
+  const serverCerts = certsOf(server, now);
   if (serverCerts.length === 0)
     return unknown(
       `the server certificate in Secret ${server.secret.namespace}/${server.secret.name} (${server.key}) cannot be read`,
@@ -388,35 +538,39 @@ export function upstreamTlsOf(route: Route, model: Model, now: Date): UpstreamTl
   let serverSkipped: string | null = null;
   let clientCheck: HandshakeSide | null = null;
   let clientSkipped: string | null = null;
-  const trustedCa = trustedCaOf(route);
-  const clientCert = clientCertOf(route);
-  const clientCerts = typeof clientCert === "string" ? [] : loadCertificates(valueOf(clientCert), now);
-  const caCerts = typeof trustedCa === "string" ? [] : loadCertificates(valueOf(trustedCa), now);
-  const upstreamCaCerts = clientCa ? loadCertificates(valueOf(clientCa), now) : [];
+  const trustedCa = trustedCaOf(route, model, now);
+  const clientCert = clientCertOf(route, model, now);
+  const clientCerts = typeof clientCert === "string" ? [] : certsOf(clientCert, now);
+  const caCerts = typeof trustedCa === "string" ? [] : certsOf(trustedCa, now);
+  const upstreamCaCerts = clientCa ? certsOf(clientCa, now) : [];
+  // A planned leaf (cert-manager's, not issued yet) has no certificate of its own to show or compare dates with.
+  const serverLeafCerts = server.issued ? [] : serverCerts;
+  const clientLeafCerts = typeof clientCert !== "string" && clientCert.issued ? [] : clientCerts;
 
   if (typeof trustedCa === "string") serverSkipped = trustedCa;
   else {
     // Envoy builds the path from what the upstream sends; an intermediate in the route's own bundle counts as trusted.
     serverCheck = {
       presented: server,
-      leaf: leafSummary(serverCerts),
+      leaf: leafSummary(serverLeafCerts),
       trustedBy: trustedCa,
-      result: verifyChain(serverCerts, caCerts, [], "serverAuth", now),
-      presentedCerts: serverCerts,
+      result: verifyChain(serverCerts, caCerts, [], "serverAuth", now, server.issued?.planned),
+      presentedCerts: serverLeafCerts,
       trustedCerts: caCerts,
     };
   }
-  if (!clientCa) clientSkipped = "the upstream names no client CA (it may not ask for a client certificate)";
+  if (!clientCa && first.sides.clientCaWhy) clientSkipped = first.sides.clientCaWhy;
+  else if (!clientCa) clientSkipped = "the upstream names no client CA (it may not ask for a client certificate)";
   else if (first.sides.clientCaNamed !== true)
     clientSkipped = `the upstream mounts ${clientCa.secret.namespace}/${clientCa.secret.name} (${clientCa.key}) but names no client CA file in its arguments or environment, so whether it asks for a client certificate is not known`;
   else if (typeof clientCert === "string") clientSkipped = clientCert;
   else {
     clientCheck = {
       presented: clientCert,
-      leaf: leafSummary(clientCerts),
+      leaf: leafSummary(clientLeafCerts),
       trustedBy: clientCa,
-      result: verifyChain(clientCerts, upstreamCaCerts, [], "clientAuth", now),
-      presentedCerts: clientCerts,
+      result: verifyChain(clientCerts, upstreamCaCerts, [], "clientAuth", now, clientCert.issued?.planned),
+      presentedCerts: clientLeafCerts,
       trustedCerts: upstreamCaCerts,
     };
   }
@@ -426,15 +580,15 @@ export function upstreamTlsOf(route: Route, model: Model, now: Date): UpstreamTl
     service,
     workload: first.workload,
     server,
-    serverLeaf: leafSummary(serverCerts),
+    serverLeaf: leafSummary(serverLeafCerts),
     clientCa,
     serverCheck,
     serverSkipped,
     clientCheck,
     clientSkipped,
     name,
-    nameCovered: nameCovered(serverCerts[0], name),
-    serverCerts,
+    nameCovered: nameCovered(server, serverLeafCerts[0], name),
+    serverCerts: serverLeafCerts,
   };
 }
 
@@ -446,7 +600,7 @@ export function resolveUpstreamTls(routes: readonly Route[], model: Model, now: 
   }
 }
 
-/** A Service whose pods serve a server certificate from Git, with that certificate's chain. */
+/** A Service whose pods serve a server certificate from Git, with that certificate's chain (from the issuing CA for a planned leaf). */
 export interface ServedCertificate {
   service: CarrierResource;
   server: SecretFile;
@@ -460,9 +614,9 @@ export function servedCertificates(model: Model, now: Date): ServedCertificate[]
     const selector = Object.entries(service.selector ?? {});
     if (selector.length === 0) continue;
     const workloads = workloadsIn(model, service.namespace).filter((w) => selector.every(([k, v]) => w.podLabels[k] === v));
-    const server = workloads.map((w) => sidesOf(w, model).server).find((s) => s !== undefined);
+    const server = workloads.map((w) => sidesOf(w, model, now).server).find((s) => s !== undefined);
     if (!server) continue;
-    const certs = loadCertificates(valueOf(server), now);
+    const certs = certsOf(server, now);
     if (certs.length > 0) result.push({ service, server, certs });
   }
   return result;
@@ -481,6 +635,6 @@ export function otherServicesTrusted(
     (other) =>
       other.service !== upstream.service &&
       !sameFile(other.server, upstream.server) &&
-      verifyChain(other.certs, trusted, [], "serverAuth", now).ok,
+      verifyChain(other.certs, trusted, [], "serverAuth", now, other.server.issued?.planned).ok,
   );
 }

@@ -1,3 +1,4 @@
+import { describeFile } from "../resolve/upstream-tls.js";
 import { contextField } from "./locations.js";
 import { defineRule, text } from "./rule.js";
 
@@ -32,10 +33,10 @@ export const rule = defineRule({
         display: {
           prefix: mapping.prefix ?? mapping.name,
           workload: `${upstream.workload.kind} ${upstream.workload.namespace}/${upstream.workload.name}`,
-          clientCaSecret: `${check.trustedBy.secret.namespace}/${check.trustedBy.secret.name}`,
+          clientCaSecret: describeFile(check.trustedBy),
           clientCaFile: check.trustedBy.at.file,
           clientCaLine: check.trustedBy.at.line,
-          clientSecret: `${check.presented.secret.namespace}/${check.presented.secret.name}`,
+          clientSecret: describeFile(check.presented),
           why: check.result.why ?? "it does not verify",
         },
       });

@@ -1,5 +1,5 @@
 import type { LoadedCert } from "../resolve/chain-verify.js";
-import type { HandshakeSide } from "../resolve/upstream-tls.js";
+import { describeFile, type HandshakeSide } from "../resolve/upstream-tls.js";
 import { contextField } from "./locations.js";
 import { defineRule, text } from "./rule.js";
 
@@ -21,7 +21,7 @@ const PAIR_NAMES: Readonly<Record<Pair["kind"], string>> = {
 
 function where(side: HandshakeSide, which: "presented" | "trustedBy"): string {
   const file = side[which];
-  return `Secret ${file.secret.namespace}/${file.secret.name} (${file.at.file}:${file.at.line})`;
+  return `Secret ${describeFile(file)} (${file.at.file}:${file.at.line})`;
 }
 
 export const rule = defineRule({

@@ -1,3 +1,4 @@
+import { describeFile } from "../resolve/upstream-tls.js";
 import { contextField } from "./locations.js";
 import { defineRule, text } from "./rule.js";
 
@@ -32,9 +33,9 @@ export const rule = defineRule({
         },
         display: {
           prefix: mapping.prefix ?? mapping.name,
-          caSecret: `${check.trustedBy.secret.namespace}/${check.trustedBy.secret.name}`,
+          caSecret: describeFile(check.trustedBy),
           service: `Service ${upstream.service.namespace}/${upstream.service.name}`,
-          serverSecret: `${upstream.server.secret.namespace}/${upstream.server.secret.name}`,
+          serverSecret: describeFile(upstream.server),
           serverFile: upstream.server.at.file,
           serverLine: upstream.server.at.line,
           why: check.result.why ?? "it does not verify",

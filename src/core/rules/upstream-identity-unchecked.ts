@@ -1,4 +1,9 @@
-import { otherServicesTrusted, servedCertificates, type ServedCertificate } from "../resolve/upstream-tls.js";
+import {
+  describeFile,
+  otherServicesTrusted,
+  servedCertificates,
+  type ServedCertificate,
+} from "../resolve/upstream-tls.js";
 import { contextField } from "./locations.js";
 import { defineRule, text } from "./rule.js";
 
@@ -40,11 +45,11 @@ export const rule = defineRule({
         },
         display: {
           prefix: mapping.prefix ?? mapping.name,
-          caSecret: `${upstream.serverCheck.trustedBy.secret.namespace}/${upstream.serverCheck.trustedBy.secret.name}`,
+          caSecret: describeFile(upstream.serverCheck.trustedBy),
           others: names.join(", "),
           name: upstream.name,
           nameCovered: upstream.nameCovered,
-          serverSecret: `${upstream.server.secret.namespace}/${upstream.server.secret.name}`,
+          serverSecret: describeFile(upstream.server),
           serverFile: upstream.server.at.file,
           serverLine: upstream.server.at.line,
         },

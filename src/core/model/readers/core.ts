@@ -5,7 +5,9 @@ import { objectBase } from "../base.js";
 import {
   type CarrierResource,
   type ContainerEnv,
+  type ConfigMapResource,
   type ContainerInfo,
+  type MountedConfigMap,
   type MountedSecret,
   type SecretResource,
   type SecretValue,
@@ -126,6 +128,7 @@ export function readWorkload(object: TopLevelObject): WorkloadResource | undefin
   const podSpec = asObject(asObject(template).spec);
   const volumesPath = [...templatePath, "spec", "volumes"];
   const mountedSecrets: MountedSecret[] = [];
+  const mountedConfigMaps: MountedConfigMap[] = [];
   const volumes = Array.isArray(podSpec.volumes) ? podSpec.volumes : [];
   volumes.forEach((volume, index) => {
     const volumeName = asName(asObject(volume).name);
@@ -139,8 +142,26 @@ export function readWorkload(object: TopLevelObject): WorkloadResource | undefin
         ...named,
         ...itemsOf(secretSource.items),
       });
+    const configMapSource = asObject(asObject(volume).configMap);
+    const configMapName = asName(configMapSource.name);
+    if (configMapName)
+      mountedConfigMaps.push({
+        configMapName,
+        path: [...volumesPath, index, "configMap", "name"],
+        ...named,
+        ...itemsOf(configMapSource.items),
+      });
     const sources = asObject(asObject(volume).projected).sources;
     (Array.isArray(sources) ? sources : []).forEach((source, sourceIndex) => {
+      const projectedMap = asObject(asObject(source).configMap);
+      const projectedMapName = asName(projectedMap.name);
+      if (projectedMapName)
+        mountedConfigMaps.push({
+          configMapName: projectedMapName,
+          path: [...volumesPath, index, "projected", "sources", sourceIndex, "configMap", "name"],
+          ...named,
+          ...itemsOf(projectedMap.items),
+        });
       const projectedSource = asObject(asObject(source).secret);
       const projected = asName(projectedSource.name);
       if (projected)
@@ -189,9 +210,38 @@ export function readWorkload(object: TopLevelObject): WorkloadResource | undefin
     ...base,
     podLabels: asStringRecord(asObject(asObject(template).metadata).labels),
     mountedSecrets,
+    mountedConfigMaps,
     containers,
   };
 }
+
+const PEM_CERTIFICATE = "-----BEGIN CERTIFICATE-----";
+
+/** A ConfigMap's CA bundles: the `data` keys holding a PEM certificate (possibly none). */
+export function readConfigMap(
+  object: TopLevelObject & { name: string | undefined; order: number },
+): ConfigMapResource | null {
+  const { file, doc, value, apiVersion, kind, namespace, name } = object;
+  if (!name) return null;
+  const bundles = new Map<string, SecretValue>();
+  for (const [key, raw] of Object.entries(asObject(value.data))) {
+    if (typeof raw === "string" && raw.includes(PEM_CERTIFICATE))
+      bundles.set(key, { key, raw, encoding: "plain", path: ["data", key] });
+  }
+  const base = objectBase(asObject(value.metadata), {
+    kind,
+    apiVersion,
+    name,
+    namespace,
+    file,
+    order: object.order,
+    spec: {},
+    specPath: ["data"],
+    doc,
+  });
+  return { ...base, kind: "ConfigMap", bundles };
+}
+
 
 /** A volume source's `items` (key -> relative path), when written: then only those keys are in the volume. */
 function itemsOf(items: unknown): { items?: { key: string; path: string }[] } {

@@ -133,3 +133,27 @@ export function readProviderObject(context: ReadContext): void {
   const provider = readProvider({ file, doc, value, apiVersion, kind, namespace });
   if (provider) context.sink.providers.push(provider);
 }
+
+/**
+ * cert-manager Issuers and ClusterIssuers: whose CA signs what a Certificate produces (issue 20). Read whole: the handshake
+ * simulation looks at `spec.ca.secretName` and which other issuer type the spec names.
+ */
+export function readIssuerObject(context: ReadContext): void {
+  const { file, doc, value, apiVersion, kind, namespace, name } = context;
+  if (!name) return;
+  const metadata = asObject(value.metadata);
+  context.sink.issuers.push(
+    objectBase(metadata, {
+      kind,
+      apiVersion,
+      name,
+      // A ClusterIssuer has no namespace: its Secrets live in cert-manager's cluster resource namespace.
+      namespace: kind === "ClusterIssuer" ? "" : namespace,
+      file,
+      order: context.nextOrder(),
+      spec: asObject(value.spec),
+      specPath: ["spec"],
+      doc,
+    }),
+  );
+}

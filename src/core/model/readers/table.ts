@@ -5,7 +5,7 @@ import type { PlainObject } from "../values.js";
 import { readEmissaryObject, RESOLVER_KINDS } from "./emissary.js";
 import { readSecretObject, readServiceObject, readWorkloadObject } from "./core.js";
 import { readIngressClassObject, readIngressObject, type IngressObject } from "./ingress.js";
-import { readProviderObject } from "./providers.js";
+import { readIssuerObject, readProviderObject } from "./providers.js";
 import { readHelmReleaseObject } from "./flux.js";
 
 /** What the readers collect from the manifests, before apply order and the installation decide what stays. */
@@ -18,6 +18,8 @@ export interface ModelSink {
   releases: WorkloadResource[];
   secrets: SecretResource[];
   providers: SecretProvider[];
+  /** cert-manager Issuers and ClusterIssuers. */
+  issuers: ResourceBase[];
   ingresses: IngressObject[];
   ingressClasses: IngressObject[];
   diagnostics: SourceDiagnostic[];
@@ -78,6 +80,8 @@ export const READERS: ReadonlyMap<string, Reader> = new Map<string, Reader>([
   ["networking.k8s.io/IngressClass", readIngressClassObject],
   ...WORKLOADS.map(([group, kind]): [string, Reader] => [`${group}/${kind}`, readWorkloadObject]),
   ["cert-manager.io/Certificate", readProviderObject],
+  ["cert-manager.io/Issuer", readIssuerObject],
+  ["cert-manager.io/ClusterIssuer", readIssuerObject],
   ["bitnami.com/SealedSecret", readProviderObject],
   ["external-secrets.io/ExternalSecret", readProviderObject],
   ["helm.toolkit.fluxcd.io/HelmRelease", readHelmReleaseObject],
