@@ -160,9 +160,17 @@ test("route view: unknown says which resource makes the key pair, or which mount
     t.replace(/---\napiVersion: v1\nkind: Secret\nmetadata:\n {2}name: payments-tls\n[\s\S]*?(?=---\n|$)/, "");
   const certificate =
     "---\napiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: payments-server\n  namespace: payments\nspec:\n  secretName: payments-tls\n  issuerRef:\n    name: internal-ca\n";
+  // A cert-manager Certificate is followed to its issuer (resolve/issued-secrets.ts): here the issuer is missing.
   assert.equal(
     why(editedBase({ [PAYMENTS]: (t) => `${withoutServerSecret(t)}${certificate}` })),
-    "the key pair Secret payments/payments-tls is created outside Git (by Certificate payments/payments-server)",
+    "Certificate payments/payments-server's Issuer payments/internal-ca is not in the analysed files",
+  );
+  // Another maker of Secrets (a SealedSecret) is named.
+  const sealed =
+    "---\napiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: payments-tls\n  namespace: payments\nspec:\n  encryptedData:\n    tls.crt: AgBy\n    tls.key: AgBy\n";
+  assert.equal(
+    why(editedBase({ [PAYMENTS]: (t) => `${withoutServerSecret(t)}${sealed}` })),
+    "the key pair Secret payments/payments-tls is created outside Git (by SealedSecret payments/payments-tls)",
   );
   // Nothing makes it in the files: the pod still mounts it, which says where to look.
   assert.equal(
