@@ -22,6 +22,17 @@ export function configMapIndex(
   defaultNamespace: string,
 ): ConfigMapIndex {
   const cache = new Map<string, ConfigMapResource | undefined>();
+  // Each file is parsed once however many names are looked up in it: a file that mentions many of them (or a pull
+  // request's workloads naming hundreds of ConfigMaps) must not cost a parse per name.
+  const parsed = new Map<string, ReturnType<typeof parseManifestFile>["documents"]>();
+  const documentsOf = (file: { path: string; text: string }) => {
+    let documents = parsed.get(file.path);
+    if (!documents) {
+      documents = parseManifestFile(file).documents;
+      parsed.set(file.path, documents);
+    }
+    return documents;
+  };
   return {
     get(key: string): ConfigMapResource | undefined {
       if (cache.has(key)) return cache.get(key);
@@ -31,7 +42,7 @@ export function configMapIndex(
       let order = 0;
       for (const file of files) {
         if (isKustomizationFile(file.path) || !file.text.includes("ConfigMap") || !file.text.includes(name)) continue;
-        for (const doc of parseManifestFile(file).documents) {
+        for (const doc of documentsOf(file)) {
           const value = doc.value;
           if (!isObject(value) || asString(value.kind) !== "ConfigMap") continue;
           const apiVersion = asString(value.apiVersion) ?? "";
