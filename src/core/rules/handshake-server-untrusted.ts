@@ -1,5 +1,6 @@
 import { describeFile } from "../resolve/upstream-tls.js";
 import { contextField } from "./locations.js";
+import { failedHandshakes } from "./lookups.js";
 import { defineRule, text } from "./rule.js";
 
 export const rule = defineRule({
@@ -14,25 +15,14 @@ export const rule = defineRule({
     },
   },
   check({ simulation }, report) {
-    for (const route of simulation.routes) {
-      const upstream = route.upstreamTls;
-      const context = route.effectiveContext;
-      if (!upstream || upstream.state !== "known" || !context) continue;
-      const check = upstream.serverCheck;
-      if (!check || check.result.ok) continue;
-      const mapping = route.mapping;
+    for (const { route, upstream, context, check, identity } of failedHandshakes(simulation, "serverCheck")) {
       report({
         at: contextField(context, context.definition.caSecret !== undefined ? "ca_secret" : "secret"),
         resource: context.definition.resource,
         messageId: "untrusted",
-        // The route, its upstream and how the check fails; subjects, files and lines describe it.
-        identity: {
-          mapping: `${mapping.namespace}/${mapping.name}`,
-          upstream: `${route.upstreamHost}:${route.upstreamPort}`,
-          failure: check.result.failure ?? "untrusted",
-        },
+        identity,
         display: {
-          prefix: mapping.prefix ?? mapping.name,
+          prefix: route.mapping.prefix ?? route.mapping.name,
           caSecret: describeFile(check.trustedBy),
           service: `Service ${upstream.service.namespace}/${upstream.service.name}`,
           serverSecret: describeFile(upstream.server),

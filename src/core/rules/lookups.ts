@@ -1,7 +1,9 @@
 import { absenceQualifier, type Coverage } from "../coverage.js";
 import type { ResourceBase } from "../model/resources.js";
 import type { ResolvedContext } from "../resolve/contexts.js";
+import type { Route } from "../resolve/routes.js";
 import type { SecretLookup } from "../resolve/secrets.js";
+import type { HandshakeSide, UpstreamTls } from "../resolve/upstream-tls.js";
 import type { Simulation } from "../resolve/simulate.js";
 import type { Location } from "../types.js";
 import { contextField } from "./locations.js";
@@ -100,6 +102,45 @@ export function reportSecretReferences<M extends string>(
 }
 
 /** closest()'s default: the most edits a "did you mean" may be away from the word. */
+/** A route whose simulated handshake fails on one side, with what the handshake rules report about it. */
+export interface FailedHandshake {
+  route: Route;
+  upstream: Extract<UpstreamTls, { state: "known" }>;
+  context: ResolvedContext;
+  check: HandshakeSide;
+  /** The route, its upstream and how the check fails: subjects, files and lines only describe it. */
+  identity: { mapping: string; upstream: string; failure: string };
+}
+
+/**
+ * The routes whose handshake fails on `side` (the server's certificate against the route's CA, or Emissary's client
+ * certificate against the upstream's client CA): one walk shared by handshake-server-untrusted and
+ * handshake-client-untrusted, which differ only in the field they point at and what they say.
+ */
+export function failedHandshakes(simulation: Simulation, side: "serverCheck" | "clientCheck"): FailedHandshake[] {
+  const failed: FailedHandshake[] = [];
+  for (const route of simulation.routes) {
+    const upstream = route.upstreamTls;
+    const context = route.effectiveContext;
+    if (!upstream || upstream.state !== "known" || !context) continue;
+    const check = upstream[side];
+    if (!check || check.result.ok) continue;
+    const mapping = route.mapping;
+    failed.push({
+      route,
+      upstream,
+      context,
+      check,
+      identity: {
+        mapping: `${mapping.namespace}/${mapping.name}`,
+        upstream: `${route.upstreamHost}:${route.upstreamPort}`,
+        failure: check.result.failure ?? "untrusted",
+      },
+    });
+  }
+  return failed;
+}
+
 export const SUGGESTION_DISTANCE = 3;
 
 /**
