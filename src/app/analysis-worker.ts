@@ -6,9 +6,10 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { AnalysisReply } from "./analysis-pool.js";
 import { evaluate, type EvaluateRequest, type Evaluation } from "./stages/evaluate.js";
-import { useProcessParser } from "../core/analyze.js";
+import { useProcessBaseSummaries, useProcessParser } from "../core/analyze.js";
 import { FileParser } from "../core/source/file-parser.js";
 import { parsedCacheBytes, ParsedFileCache } from "./blob-cache.js";
+import { BASE_SUMMARIES_PER_THREAD, BaseAnalysisCache } from "./base-analysis-cache.js";
 
 const port = parentPort;
 if (!port) throw new Error("analysis-worker.js runs only as a worker thread");
@@ -20,6 +21,9 @@ const slowMs = Number((workerData as { slowMs?: number } | null)?.slowMs ?? 0);
 // Here, not in the main thread, because parsing happens here (and parsed trees do not cross threads).
 const cacheBytes = parsedCacheBytes(process.env);
 if (cacheBytes > 0) useProcessParser(new FileParser(new ParsedFileCache(cacheBytes)));
+// And the base trees' summaries: a re-check whose base has not moved (a push to the pull request) analyses the head
+// alone. Turned off with the parsed-file cache (`MTLS_GATE_CACHE_MB=0`).
+if (cacheBytes > 0) useProcessBaseSummaries(new BaseAnalysisCache(BASE_SUMMARIES_PER_THREAD));
 
 function run(request: EvaluateRequest): Evaluation {
   if (slowMs > 0) {

@@ -7,12 +7,13 @@ import { sortAndDedupe, toFinding } from "./findings.js";
 import { loadPolicy, type LoadedPolicy } from "./policy/load.js";
 import { declaredEmissary, POLICY_PATH, type Policy } from "./policy/policy.js";
 import { simulate, type Simulation } from "./resolve/simulate.js";
-import type { Route } from "./resolve/routes.js";
+import { baseSummaryKey, carriedAt, routeViewsAt, summarizeBase, summaryHolds, type BaseSummary, type BaseSummaryStore } from "./base-summary.js";
+import { watchCertificateDates } from "./certs/certificate.js";
 import { RULES, RULES_BY_ID } from "./rules/index.js";
 import type { Report, RuleContext } from "./rules/rule.js";
 import { DEFAULT_LOAD_LIMITS, isManifestPath, kubernetesKind, parseManifestFile, type DocumentFilter, type LoadLimits, type SourceDiagnostic } from "./source/load.js";
 import { FileParser } from "./source/file-parser.js";
-import { activeSuppressionKeys, readSuppressions, SUPPRESSION_OUTCOME_RULES, suppressionOutcomes, type Suppressions } from "./suppressions.js";
+import { readSuppressions, SUPPRESSION_OUTCOME_RULES, suppressionOutcomes, type Suppressions } from "./suppressions.js";
 import { selectManifestFiles } from "./source/select.js";
 import { hostViews, installationView, redirectViews, remapUpstreamTls, routeViews, type HostView, type InstallationView, type RedirectView, type RouteView } from "./views.js";
 import { type Finding, type RouteMode, type SourceFile } from "./types.js";
@@ -54,6 +55,12 @@ export interface AnalysisOptions {
    * equivalence test compares the two).
    */
   documentFilter?: DocumentFilter | null;
+  /**
+   * With `analyzeDiff`: where base summaries are kept between analyses (the app's analysis thread). A base analysed
+   * before, with the same files, policy and settings, is reused while its certificates' and suppressions' dates allow
+   * (base-summary.ts); the head is always analysed.
+   */
+  baseSummaries?: BaseSummaryStore;
 }
 
 export interface TreeAnalysis {
@@ -91,6 +98,17 @@ export function useProcessParser(parser: FileParser | undefined): void {
   processParser = parser;
 }
 
+let processBaseSummaries: BaseSummaryStore | undefined;
+
+/**
+ * Where every `analyzeDiff` without a store of its own keeps base summaries, for a long-lived process (the app's
+ * analysis thread): a re-check of a pull request whose base has not moved analyses its head alone. Undefined (the
+ * default): each diff analyses its base.
+ */
+export function useProcessBaseSummaries(store: BaseSummaryStore | undefined): void {
+  processBaseSummaries = store;
+}
+
 /** The policy to apply: the caller's, or the tree's own `.github/mtls-gate.yml` with its findings. */
 function resolvePolicy(files: readonly SourceFile[], options: AnalysisOptions): LoadedPolicy {
   const own = () => (options.policyFile ? loadPolicy(options.policyFile.text, options.policyFile.path) : loadPolicy(files.find((f) => f.path === POLICY_PATH)?.text));
@@ -110,8 +128,8 @@ export function manifestScope(policy: Policy): (path: string, explicit?: boolean
 }
 
 /** Analyses one tree: load, model, simulate, run every rule. Never throws on bad input. */
-export function analyzeTree(files: readonly SourceFile[], options: AnalysisOptions = {}, baseRoutes?: readonly Route[]): TreeAnalysis {
-  return analyzeWithPolicy(files, resolvePolicy(files, options), options, baseRoutes, undefined, undefined, options.render).analysis;
+export function analyzeTree(files: readonly SourceFile[], options: AnalysisOptions = {}): TreeAnalysis {
+  return analyzeWithPolicy(files, resolvePolicy(files, options), options, undefined, undefined, undefined, options.render).analysis;
 }
 
 /**
@@ -122,15 +140,15 @@ function analyzeWithPolicy(
   files: readonly SourceFile[],
   { policy, diagnostics: policyDiagnostics }: LoadedPolicy,
   options: AnalysisOptions,
-  baseRoutes: readonly Route[] | undefined,
+  baseRouteModes: BaseSummary["routeModes"] | undefined,
   carriedSuppressions: ReadonlySet<string> | undefined,
   unchangedPaths: ReadonlySet<string> | undefined = undefined,
   render: RenderedInput | undefined = undefined,
 ): { analysis: TreeAnalysis; suppressions: Suppressions } {
-  if (render) return analyzeRendered(files, { policy, diagnostics: policyDiagnostics }, options, baseRoutes, carriedSuppressions, unchangedPaths, render);
+  if (render) return analyzeRendered(files, { policy, diagnostics: policyDiagnostics }, options, baseRouteModes, carriedSuppressions, unchangedPaths, render);
   const scope = manifestScope(policy);
   const inScope = files.filter((f) => scope(f.path, f.explicit === true));
-  return analyzeSelected(inScope, policy, policyDiagnostics, options, baseRoutes, carriedSuppressions, unchangedPaths, []);
+  return analyzeSelected(inScope, policy, policyDiagnostics, options, baseRouteModes, carriedSuppressions, unchangedPaths, []);
 }
 
 /**
@@ -141,7 +159,7 @@ function analyzeRendered(
   files: readonly SourceFile[],
   { policy, diagnostics: policyDiagnostics }: LoadedPolicy,
   options: AnalysisOptions,
-  baseRoutes: readonly Route[] | undefined,
+  baseRouteModes: BaseSummary["routeModes"] | undefined,
   carriedSuppressions: ReadonlySet<string> | undefined,
   unchangedPaths: ReadonlySet<string> | undefined,
   render: RenderedInput,
@@ -159,7 +177,7 @@ function analyzeRendered(
     .filter((u) => include(u.path) && !exclude(u.path))
     .map((u): FileOutcome => ({ path: u.path, skipped: "not-rendered", parsed: false, kinds: [] }));
   const sources = [...inScope, ...rendered.map((r) => ({ path: r.path, text: r.text }))];
-  const result = analyzeSelected(sources, policy, policyDiagnostics, options, baseRoutes, carriedSuppressions, unchangedPaths, unrendered, render);
+  const result = analyzeSelected(sources, policy, policyDiagnostics, options, baseRouteModes, carriedSuppressions, unchangedPaths, unrendered, render);
   const byPath = new Map<string, RenderedFile>(rendered.map((r) => [r.path, r]));
   const analysis = result.analysis;
   const environments = [render.environment];
@@ -182,7 +200,7 @@ function analyzeSelected(
   policy: Policy,
   policyDiagnostics: readonly SourceDiagnostic[],
   options: AnalysisOptions,
-  baseRoutes: readonly Route[] | undefined,
+  baseRouteModes: BaseSummary["routeModes"] | undefined,
   carriedSuppressions: ReadonlySet<string> | undefined,
   unchangedPaths: ReadonlySet<string> | undefined,
   unrendered: readonly FileOutcome[],
@@ -233,7 +251,7 @@ function analyzeSelected(
     simulation,
     policy,
     sourceDiagnostics: diagnostics,
-    baseRoutes,
+    baseRouteModes,
     now,
     coverage,
     renderDiagnostics: render?.diagnostics ?? [],
@@ -288,7 +306,8 @@ function analyzeSelected(
 
 
 export interface DiffAnalysis extends TreeAnalysis {
-  base: TreeAnalysis;
+  /** What was kept of the base tree: its findings and routes (its model and simulation are let go). */
+  base: BaseSummary;
   /** Routes the base had and the head no longer has. */
   removedRoutes: RouteView[];
 }
@@ -301,29 +320,57 @@ export interface DiffAnalysis extends TreeAnalysis {
 export function analyzeDiff(baseFiles: readonly SourceFile[], headFiles: readonly SourceFile[], given: AnalysisOptions = {}): DiffAnalysis {
   // One clock for both trees, so a suppression cannot expire between the two analyses. One parser for both, so a file
   // the change left alone is parsed once.
-  const options: AnalysisOptions = { ...given, now: given.now ?? new Date(), parser: given.parser ?? processParser ?? new FileParser() };
+  const now = given.now ?? new Date();
+  const options: AnalysisOptions = { ...given, now, parser: given.parser ?? processParser ?? new FileParser() };
   // One policy (the caller's, else the head's) for both trees.
   const headPolicy = resolvePolicy(headFiles, options);
-  // With a trusted policy the base's own file is validated too, so its unchanged problems count as pre-existing.
-  const baseDiagnostics = options.policy && options.validatePolicyFile ? resolvePolicy(baseFiles, options).diagnostics : [];
-  const analysed = analyzeWithPolicy(baseFiles, { policy: headPolicy.policy, diagnostics: baseDiagnostics }, options, undefined, undefined, undefined, options.baseRender);
-  const base = analysed.analysis;
-  const carried = activeSuppressionKeys(analysed.suppressions);
+  // Only a summary of the base outlives this line: the base's model and simulation are garbage before the head's exist.
+  const base = baseSummary(baseFiles, headPolicy.policy, options, now);
   const baseText = new Map(baseFiles.map((f) => [f.path, f]));
   const unchanged = new Set(headFiles.filter((f) => sameFile(baseText.get(f.path), f)).map((f) => f.path));
-  const head = analyzeWithPolicy(headFiles, headPolicy, options, base.simulation.routes, carried, unchanged, options.render).analysis;
+  const head = analyzeWithPolicy(headFiles, headPolicy, options, base.routeModes, carriedAt(base, now), unchanged, options.render).analysis;
   const baseFingerprints = new Set(base.findings.map((f) => f.fingerprint));
   for (const finding of head.findings) finding.introduced = !baseFingerprints.has(finding.fingerprint);
 
-  const baseRoutes = new Map(base.routes.map((r) => [routeKey(r), r]));
+  const baseRouteViews = routeViewsAt(base, now);
+  const baseRoutes = new Map(baseRouteViews.map((r) => [routeKey(r), r]));
   for (const route of head.routes) {
     const before = baseRoutes.get(routeKey(route));
     route.baseMode = before ? before.mode : null;
     route.change = !before ? "added" : sameRoute(before, route) ? "unchanged" : "changed";
   }
   const headKeys = new Set(head.routes.map(routeKey));
-  const removedRoutes = base.routes.filter((r) => !headKeys.has(routeKey(r))).map((r) => ({ ...r, change: "removed" as const }));
+  const removedRoutes = baseRouteViews.filter((r) => !headKeys.has(routeKey(r))).map((r) => ({ ...r, change: "removed" as const }));
   return { ...head, base, removedRoutes };
+}
+
+/**
+ * The base tree analysed under the head's policy and reduced to what the diff needs; from `options.baseSummaries`
+ * when the same base was analysed before and nothing dated in it has changed since (base-summary.ts).
+ */
+function baseSummary(baseFiles: readonly SourceFile[], policy: Policy, options: AnalysisOptions, now: Date): BaseSummary {
+  const store = options.baseSummaries ?? processBaseSummaries;
+  // A caller's own document filter is a function: no key can name it, so such analyses are never kept.
+  const reads = options.documentFilter === undefined ? "model" : options.documentFilter === null ? "all" : undefined;
+  const settings = {
+    policy,
+    limits: options.limits ?? DEFAULT_LOAD_LIMITS,
+    validatePolicyFile: options.validatePolicyFile === true,
+    policyFile: options.policyFile ?? null,
+    render: options.baseRender ?? null,
+    reads,
+  };
+  const key = store && reads ? baseSummaryKey(baseFiles, settings) : undefined;
+  const known = key === undefined ? undefined : store?.get(key);
+  if (known && summaryHolds(known, now)) return known;
+  // With a trusted policy the base's own file is validated too, so its unchanged problems count as pre-existing.
+  const diagnostics = options.policy && options.validatePolicyFile ? resolvePolicy(baseFiles, options).diagnostics : [];
+  const { result, periods } = watchCertificateDates(() =>
+    analyzeWithPolicy(baseFiles, { policy, diagnostics }, options, undefined, undefined, undefined, options.baseRender),
+  );
+  const summary = summarizeBase(result.analysis, result.suppressions, policy, periods, now);
+  if (key !== undefined) store?.set(key, summary);
+  return summary;
 }
 
 /** The same file in both trees: same text, or (for files the reader did not hold whole) same size and flags. */

@@ -23,6 +23,8 @@ export interface SuppressionEntry {
   until: string | null;
   /** True when `until` is before the analysis's clock: the suppression no longer counts. */
   expired: boolean;
+  /** The first instant (ms since the epoch) it no longer counts: the end of its `until` day; absent without one. */
+  expiresAt?: number;
   /** The annotation (or, inside a `getambassador.io/config` block, the document's `name:`). */
   location: Location;
 }
@@ -41,15 +43,6 @@ export interface Suppressions {
 /** Identity of a suppression: the resource and the rule, not the reason or the expiry. */
 export function suppressionKey(resource: string, ruleId: string): string {
   return `${resource}\u0000${ruleId}`;
-}
-
-/** The keys of the suppressions that count (unexpired, with a reason) in one tree. */
-export function activeSuppressionKeys(suppressions: Suppressions): Set<string> {
-  const keys = new Set<string>();
-  for (const [resource, rules] of suppressions.byResource) {
-    for (const [ruleId, entry] of rules) if (!entry.expired) keys.add(suppressionKey(resource, ruleId));
-  }
-  return keys;
 }
 
 const UNTIL = /(?:^|[\s,])until(?=\s|$)(.*)$/is;
@@ -126,7 +119,7 @@ export function readSuppressions(
         });
         continue;
       }
-      map.set(rule, { reason, until, expired, location });
+      map.set(rule, { reason, until, expired, location, ...(expiresAt !== undefined ? { expiresAt } : {}) });
     }
     byResource.set(resource.id, map);
   }

@@ -505,3 +505,46 @@ describe("a forgeable webhook configuration", () => {
     }
   });
 });
+
+describe("a base kept between checks (issue 18) turns nothing green", () => {
+  let h: Harness;
+  let clock = new Date("2026-01-31T23:55:00Z");
+  before(async () => {
+    // One analysis thread: both checks meet the base summary the first one kept.
+    h = await startHarness({ gate: { analysisThreads: 1, now: () => clock } });
+  });
+  after(async () => {
+    assert.deepEqual(h.fake.violations, [], "every request matches GitHub's OpenAPI description");
+    await h.close();
+  });
+
+  it("a suppression that expired between two checks of one pull request is not carried by the kept base", async () => {
+    const mapping = (until: string, tls: string) => `apiVersion: getambassador.io/v3alpha1
+kind: Mapping
+metadata:
+  name: billing
+  namespace: payments
+  annotations:
+    mtls-gate.io/ignore: "mapping-tls-context-not-found until ${until} -- billing moves in OPS-7"
+spec:
+  prefix: /billing/
+  service: billing
+  ${tls}
+`;
+    const base = h.repo.commit({ "payments/billing.yaml": mapping("2026-01-31", "timeout_ms: 3000") }, { branch: "main" });
+    // The pull request breaks the Mapping's tls: and moves the suppression's date out by a year.
+    const first = h.repo.commitChanges(base, { "payments/billing.yaml": mapping("2026-12-31", "tls: client-ctx") });
+    h.repo.addPullRequest({ number: 61, headSha: first });
+    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "opened", { number: 61, headSha: first, baseSha: base }));
+    // On the base suppression's last day the pull request only carries it on: it counts.
+    assert.equal(lastRunOn(h, first).conclusion, "success");
+
+    clock = new Date("2026-02-01T00:05:00Z");
+    const second = h.repo.commitChanges(first, { "payments/notes.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\n" });
+    await h.deliver("pull_request", pullRequestEvent(h.fake, h.repo, "synchronize", { number: 61, headSha: second, baseSha: base }));
+    const run = lastRunOn(h, second);
+    assert.equal(run.conclusion, "failure", "past the base's date the extended suppression is the pull request's own");
+    const titles = (h.repo.checkRuns.find((r) => r.id === run.id)?.annotations ?? []).map((a) => String(a.title));
+    assert.ok(titles.includes("mapping-tls-context-not-found"), titles.join(", "));
+  });
+});

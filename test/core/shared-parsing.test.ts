@@ -23,7 +23,7 @@ function observable(diff: DiffAnalysis): string {
     removedRoutes: diff.removedRoutes,
     coverage: diff.coverage,
     stats: diff.stats,
-    base: { findings: diff.base.findings, routes: diff.base.routes, hosts: diff.base.hosts },
+    base: { findings: diff.base.findings, routes: diff.base.routes },
   });
 }
 

@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import { test } from "node:test";
 import fc from "fast-check";
 import { stringify } from "yaml";
-import { analyzeDiff, type TreeAnalysis } from "../../src/core/analyze.js";
+import { analyzeDiff, analyzeTree, type TreeAnalysis } from "../../src/core/analyze.js";
 import { loadPolicy } from "../../src/core/policy/load.js";
 import type { ResolvedContext } from "../../src/core/resolve/contexts.js";
 import type { SecretLookup } from "../../src/core/resolve/secrets.js";
@@ -255,13 +255,15 @@ test("property: a finding on a resource whose own and referenced documents are b
       const base = [...shared, ...baseOnly];
       const head = [...shared, ...headOnly];
       const diff = analyzeDiff(files(base), files(head), { policy: POLICY, now: FIXED_NOW });
+      // The diff keeps only a summary of the base: its model is read from the same analysis made on its own.
+      const baseTree = analyzeTree(files(base), { policy: POLICY, now: FIXED_NOW });
       const before = textsById(base);
       const after = textsById(head);
       for (const finding of diff.findings) {
         if (finding.introduced === false || finding.resource === null || NEIGHBOURHOOD_RULES.has(finding.ruleId))
           continue;
         const documents = new Set([
-          ...related(finding.resource, finding.ruleId, diff.base),
+          ...related(finding.resource, finding.ruleId, baseTree),
           ...related(finding.resource, finding.ruleId, diff),
         ]);
         const changed = [...documents].filter((id) => before.get(id) !== after.get(id));

@@ -270,7 +270,41 @@ function validityAt(facts: CertificateStaticFacts, now: Date): CertificateValidi
 /** Facts objects handed out, mapped back to what they were made from (issuedBy needs the loaded certificate). */
 const loadedByFacts = new WeakMap<CertificateFacts, LoadedCertificate>();
 
+/** The validity periods of the certificates handed out while `watchCertificateDates` runs (none outside it). */
+let watchedPeriods: Map<string, CertificatePeriod> | undefined;
+
+/** When a certificate starts and stops being valid, in milliseconds since the epoch. */
+export interface CertificatePeriod {
+  notBefore: number;
+  notAfter: number;
+}
+
+/**
+ * Runs `work` and lists the validity period of every certificate whose time-dependent facts it was handed. Every
+ * clock-dependent fact of a certificate (validity, days left) is made here, in `factsAt`, so these periods are all
+ * the instants at which an analysis's certificate verdicts can change: what lets a cached analysis say how long it
+ * stays true (analyze.ts, the base analysis kept between checks). Synchronous and re-entrant: a nested watch sees
+ * its own certificates, and the outer one sees them too.
+ */
+export function watchCertificateDates<T>(work: () => T): { result: T; periods: CertificatePeriod[] } {
+  const outer = watchedPeriods;
+  const periods = new Map<string, CertificatePeriod>();
+  watchedPeriods = periods;
+  try {
+    const result = work();
+    return { result, periods: [...periods.values()] };
+  } finally {
+    if (outer) for (const [key, period] of periods) outer.set(key, period);
+    watchedPeriods = outer;
+  }
+}
+
 export function factsAt(certificate: LoadedCertificate, index: number, now: Date): CertificateFacts {
+  if (watchedPeriods) {
+    const notBefore = certificate.facts.notBefore.getTime();
+    const notAfter = certificate.facts.notAfter.getTime();
+    watchedPeriods.set(`${notBefore}/${notAfter}`, { notBefore, notAfter });
+  }
   const facts: CertificateFacts = {
     ...certificate.facts,
     // Fresh Date objects: a caller that mutates one must not corrupt the cached facts.

@@ -13,11 +13,10 @@ export const rule = defineRule({
         `Mapping ${text(data, "mapping")} was mtls in the base and is ${text(data, "mode")} after this change: the upstream no longer receives Emissary's client certificate. Restore its tls: context (and the context's secret).`,
     },
   },
-  check({ simulation, baseRoutes }, report) {
-    if (!baseRoutes) return;
-    const before = new Map(baseRoutes.filter((r) => !r.rejected).map((r) => [r.mapping.id, r.mode]));
+  check({ simulation, baseRouteModes }, report) {
+    if (!baseRouteModes) return;
     for (const route of simulation.routes) {
-      const previous = before.get(route.mapping.id);
+      const previous = baseRouteModes.get(route.mapping.id);
       if (previous !== "mtls") continue;
       if (!route.rejected && !weaker(route.mode, previous)) continue;
       const mapping = route.mapping;

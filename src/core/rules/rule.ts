@@ -4,10 +4,9 @@ import { DIAGNOSTICS, type DiagnosticMessageId } from "../diagnostics.js";
 import type { Model } from "../model/build.js";
 import type { ResourceBase } from "../model/resources.js";
 import type { Policy } from "../policy/policy.js";
-import type { Route } from "../resolve/routes.js";
 import type { Simulation } from "../resolve/simulate.js";
 import type { SourceDiagnostic } from "../source/load.js";
-import type { Location, MessageData, Severity } from "../types.js";
+import type { Location, MessageData, RouteMode, Severity } from "../types.js";
 import type { RuleId } from "./index.js";
 
 /** One message of a rule: its prose, built from the finding's data (identity and display merged) only. */
@@ -23,14 +22,14 @@ export interface RuleMeta<Id extends string = string, M extends string = string>
   messages: Readonly<Record<M, MessageTemplate>>;
 }
 
-/** What a rule sees: the model, the simulation, the policy, and (for differential rules) the base's routes. */
+/** What a rule sees: the model, the simulation, the policy, and (for differential rules) the base's route modes. */
 export interface RuleContext {
   model: Model;
   simulation: Simulation;
   policy: Policy;
   sourceDiagnostics: readonly SourceDiagnostic[];
-  /** Routes of the base revision, when a base is analysed. */
-  baseRoutes: readonly Route[] | undefined;
+  /** The mode of each route Emissary accepts in the base revision, by Mapping id, when a base is analysed. */
+  baseRouteModes: ReadonlyMap<string, RouteMode> | undefined;
   now: Date;
   /**
    * What the analysis read (absent in contexts built by hand). Rules that conclude a resource is absent read it: when
