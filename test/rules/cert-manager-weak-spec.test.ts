@@ -11,6 +11,14 @@ spec:
   issuerRef: {name: ca, kind: Issuer}
 ${extra.map((line) => `  ${line}\n`).join("")}`;
 
+/** A cert-manager Issuer or ClusterIssuer of the given type (`ca: {...}`, `selfSigned: {}`, `acme: {...}`). */
+const issuer = (kind: "Issuer" | "ClusterIssuer", name: string, type: string) =>
+  `apiVersion: cert-manager.io/v1
+kind: ${kind}
+metadata: {name: ${name}${kind === "Issuer" ? ", namespace: default" : ""}}
+spec: {${type}}
+`;
+
 const ecdsa = "privateKey: {algorithm: ECDSA, size: 256}";
 const clientUsages = "usages: [digital signature, client auth]";
 
@@ -62,6 +70,36 @@ ruleTester("cert-manager-weak-spec", [
     expect: [
       { line: 5, severity: "error", resource: "Certificate/default/client", data: { problem: "no-client-auth", usages: null, contexts: "upstream" } },
       { line: 16, severity: "error", resource: "Certificate/default/other", data: { problem: "no-client-auth", usages: "server auth", contexts: "b" } },
+    ],
+  },
+  {
+    // A CA or selfSigned issuer writes no extendedKeyUsage when none is asked: any purpose, client auth included.
+    name: "clean: default usages, or key usages only, signed by a CA Issuer or a selfSigned ClusterIssuer in Git",
+    files: {
+      "cm.yaml": docs(
+        certificate("client", ecdsa),
+        certificate("keys-only", ecdsa, "usages: [digital signature]").replace("{name: ca, kind: Issuer}", "{name: self, kind: ClusterIssuer}"),
+        issuer("Issuer", "ca", "ca: {secretName: ca-key-pair}"),
+        issuer("ClusterIssuer", "self", "selfSigned: {}"),
+      ),
+      "c.yaml": docs(originating({ secret: "client" }), originating({ secret: "keys-only" }, "b")),
+    },
+    expect: [],
+  },
+  {
+    name: "default usages from an ACME issuer (serverAuth only), and server auth asked of a CA issuer",
+    files: {
+      "cm.yaml": docs(
+        certificate("client", ecdsa),
+        certificate("other", ecdsa, "usages: [server auth]").replace("{name: ca, kind: Issuer}", "{name: ca2, kind: Issuer}"),
+        issuer("Issuer", "ca", "acme: {server: https://acme.example/directory, privateKeySecretRef: {name: acme}}"),
+        issuer("Issuer", "ca2", "ca: {secretName: ca-key-pair}"),
+      ),
+      "c.yaml": docs(originating({ secret: "client" }), originating({ secret: "other" }, "b")),
+    },
+    expect: [
+      { line: 5, severity: "error", resource: "Certificate/default/client", data: { problem: "no-client-auth", usages: null, noExtendedUsage: true } },
+      { line: 16, severity: "error", resource: "Certificate/default/other", data: { problem: "no-client-auth", usages: "server auth", noExtendedUsage: false } },
     ],
   },
 ]);

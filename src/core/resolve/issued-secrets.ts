@@ -53,7 +53,7 @@ const KEY_USAGES: Readonly<Record<string, string>> = {
   "decipher only": "decipherOnly",
 };
 /** cert-manager's usage names for extendedKeyUsage, in the certificate facts' names. */
-const EXT_KEY_USAGES: Readonly<Record<string, string>> = {
+export const EXT_KEY_USAGES: Readonly<Record<string, string>> = {
   any: "anyExtendedKeyUsage",
   "server auth": "serverAuth",
   "client auth": "clientAuth",

@@ -1,5 +1,7 @@
-import { documentLocation, type ResourceBase } from "../model/resources.js";
+import type { Model } from "../model/build.js";
+import { documentLocation, resourceId, type ResourceBase } from "../model/resources.js";
 import { isObject } from "../model/values.js";
+import { EXT_KEY_USAGES } from "../resolve/issued-secrets.js";
 import { originationClientSecrets } from "../secret-certs.js";
 import type { Location, MessageData, Severity } from "../types.js";
 import { secretReferences } from "./lookups.js";
@@ -26,6 +28,23 @@ export function parseGoDuration(value: unknown): number | null {
     consumed += match[0].length;
   }
   return consumed === trimmed.length ? total : null;
+}
+
+/**
+ * Whether the Certificate's issuer is in Git and signs exactly the usages asked for: a CA or selfSigned Issuer or
+ * ClusterIssuer of cert-manager's own group. Such a certificate asked for no extended key usage carries no
+ * extendedKeyUsage extension at all (cert-manager's BuildKeyUsages), and a certificate without one may serve any
+ * purpose, client authentication included, in OpenSSL, BoringSSL and Go alike. An ACME issuer's CA adds serverAuth
+ * only, and Vault's or an external issuer's add what their own configuration says: those stay reported.
+ */
+function signsUsagesAsAsked(model: Model, certificate: ResourceBase): boolean {
+  const ref = isObject(certificate.spec.issuerRef) ? certificate.spec.issuerRef : {};
+  const name = typeof ref.name === "string" ? ref.name : undefined;
+  const kind = typeof ref.kind === "string" ? ref.kind : "Issuer";
+  const group = typeof ref.group === "string" ? ref.group : "cert-manager.io";
+  if (!name || group !== "cert-manager.io" || (kind !== "Issuer" && kind !== "ClusterIssuer")) return false;
+  const issuer = model.issuers.get(resourceId(kind, kind === "Issuer" ? certificate.namespace : "", name));
+  return issuer !== undefined && (isObject(issuer.spec.ca) || isObject(issuer.spec.selfSigned));
 }
 
 function days(ms: number): number {
@@ -72,12 +91,12 @@ export const rule = defineRule({
       "renew-late": (data) =>
         `${head(data)} renews only ${text(data, "renewBeforeDays")} day(s) before expiry (renewBefore ${text(data, "renewBefore")}, duration ${text(data, "duration")}): a failed issuance leaves less than ${text(data, "minimumDays")} day(s) to notice and fix it before the certificate expires. Raise renewBefore (cert-manager's default is a third of the duration).`,
       "any-usage": (data) =>
-        `${head(data)} is the client certificate of TLSContext ${text(data, "contexts")} and its usages give "any" but not "client auth": Go and strict verifiers refuse anyExtendedKeyUsage for client authentication. Add "client auth" to spec.usages.`,
+        `${head(data)} is the client certificate of TLSContext ${text(data, "contexts")} and its usages give "any" but not "client auth": OpenSSL and BoringSSL (Envoy) refuse anyExtendedKeyUsage for client authentication, though Go accepts it. Add "client auth" to spec.usages.`,
       "no-client-auth": (data) =>
-        `${head(data)} is the client certificate of TLSContext ${text(data, "contexts")}, but its usages ${data.usages === null ? "are cert-manager's default (digital signature, key encipherment)" : `(${text(data, "usages")})`} lack "client auth": upstreams refuse it as a client certificate and the mTLS handshake fails. Set spec.usages: [digital signature, key encipherment, client auth].`,
+        `${head(data)} is the client certificate of TLSContext ${text(data, "contexts")}, but its usages ${data.usages === null ? "are cert-manager's default (digital signature, key encipherment)" : `(${text(data, "usages")})`} lack "client auth"${data.noExtendedUsage ? ", and its issuer is not a CA or selfSigned Issuer in Git (one that writes no extendedKeyUsage when none is asked, which would allow any purpose)" : ""}: upstreams refuse it as a client certificate and the mTLS handshake fails. Set spec.usages: [digital signature, key encipherment, client auth].`,
     },
   },
-  check({ simulation, policy }, report) {
+  check({ model, simulation, policy }, report) {
     const clients = originationClientSecrets(simulation.routes);
     const seen = new Set<string>();
     for (const reference of secretReferences(simulation)) {
@@ -144,14 +163,16 @@ export const rule = defineRule({
       const client = clients.get(secret);
       if (client) {
         const usages = Array.isArray(spec.usages) ? spec.usages.filter((u): u is string => typeof u === "string").map((u) => u.toLowerCase()) : null;
-        if (!usages?.includes("client auth")) {
+        // No extended key usage asked of an issuer that signs as asked: no extendedKeyUsage extension, any purpose.
+        const noExtendedUsage = !(usages ?? []).some((u) => EXT_KEY_USAGES[u] !== undefined);
+        if (!usages?.includes("client auth") && !(noExtendedUsage && signsUsagesAsAsked(model, resource))) {
           const anyUsage = usages?.includes("any") ?? false;
           problems.push({
             at: field(resource, ["spec", "usages"]),
             severity: anyUsage ? "warning" : "error",
             problem: anyUsage ? "any-usage" : "no-client-auth",
             identity: {},
-            display: { usages: usages ? usages.join(", ") : null, contexts: client.contexts.join(", ") },
+            display: { usages: usages ? usages.join(", ") : null, contexts: client.contexts.join(", "), noExtendedUsage },
           });
         }
       }
