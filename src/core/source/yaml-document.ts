@@ -14,6 +14,7 @@ import {
   visit,
 } from "yaml";
 import type { SourceRange } from "../types.js";
+import { blockOutline, locateInOutline } from "./block-locate.js";
 
 export type YamlPath = readonly (string | number)[];
 
@@ -94,6 +95,46 @@ function treeOf(source: DocumentText): Document.Parsed {
   return doc;
 }
 
+/** Outlines of fast-path documents (null: refused), most recently used last, as for the trees above. */
+const recentOutlines = new Map<DocumentText, ReturnType<typeof blockOutline> | null>();
+const RECENT_OUTLINES = 256;
+
+function outlineOf(source: DocumentText): ReturnType<typeof blockOutline> {
+  let outline = recentOutlines.get(source);
+  if (outline !== undefined) {
+    recentOutlines.delete(source);
+  } else {
+    outline = useOutlines ? (blockOutline(source.file.text, source.start, source.end) ?? null) : null;
+    if (outline) outlineCounts.outlined++;
+    else outlineCounts.composed++;
+  }
+  recentOutlines.set(source, outline);
+  if (recentOutlines.size > RECENT_OUTLINES) {
+    const oldest = recentOutlines.keys().next();
+    if (!oldest.done) recentOutlines.delete(oldest.value);
+  }
+  return outline ?? undefined;
+}
+
+let useOutlines = true;
+const outlineCounts = { outlined: 0, composed: 0 };
+
+/**
+ * Tests only: whether `locate` may answer from a block outline (false: every position from a composed tree); resets
+ * the counts of documents answered each way (`blockOutlineCounts`).
+ */
+export function setBlockOutlines(enabled: boolean): void {
+  useOutlines = enabled;
+  recentOutlines.clear();
+  outlineCounts.outlined = 0;
+  outlineCounts.composed = 0;
+}
+
+/** Tests only: fast-path documents whose positions came from an outline, and those composed with `yaml` instead. */
+export function blockOutlineCounts(): { outlined: number; composed: number } {
+  return { ...outlineCounts };
+}
+
 /** One YAML document with its plain value and a way back from any field path to the lines it came from. */
 export class LocatedDocument {
   private aliases: Map<Alias, Node> | undefined;
@@ -132,6 +173,12 @@ export class LocatedDocument {
    * ancestor that exists, so a finding about an absent field points at its parent.
    */
   locate(path: YamlPath): SourceRange {
+    if ("file" in this.source) {
+      // A block-style document answers from its lines; anything else is composed with `yaml` (block-locate.ts).
+      const outline = outlineOf(this.source);
+      const offsets = outline ? locateInOutline(outline, path) : undefined;
+      if (offsets) return this.rangeOf(offsets.start, offsets.end);
+    }
     const doc = this.doc;
     let node: unknown = doc.contents;
     let pair: Pair | undefined;
