@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { EvaluateRequest, Evaluation } from "./stages/evaluate.js";
+import { packRequest } from "./analysis-message.js";
 
 export type AnalysisReply =
   | { id: number; result: Evaluation; error?: undefined }
@@ -145,7 +146,7 @@ export class AnalysisPool {
     slot.task = { ...task, id, cleanup };
     // A busy thread keeps the process alive until its analysis ends; an idle one does not.
     slot.worker.ref();
-    slot.worker.postMessage({ id, input: task.input });
+    slot.worker.postMessage(packRequest(id, task.input));
   }
 
   #spawn(): Slot {

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { AnalysisReply } from "./analysis-pool.js";
+import { unpackRequest, type AnalysisMessage } from "./analysis-message.js";
 import { evaluate, type EvaluateRequest, type Evaluation } from "./stages/evaluate.js";
 import { useProcessBaseSummaries, useProcessParser } from "../core/analyze.js";
 import { FileParser } from "../core/source/file-parser.js";
@@ -34,10 +35,10 @@ function run(request: EvaluateRequest): Evaluation {
   return evaluate(request.inputs, request.settings);
 }
 
-port.on("message", (message: { id: number; input: EvaluateRequest }) => {
+port.on("message", (message: AnalysisMessage) => {
   let reply: AnalysisReply;
   try {
-    reply = { id: message.id, result: run(message.input) };
+    reply = { id: message.id, result: run(unpackRequest(message)) };
   } catch (error) {
     const name = error instanceof Error ? error.name : "Error";
     const text = error instanceof Error ? error.message : String(error);
