@@ -62,6 +62,24 @@ describe("block outlines locate what the composed tree locates", () => {
     assert.ok(outlined > 100, `outlines answered ${outlined} fixture documents`);
   });
 
+  it("remembers a position asked before, and each caller gets a copy of its own", () => {
+    setBlockOutlines(true);
+    const text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  ports:\n    - port: 80\n";
+    const [doc] = parseManifestFile({ path: "a.yaml", text }, DEFAULT_LOAD_LIMITS, undefined).documents;
+    assert.ok(doc);
+    const first = doc.locate(["spec", "ports", 0, "port"]);
+    assert.deepEqual(first, { line: 7, column: 7, endLine: 7, endColumn: 15 });
+    first.line = 99;
+    // Other documents push this one's outline out of the recent ones: the position is still remembered.
+    for (let i = 0; i < 300; i++)
+      parseManifestFile({ path: `b${i}.yaml`, text }, DEFAULT_LOAD_LIMITS, undefined).documents[0]?.locate(["kind"]);
+    const before = blockOutlineCounts().outlined;
+    assert.deepEqual(doc.locate(["spec", "ports", 0, "port"]), { line: 7, column: 7, endLine: 7, endColumn: 15 });
+    assert.equal(blockOutlineCounts().outlined, before, "answered without outlining the document again");
+    // The key `0` and the index 0 are different paths.
+    assert.deepEqual(doc.locate(["spec", "ports", "0"]), doc.locate(["spec", "ports"]));
+  });
+
   it("on hand-written block shapes: comments, quotes, entries, sequences at the key's indentation", () => {
     const text = [
       "--- # the first",

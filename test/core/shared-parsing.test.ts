@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { analyzeDiff, type DiffAnalysis } from "../../src/core/analyze.js";
 import { FileParser } from "../../src/core/source/file-parser.js";
+import { blockOutlineCounts, setBlockOutlines } from "../../src/core/source/yaml-document.js";
 import { BENCH_NOW } from "../../bench/cert-pool.js";
 import { benchCorpus, fixtureCorpora } from "../helpers/corpora.js";
 import type { SourceFile } from "../../src/core/types.js";
@@ -58,6 +59,21 @@ describe("shared parsing in analyzeDiff", () => {
     // The same bytes at another path are another file: its locations name that path.
     analyzeDiff([{ path: "a.yaml", text }], [{ path: "b.yaml", text }], { now: BENCH_NOW, parser });
     assert.equal(parser.parses, 2);
+  });
+
+  it("a re-check with the same parser (the app's, after a push) outlines only the edited file's documents again", () => {
+    const { files, edited } = benchCorpus();
+    assert.ok(edited);
+    const changed = edited.filter((file) => files.find((f) => f.path === file.path)?.text !== file.text);
+    assert.equal(changed.length, 1);
+    const parser = new FileParser();
+    analyzeDiff(files, files, { now: BENCH_NOW, parser });
+    setBlockOutlines(true);
+    const recheck = analyzeDiff(files, edited, { now: BENCH_NOW, parser });
+    const documents = (changed[0]?.text.match(/^---/gm)?.length ?? 0) + 1;
+    // Positions asked before are remembered by the parsed documents, which the parser keeps between checks.
+    assert.ok(blockOutlineCounts().outlined <= documents, `${JSON.stringify(blockOutlineCounts())} for ${documents} edited documents`);
+    assert.equal(observable(recheck), observable(analyzeDiff(files, edited, { now: BENCH_NOW, parser: unshared() })));
   });
 
   for (const corpus of fixtureCorpora()) {

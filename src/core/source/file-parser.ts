@@ -5,7 +5,8 @@ import { parseManifestFile, type DocumentFilter, type ParsedFile } from "./load.
 
 /**
  * Where parsed files are kept between parses. The analysis never changes a parsed file (documents, values and
- * diagnostics are read only), so one parse can serve every tree that holds the same file.
+ * diagnostics are read only; a document only remembers positions it was asked, and its unfolded annotations, which
+ * are the same whoever asks), so one parse can serve every tree that holds the same file.
  */
 export interface ParsedFileStore {
   get(key: string): ParsedFile | undefined;

@@ -1,6 +1,6 @@
 import type { ReadContext } from "./table.js";
 import { ANNOTATION_ENVELOPE_FIELDS } from "../known-fields.js";
-import { parseYamlText, type SourceDiagnostic } from "../../source/load.js";
+import { parseYamlText, type ParsedFile, type SourceDiagnostic } from "../../source/load.js";
 import type { LocatedDocument, PositionMapper } from "../../source/yaml-document.js";
 import { makeBase } from "../base.js";
 import { isEmissaryKind, readVersion, typed, unsupportedVersion } from "./emissary.js";
@@ -18,8 +18,25 @@ export interface AnnotationContext {
   diagnostics: SourceDiagnostic[];
 }
 
+/**
+ * Annotations already unfolded, by the document that carries them. A parsed document outlives an analysis in a
+ * long-lived process (the app's parsed-file cache), and a re-check reads every carrier again: without this, each
+ * re-check parsed every annotation again and composed its carrier with `yaml` to find the block scalar's lines.
+ * The result is read only (its documents like any parsed file's, its diagnostics copied by the caller), and the
+ * entry is used only for the same file and the same annotation text.
+ */
+const unfoldedAnnotations = new WeakMap<LocatedDocument, { file: string; annotation: string; unfolded: ParsedFile }>();
+
 /** Reads the YAML inside a `getambassador.io/config` annotation, keeping positions in the file's own lines. */
-export function unfoldAnnotation(file: string, lines: readonly string[], doc: LocatedDocument, annotation: string) {
+export function unfoldAnnotation(file: string, lines: () => readonly string[], doc: LocatedDocument, annotation: string): ParsedFile {
+  const known = unfoldedAnnotations.get(doc);
+  if (known && known.file === file && known.annotation === annotation) return known.unfolded;
+  const unfolded = unfoldAnnotationText(file, lines(), doc, annotation);
+  unfoldedAnnotations.set(doc, { file, annotation, unfolded });
+  return unfolded;
+}
+
+function unfoldAnnotationText(file: string, lines: readonly string[], doc: LocatedDocument, annotation: string): ParsedFile {
   const path = ["metadata", "annotations", CONFIG_ANNOTATION];
   const node = doc.nodeAt(path);
   const fallback = doc.locate(path);
@@ -92,7 +109,7 @@ export function readConfigAnnotation(
   const { sink } = context;
   const metadata = asObject(context.value.metadata);
   const parentAnnotations = asStringRecord(metadata.annotations);
-  const unfolded = unfoldAnnotation(context.file, context.fileLines(), context.doc, annotation);
+  const unfolded = unfoldAnnotation(context.file, context.fileLines, context.doc, annotation);
   // Emissary drops the whole annotation when any document in it fails to parse.
   const annotationDiagnostics = unfolded.diagnostics.map((d) => ({
     ...d,
