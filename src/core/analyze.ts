@@ -19,6 +19,7 @@ import { hostViews, installationView, redirectViews, remapUpstreamTls, routeView
 import { type Finding, type RouteMode, type SourceFile } from "./types.js";
 import { remapFileLine, remapFindingText, remapLocation, type RenderedFile, type RenderedInput } from "./render/rendered.js";
 import { isKustomizationPath } from "./environments/kustomization.js";
+import { sameJson } from "./util/same-json.js";
 
 export interface AnalysisOptions {
   /** The policy to apply. When absent, the tree's own `.github/mtls-gate.yml` is read (the CLI's behaviour). */
@@ -382,9 +383,11 @@ function routeKey(route: RouteView): string {
   return `${route.kind}/${route.mapping}`;
 }
 
+/** What a route's location and its comparison with the base are not part of: a route moved in its file is unchanged. */
+const NOT_THE_ROUTE: ReadonlySet<string> = new Set(["file", "line", "change", "baseMode"]);
+
 function sameRoute(a: RouteView, b: RouteView): boolean {
-  const strip = (r: RouteView) => JSON.stringify({ ...r, file: undefined, line: undefined, change: undefined, baseMode: undefined });
-  return strip(a) === strip(b);
+  return sameJson(a, b, NOT_THE_ROUTE);
 }
 
 export function summarize(findings: readonly Finding[]): Summary {
