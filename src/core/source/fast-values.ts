@@ -124,6 +124,7 @@ export function fastDocuments(text: string, limits: LoadLimits): FastDocument[] 
     }
     if (warned) return undefined;
     if (!withinLimits(value, limits)) return undefined;
+    detachStrings(value);
     documents.push({ index, start, end, value: value === undefined ? null : value });
   }
   return documents;
@@ -246,6 +247,29 @@ function indentsVouched(text: string): boolean {
  * the value, where an empty value counts as a node (it has no token), so the count is never below the token count.
  * Also refuses a mapping key `js-yaml` made of a null (`null`), which `yaml` would report as an unsupported key.
  */
+/**
+ * js-yaml appends to the text it is given, so it reads a copy of each document, and its scalars are slices of that
+ * copy: V8 keeps a slice of 13 characters or more as a pointer into its parent, so one kept value kept the whole
+ * document's copy alive, next to the file's text (24 MiB of the heap a 50,000-resource analysis holds). Each such
+ * string is replaced by one of its own: concatenating makes V8 flatten it into fresh storage before slicing.
+ */
+function detachStrings(value: unknown): void {
+  const pending: unknown[] = [value];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    if (typeof node !== "object" || node === null) continue;
+    const items = node as Record<string | number, unknown>;
+    for (const key of Array.isArray(node) ? node.keys() : Object.keys(node)) {
+      const item = items[key];
+      if (typeof item === "string") {
+        if (item.length >= DETACHED_LENGTH) items[key] = `${item} `.slice(0, -1);
+      } else if (typeof item === "object" && item !== null) pending.push(item);
+    }
+  }
+}
+
+/** V8's shortest slice kept as a pointer into its parent (shorter ones are copied already). */
+const DETACHED_LENGTH = 13;
+
 function withinLimits(value: unknown, limits: LoadLimits): boolean {
   let nodes = 1;
   const pending: [unknown, number][] = [[value, 0]];
