@@ -243,11 +243,6 @@ function indentsVouched(text: string): boolean {
 }
 
 /**
- * Whether a value is certainly within the node and depth limits `yaml`'s path measures on its tokens: counted here on
- * the value, where an empty value counts as a node (it has no token), so the count is never below the token count.
- * Also refuses a mapping key `js-yaml` made of a null (`null`), which `yaml` would report as an unsupported key.
- */
-/**
  * js-yaml appends to the text it is given, so it reads a copy of each document, and its scalars are slices of that
  * copy: V8 keeps a slice of 13 characters or more as a pointer into its parent, so one kept value kept the whole
  * document's copy alive, next to the file's text (24 MiB of the heap a 50,000-resource analysis holds). Each such
@@ -270,6 +265,11 @@ function detachStrings(value: unknown): void {
 /** V8's shortest slice kept as a pointer into its parent (shorter ones are copied already). */
 const DETACHED_LENGTH = 13;
 
+/**
+ * Whether a value is certainly within the node and depth limits `yaml`'s path measures on its tokens: counted here on
+ * the value, where an empty value counts as a node (it has no token), so the count is never below the token count.
+ * Also refuses a mapping key `js-yaml` made of a null (`null`), which `yaml` would report as an unsupported key.
+ */
 function withinLimits(value: unknown, limits: LoadLimits): boolean {
   let nodes = 1;
   const pending: [unknown, number][] = [[value, 0]];

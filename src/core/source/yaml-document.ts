@@ -95,11 +95,9 @@ function treeOf(source: DocumentText): Document.Parsed {
   return doc;
 }
 
-/** A path as a map key: segments typed, so that the key `0` and the index 0 stay apart. */
+/** A path as a map key: JSON, so that no two paths share one (the key `"0"` and the index 0 included). */
 function pathKey(path: YamlPath): string {
-  let key = "";
-  for (const segment of path) key += typeof segment === "number" ? `\u0001${segment}` : `\u0002${segment}`;
-  return key;
+  return JSON.stringify(path);
 }
 
 /** Outlines of fast-path documents (null: refused), most recently used last, as for the trees above. */
