@@ -2,7 +2,7 @@ import type { TreeAnalysis } from "./analyze.js";
 import { documentLocation, resourceLocation, type ResourceBase } from "./model/resources.js";
 import type { ResolvedContext } from "./resolve/contexts.js";
 import type { Route } from "./resolve/routes.js";
-import type { SecretLookup } from "./resolve/secrets.js";
+import { elsewhereText, type SecretLookup } from "./resolve/secrets.js";
 import type { Finding, Location } from "./types.js";
 import { closestMatches } from "./util/suggest.js";
 import type { RouteView, SecretFileView } from "./views.js";
@@ -204,6 +204,6 @@ function secretStep(lookup: SecretLookup, role: string): ExplainStep {
       : lookup.status === "provided"
         ? `Secret ${name} (${role}), created outside Git by ${lookup.provider?.kind ?? "a provider"}`
         : `Secret ${name} (${role}): ${lookup.status}`;
-  const details = lookup.elsewhere.length > 0 && lookup.status === "missing" ? [`a Secret of that name exists in: ${lookup.elsewhere.join(", ")}`] : [];
+  const details = lookup.elsewhere.length > 0 && lookup.status === "missing" ? [`a Secret of that name exists in: ${elsewhereText(lookup)}`] : [];
   return { kind: "Secret", summary, details, at: found ? resourceLocation(found) : (lookup.provider?.location ?? null) };
 }

@@ -21,3 +21,24 @@ test("a found Secret lists no other namespaces; a missing one lists where its na
   assert.equal(missing.status, "missing");
   assert.deepEqual(missing.elsewhere, ["edge", "team-a", "team-b"]);
 });
+
+test("a name held in thousands of namespaces and named, missing, from thousands of contexts lists ten namespaces a reference", () => {
+  // The hostile shape: every lookup used to copy and sort every namespace holding the name (and the index searched
+  // a growing list before each push), so the work grew with the product of the two counts.
+  const namespaces = Array.from({ length: 3000 }, (_, i) => `team-${String(i).padStart(4, "0")}`);
+  const contexts = Array.from(
+    { length: 3000 },
+    (_, i) => `apiVersion: getambassador.io/v3alpha1\nkind: TLSContext\nmetadata:\n  name: c${i}\n  namespace: edge-${i}\nspec:\n  secret: client\n`,
+  );
+  const analysis = analyzeFiles({
+    "secrets.yaml": namespaces.map((ns) => secret(ns, "client")).join("---\n"),
+    "contexts.yaml": contexts.join("---\n"),
+  });
+  const missing = analysis.simulation.secrets.lookup("client", "client", "edge-0", false, "client");
+  assert.equal(missing.status, "missing");
+  assert.deepEqual(missing.elsewhere, namespaces.slice(0, 10));
+  assert.equal(missing.elsewhereMore, 2990);
+  const finding = analysis.findings.find((f) => f.ruleId === "tls-context-secret-not-found");
+  assert.ok(finding, "each context's missing Secret is still reported");
+  assert.match(finding.message, /exists in namespace team-0000, team-0001, .*team-0009 and 2990 more: write secret: client\.team-0000 to use it/);
+});

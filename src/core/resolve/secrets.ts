@@ -39,6 +39,8 @@ export interface SecretLookup {
    * sorted copy of them: 24 MiB at 50,000 resources).
    */
   elsewhere: readonly string[];
+  /** How many more namespaces hold a Secret of this name than `elsewhere` lists (see ELSEWHERE_LISTED). */
+  elsewhereMore?: number;
   /** When the split name is missing, whether the whole dotted name exists as a Secret in the default namespace. */
   unsplitExists?: boolean;
 }
@@ -61,17 +63,34 @@ export function parseSecretReference(written: string, defaultNamespace: string, 
 
 const NOWHERE_ELSE: readonly string[] = Object.freeze([]);
 
+/**
+ * The most namespaces a missing Secret's lookup lists. A repository can hold a Secret of one name in thousands of
+ * namespaces and name it, missing, from thousands of contexts: listing every namespace for every such reference grew
+ * with the product of the two (a hostile tree's memory and time), and no message is helped past the first few.
+ */
+export const ELSEWHERE_LISTED = 10;
+
+/** The namespaces of a missing Secret's lookup as a message says them: `a, b` or `a, …, j and 5 more`. */
+export function elsewhereText(lookup: SecretLookup): string {
+  const more = lookup.elsewhereMore ?? 0;
+  return lookup.elsewhere.join(", ") + (more > 0 ? ` and ${more} more` : "");
+}
+
 export class SecretIndex {
+  /** The namespaces holding a Secret (in Git or from a provider) of each name, sorted. */
   private readonly byName = new Map<string, string[]>();
 
   constructor(private readonly model: Model) {
     const names = [...model.secrets.values()].map((s) => [s.name, s.namespace] as const);
     for (const providers of model.providers.values()) for (const p of providers) names.push([p.secretName, p.namespace]);
+    // Sets, not arrays searched before each push: one name in thousands of namespaces made that quadratic.
+    const sets = new Map<string, Set<string>>();
     for (const [name, namespace] of names) {
-      const list = this.byName.get(name) ?? [];
-      if (!list.includes(namespace)) list.push(namespace);
-      this.byName.set(name, list);
+      const set = sets.get(name) ?? new Set<string>();
+      set.add(namespace);
+      sets.set(name, set);
     }
+    for (const [name, set] of sets) this.byName.set(name, [...set].sort());
   }
 
   lookup(written: string, name: string, namespace: string, split: boolean, role: SecretRole): SecretLookup {
@@ -85,8 +104,16 @@ export class SecretIndex {
     if (provider || secret) {
       return { ...base, ...(secret ? { secret } : {}), ...(provider ? { provider } : {}), status: "provided" };
     }
-    const elsewhere = (this.byName.get(name) ?? []).filter((ns) => ns !== namespace).sort();
+    const holding = this.byName.get(name) ?? [];
+    const elsewhere: string[] = [];
+    let others = 0;
+    for (const ns of holding) {
+      if (ns === namespace) continue;
+      others++;
+      if (elsewhere.length < ELSEWHERE_LISTED) elsewhere.push(ns);
+    }
     const lookup: SecretLookup = { ...base, elsewhere, status: "missing" };
+    if (others > elsewhere.length) lookup.elsewhereMore = others - elsewhere.length;
     if (split) lookup.unsplitExists = (this.byName.get(written) ?? []).length > 0;
     return lookup;
   }

@@ -1,5 +1,5 @@
 import type { ContextError } from "../resolve/contexts.js";
-import type { SecretLookup } from "../resolve/secrets.js";
+import { elsewhereText, type SecretLookup } from "../resolve/secrets.js";
 
 /** Why a Secret lookup failed, in words (names only, never values). */
 export function describeLookup(lookup: SecretLookup): string {
@@ -7,7 +7,7 @@ export function describeLookup(lookup: SecretLookup): string {
   switch (lookup.status) {
     case "missing": {
       const split = lookup.split ? ` ("${lookup.written}" was split at its last dot into name "${lookup.name}" and namespace "${lookup.namespace}")` : "";
-      const elsewhere = lookup.elsewhere.length > 0 ? `; a Secret of that name exists in namespace ${lookup.elsewhere.join(", ")}` : "";
+      const elsewhere = lookup.elsewhere.length > 0 ? `; a Secret of that name exists in namespace ${elsewhereText(lookup)}` : "";
       return `Secret ${name} does not exist${split}${elsewhere}`;
     }
     case "unsupported-type":

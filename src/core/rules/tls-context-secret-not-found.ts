@@ -1,6 +1,7 @@
 import { absenceQualifier, inAnalysedFiles } from "../coverage.js";
 import { consequence, mappingsUsing } from "./context-usage.js";
 import { secretReferences } from "./lookups.js";
+import { elsewhereText } from "../resolve/secrets.js";
 import { defineRule, text } from "./rule.js";
 
 /** Secrets that mesh integrations create at runtime: never in Git, and known to the policy only when enabled. */
@@ -47,7 +48,7 @@ export const rule = defineRule({
         identity: { context: context.registeredName, written: lookup.written, name: lookup.name, namespace: lookup.namespace },
         display: {
           split: lookup.split,
-          elsewhere: lookup.elsewhere.join(", ") || null,
+          elsewhere: elsewhereText(lookup) || null,
           elsewhereFirst: lookup.elsewhere[0] ?? null,
           integration: integration?.integration ?? null,
           integrationKey: integration?.key ?? null,
