@@ -4,14 +4,15 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { docs, secretYaml } from "../helpers/cert-fixtures.js";
 import { analyzeFiles } from "../helpers/rule-tester.js";
 
-const secret = (namespace: string, name: string) =>
-  `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\ntype: kubernetes.io/tls\nstringData:\n  tls.crt: x\n  tls.key: y\n`;
+/** A TLS Secret `client` in `namespace` (its bytes do not matter here, only that it exists). */
+const clientIn = (namespace: string) => secretYaml("client", { "tls.crt": "eA==", "tls.key": "eQ==" }, namespace);
 
 test("a found Secret lists no other namespaces; a missing one lists where its name exists", () => {
   const analysis = analyzeFiles({
-    "secrets.yaml": ["edge", "team-a", "team-b"].map((ns) => secret(ns, "client")).join("---\n"),
+    "secrets.yaml": docs(...["edge", "team-a", "team-b"].map(clientIn)),
   });
   const index = analysis.simulation.secrets;
   const found = index.lookup("client", "client", "edge", false, "client");
@@ -31,8 +32,8 @@ test("a name held in thousands of namespaces and named, missing, from thousands 
     (_, i) => `apiVersion: getambassador.io/v3alpha1\nkind: TLSContext\nmetadata:\n  name: c${i}\n  namespace: edge-${i}\nspec:\n  secret: client\n`,
   );
   const analysis = analyzeFiles({
-    "secrets.yaml": namespaces.map((ns) => secret(ns, "client")).join("---\n"),
-    "contexts.yaml": contexts.join("---\n"),
+    "secrets.yaml": docs(...namespaces.map(clientIn)),
+    "contexts.yaml": docs(...contexts),
   });
   const missing = analysis.simulation.secrets.lookup("client", "client", "edge-0", false, "client");
   assert.equal(missing.status, "missing");
